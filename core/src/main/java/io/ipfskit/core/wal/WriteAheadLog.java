@@ -932,12 +932,6 @@ public final class WriteAheadLog implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      try {
-        commitVisible(e, next, s2);
-      } catch (IOException ex) {
-        stopping(backendName, ex);
-        return;
-      }
       switch (next.status) {
         case COMPLETED -> {
           stats.completed.increment();
@@ -945,6 +939,12 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         case FAILED -> stats.failed.increment();
         default -> stats.retries.increment();
+      }
+      try {
+        commitVisible(e, next, s2);
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
       }
     }
   }

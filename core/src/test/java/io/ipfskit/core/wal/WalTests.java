@@ -45,4 +45,14 @@ final class WalTests {
     if (!p.test(op)) throw new AssertionError("timed out waiting for " + what + "; last seen " + op);
     return op;
   }
+
+  /** Bounded polling for a condition no event announces (e.g. a background thread failing). */
+  static void awaitCondition(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // poll interval of a bounded wait
+      if (Thread.interrupted()) throw new InterruptedException();
+    }
+  }
 }
