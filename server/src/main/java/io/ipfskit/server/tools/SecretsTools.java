@@ -157,7 +157,7 @@ public final class SecretsTools implements ToolSet {
           SecretId id = SecretId.parse("secret_id", args.string("secret_id"));
           Vault v = vault.get();
           SecretValue value = v.retrieve(id);
-          SecretMetadata meta = metadata(v, id);
+          SecretMetadata meta = v.metadata(id); // no audit line; the retrieve above wrote one
           return ToolResults.success(
               new Retrieved(id.value(), meta.service(), meta.secretType().wireName(), value.reveal()),
               "Secret " + id.value() + " (" + meta.secretType().wireName() + " for '" + meta.service() + "'): "
@@ -306,12 +306,6 @@ public final class SecretsTools implements ToolSet {
           return ToolResults.success(new Versions(id.value(), versions),
               "Secret " + id.value() + " has " + versions.size() + " stored version(s).");
         });
-  }
-
-  /** The metadata of one secret, for the service and type in a retrieve result. */
-  private static SecretMetadata metadata(Vault vault, SecretId id) {
-    return vault.list().stream().filter(m -> m.secretId().equals(id)).findFirst()
-        .orElseThrow(() -> new SecretNotFoundException("no secret with id " + id.value()));
   }
 
   private static ToolAnnotations annotations(boolean readOnly, boolean destructive, boolean idempotent) {
