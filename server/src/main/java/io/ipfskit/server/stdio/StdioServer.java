@@ -68,6 +68,7 @@ public final class StdioServer {
         // Each tool validates its own arguments against the same rules as its input schema, with
         // messages that name the argument and never repeat a rejected value (see ToolInput).
         .validateToolInputs(false)
+        .jsonSchemaValidator(new LazySchemaValidator()) // output schemas are still checked, from the first call on
         .tools(tools)
         .build();
     JsonRpcLineFilter filter = new JsonRpcLineFilter();

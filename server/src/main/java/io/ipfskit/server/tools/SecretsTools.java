@@ -343,10 +343,11 @@ public final class SecretsTools implements ToolSet {
     } catch (SecretValidationException e) {
       return ToolResults.error("Invalid arguments for " + name + ": " + e.getMessage());
     } catch (SecretNotFoundException e) {
-      return ToolResults.error(e.getMessage() + ". Call secrets_list to see the stored ids.");
+      return ToolResults.error("No secret with secret_id " + e.secretId().value()
+          + " exists; call secrets_list to see the stored ids.");
     } catch (SecretExpiredException e) {
-      return ToolResults.error(e.getMessage() + ". Expired secrets cannot be retrieved;"
-          + " store a fresh value with secrets_store, or rotate it with secrets_rotate.");
+      return ToolResults.error("Secret " + e.secretId().value() + " expired at " + e.expiredAt()
+          + "; expired secrets are not returned. Store a fresh value with secrets_store.");
     } catch (VaultCryptoException e) {
       log.warn("{}: vault crypto failure: {}", name, e.getMessage());
       return ToolResults.error("The vault could not decrypt: " + e.getMessage()
