@@ -17,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The ipfs-kit command line, run as a child process from the packaged jar. */
 @Timeout(180)
@@ -36,17 +34,6 @@ class CliIT {
     assertFalse(run.stdout().contains(Version.UNPACKAGED), run.stdout());
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", "serve", "secrets", "secrets list", "secrets migrate", "secrets change-password",
-      "secrets audit", "bench", "bench secrets", "bench stdio", "manifest"})
-  void help_everyCommand_printsUsageAndExitsZero(String command) throws Exception {
-    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
-    args.add("--help");
-    Run run = run(Map.of(), args.toArray(String[]::new));
-    assertEquals(0, run.exit(), run.stderr());
-    assertTrue(run.stdout().startsWith("Usage: ipfs-kit" + (command.isEmpty() ? "" : " " + command)), run.stdout());
-  }
-
   @Test
   void serve_unknownTransport_exitsTwoNamingTheChoices() throws Exception {
     Run run = run(Map.of(), "serve", "--transport", "carrier-pigeon");
@@ -59,7 +46,7 @@ class CliIT {
   void anyCommand_relativeHome_failsFastWithExitTwo() throws Exception {
     Run run = run(Map.of("IPFS_KIT_HOME", "relative/home"), "secrets", "list");
     assertEquals(2, run.exit());
-    assertEquals("ipfs-kit list: configuration error: IPFS_KIT_HOME must be an absolute path, but was 'relative/home'",
+    assertEquals("ipfs-kit secrets list: configuration error: IPFS_KIT_HOME must be an absolute path, but was 'relative/home'",
         run.stderr().strip());
   }
 
@@ -111,6 +98,30 @@ class CliIT {
     assertEquals(1, edited.exit(), edited.stdout() + edited.stderr());
     assertTrue(edited.stderr().contains("audit log INVALID"), edited.stderr());
     assertTrue(edited.stderr().contains("line"), edited.stderr());
+  }
+
+  @Test
+  void changePassword_fromFile_newPasswordOpensTheVaultAndTheOldOneNoLonger() throws Exception {
+    Path home = temp.resolve("home");
+    try (StdioClient client = StdioClient.start(home, Map.of("IPFS_KIT_MASTER_PASSWORD", "old-password-1"))) {
+      client.initialize();
+      client.callTool("secrets_store", Map.of("service", "pw-test", "secret_value", "pw-api-key-0000001"));
+    }
+    Path newPassword = Files.writeString(temp.resolve("new-password"), "new-password-2\n");
+    Map<String, String> oldEnv = Map.of("IPFS_KIT_HOME", home.toString(), "IPFS_KIT_MASTER_PASSWORD", "old-password-1");
+    Run changed = run(oldEnv, "secrets", "change-password", "--new-password-file", newPassword.toString());
+    assertEquals(0, changed.exit(), changed.stderr());
+    assertFalse(changed.stdout().contains("new-password-2"));
+
+    Run withNew = run(Map.of("IPFS_KIT_HOME", home.toString(), "IPFS_KIT_MASTER_PASSWORD_FILE", newPassword.toString()),
+        "secrets", "list");
+    assertEquals(0, withNew.exit(), withNew.stderr());
+    assertTrue(withNew.stdout().contains("pw-test"), withNew.stdout());
+
+    Run withOld = run(oldEnv, "secrets", "list");
+    assertEquals(1, withOld.exit(), withOld.stdout());
+    assertTrue(withOld.stderr().contains("wrong master password"), withOld.stderr());
+    assertFalse(withOld.stderr().contains("old-password-1"), withOld.stderr());
   }
 
   private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {

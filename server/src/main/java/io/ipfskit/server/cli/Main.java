@@ -30,13 +30,13 @@ public final class Main {
     commandLine.setOut(new java.io.PrintWriter(context.stdout(), true));
     commandLine.setErr(new java.io.PrintWriter(context.stderr(), true));
     commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
-      String command = cl.getCommandName();
+      String command = cl.getCommandSpec().qualifiedName();
       if (e instanceof IllegalArgumentException) {
-        context.stderr().println("ipfs-kit " + command + ": configuration error: " + e.getMessage());
+        context.stderr().println(command + ": configuration error: " + e.getMessage());
         return EXIT_CONFIG;
       }
       if (e instanceof VaultException || e instanceof UncheckedIOException || e instanceof IllegalStateException) {
-        context.stderr().println("ipfs-kit " + command + ": " + e.getMessage());
+        context.stderr().println(command + ": " + e.getMessage());
         return EXIT_FAILURE;
       }
       throw e;

@@ -44,7 +44,7 @@ final class SecretsAuditCommand implements Callable<Integer> {
         return Main.EXIT_FAILURE;
       }
       for (AuditEntry e : home.vault().audit(null, limit)) {
-        out.printf("%s  %-8s  %-16s  %-20s  %s%s%n", e.timestamp(), e.action(),
+        out.printf("%s  %-15s  %-16s  %-20s  %s%s%n", e.timestamp(), e.action(),
             e.secretIdOrNull() == null ? "-" : e.secretIdOrNull(), e.service() == null ? "-" : e.service(),
             e.success() ? "ok" : "FAILED", e.reasonOrNull() == null ? "" : " (" + e.reasonOrNull() + ")");
       }

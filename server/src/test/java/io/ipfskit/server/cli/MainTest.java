@@ -1,0 +1,68 @@
+package io.ipfskit.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command tree, run in-process (the packaged jar is exercised by CliIT). */
+class MainTest {
+
+  @TempDir Path temp;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", temp.resolve("home").toString()), temp,
+        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return Main.run(context, args);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "serve", "secrets", "secrets list", "secrets migrate", "secrets change-password",
+      "secrets audit", "bench", "bench secrets", "bench stdio", "manifest"})
+  void help_everyCommand_printsItsUsageAndExitsZero(String command) {
+    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+    args.add("--help");
+    assertEquals(0, run(args.toArray(String[]::new)), err.toString());
+    assertTrue(out.toString().startsWith("Usage: ipfs-kit" + (command.isEmpty() ? "" : " " + command)), out.toString());
+  }
+
+  @Test
+  void noCommand_exitsTwoSuggestingServe() {
+    assertEquals(2, run());
+    assertTrue(err.toString().contains("Missing command: try 'ipfs-kit serve' or 'ipfs-kit --help'"), err.toString());
+  }
+
+  @Test
+  void secretsAudit_limitZero_isAConfigurationErrorNamingTheOption() {
+    assertEquals(2, run("secrets", "audit", "--limit", "0"));
+    assertEquals("ipfs-kit secrets audit: configuration error: --limit must be >= 1, but was 0", err.toString().strip());
+  }
+
+  @Test
+  void changePassword_emptyStdin_failsWithoutTouchingTheVault() {
+    assertEquals(2, run("secrets", "change-password"));
+    assertEquals("ipfs-kit secrets change-password: configuration error: the new password from stdin is empty",
+        err.toString().strip());
+  }
+
+  @Test
+  void manifest_withoutWrite_printsTheToolListAsJson() {
+    assertEquals(0, run("manifest"));
+    assertTrue(out.toString().startsWith("{\n  \"tools\" : [ {\n    \"name\" : \"secrets_store\""), out.toString());
+  }
+}
