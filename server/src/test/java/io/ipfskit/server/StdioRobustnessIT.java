@@ -106,6 +106,31 @@ class StdioRobustnessIT {
   }
 
   @Test
+  void serve_manyPipelinedCalls_everyOneAnsweredOnce() throws Exception {
+    // Regression: with the SDK's default handler threads, concurrent responses could kill the
+    // session (unicast sink "signaled serially" failure). Fire many calls without waiting.
+    int calls = 500;
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      client.initialize();
+      String id = client.callTool("secrets_store", Map.of("service", "pipelined", "secret_value", "pipelined-key-000001"))
+          .path("structuredContent").path("secret_id").asString();
+      for (int i = 0; i < calls; i++) {
+        String call = i % 2 == 0
+            ? "{\"name\":\"secrets_retrieve\",\"arguments\":{\"secret_id\":\"" + id + "\"}}"
+            : "{\"name\":\"secrets_list\",\"arguments\":{}}";
+        client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":\"p-" + i + "\",\"method\":\"tools/call\",\"params\":" + call + "}");
+      }
+      for (int i = 0; i < calls; i++) {
+        JsonNode response = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("p-" + i),
+            StdioClient.DEFAULT_TIMEOUT);
+        assertFalse(response.path("result").path("isError").asBoolean(true), response.toString());
+      }
+      assertEquals(0, client.closeStdinAndWait(StdioClient.DEFAULT_TIMEOUT), client.stderr());
+      assertEquals(List.of(), client.drainUnclaimed());
+    }
+  }
+
+  @Test
   void serve_secretValue_neverReachesStderrOrErrorMessages() throws Exception {
     String canary = "canary-secret-value-9876";
     try (StdioClient client = StdioClient.start(temp.resolve("home"))) {

@@ -94,24 +94,38 @@ public final class StdioBench {
     }
   }
 
-  /** A bare JSON-RPC client over a child's stdin/stdout; one request in flight at a time. */
+  /**
+   * A bare JSON-RPC client over a child's stdin/stdout; one request in flight at a time. A
+   * request unanswered for {@link #REQUEST_TIMEOUT_SECONDS} kills the child, so the bench fails
+   * with the child's stderr instead of hanging.
+   */
   static final class Session implements AutoCloseable {
+    static final long REQUEST_TIMEOUT_SECONDS = 30;
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "stdio-bench-watchdog");
+          t.setDaemon(true);
+          return t;
+        });
+
     private final Process process;
     private final OutputStream stdin;
     private final BufferedReader stdout;
+    private final Path stderrLog;
     private long nextId = 1;
 
-    private Session(Process process) {
+    private Session(Process process, Path stderrLog) {
       this.process = process;
       this.stdin = process.getOutputStream();
       this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.stderrLog = stderrLog;
     }
 
     static Session start(List<String> command, Path home) throws IOException {
-      ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
-          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      Path stderrLog = home.resolveSibling(home.getFileName() + ".stderr.log");
+      ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectError(stderrLog.toFile());
       builder.environment().put("IPFS_KIT_HOME", home.toString());
-      return new Session(builder.start());
+      return new Session(builder.start(), stderrLog);
     }
 
     void initialize() throws IOException {
@@ -122,16 +136,31 @@ public final class StdioBench {
 
     JsonNode request(String method, String paramsJson) throws IOException {
       long id = nextId++;
-      send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + paramsJson + "}");
-      while (true) {
-        String line = stdout.readLine();
-        if (line == null) {
-          throw new IOException("server closed stdout while waiting for the answer to " + method);
+      java.util.concurrent.ScheduledFuture<?> watchdog =
+          WATCHDOG.schedule(process::destroyForcibly, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      try {
+        send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + paramsJson + "}");
+        while (true) {
+          String line = stdout.readLine();
+          if (line == null) {
+            throw new IOException("no answer to " + method + " (id " + id + ") within " + REQUEST_TIMEOUT_SECONDS
+                + " s or the server exited; its stderr:\n" + stderr());
+          }
+          JsonNode message = JSON.readTree(line);
+          if (message.path("id").asLong(-1) == id) {
+            return message;
+          }
         }
-        JsonNode message = JSON.readTree(line);
-        if (message.path("id").asLong(-1) == id) {
-          return message;
-        }
+      } finally {
+        watchdog.cancel(false);
+      }
+    }
+
+    private String stderr() {
+      try {
+        return Files.readString(stderrLog);
+      } catch (IOException e) {
+        return "(unreadable: " + e + ")";
       }
     }
 

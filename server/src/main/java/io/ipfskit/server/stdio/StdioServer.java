@@ -69,6 +69,12 @@ public final class StdioServer {
         // messages that name the argument and never repeat a rejected value (see ToolInput).
         .validateToolInputs(false)
         .jsonSchemaValidator(new LazySchemaValidator()) // output schemas are still checked, from the first call on
+        // Run handlers on the SDK's single inbound thread. With the default (handlers on Reactor's
+        // boundedElastic pool) two responses can be emitted at once into the transport's unicast
+        // outbound sink; the SDK 2.1.0 stdio transport then fails with "Spec. Rule 1.3 ... signaled
+        // serially" and the session dies silently (seen under load, ~1 in 5,000 calls). One thread
+        // means serial emission; stdio has one client, so nothing is lost by not overlapping calls.
+        .immediateExecution(true)
         .tools(tools)
         .build();
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
