@@ -4,6 +4,8 @@ import static io.ipfskit.core.wal.OperationParquetSchema.JSON;
 import static io.ipfskit.core.wal.OperationParquetSchema.fromMicros;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -47,7 +49,8 @@ final class OperationReadSupport extends ReadSupport<Operation> {
   /** Collects one row's columns, then builds the immutable {@link Operation}. */
   private static final class Row {
     String operationId, operationType, backend, status;
-    ObjectNode parameters;
+    final List<String> parameterKeys = new ArrayList<>();
+    final List<String> parameterJson = new ArrayList<>();
     Instant timestamp, updatedAt, completedAt, nextRetryAt;
     String resultCid, resultDestination, error, errorType;
     Long resultSize;
@@ -55,14 +58,25 @@ final class OperationReadSupport extends ReadSupport<Operation> {
 
     void reset() {
       operationId = operationType = backend = status = null;
-      parameters = JSON.createObjectNode();
+      parameterKeys.clear();
+      parameterJson.clear();
       timestamp = updatedAt = completedAt = nextRetryAt = null;
       resultCid = resultDestination = error = errorType = null;
       resultSize = null;
       retryCount = maxRetries = priority = 0;
     }
 
+    /** Called only for rows the reader returns, so a filtered read parses no JSON for skipped rows. */
     Operation build() {
+      ObjectNode parameters = JSON.createObjectNode();
+      for (int i = 0; i < parameterKeys.size(); i++) {
+        try {
+          parameters.set(parameterKeys.get(i), JSON.readTree(parameterJson.get(i)));
+        } catch (JacksonException e) {
+          throw new ParquetDecodingException("parameters['" + parameterKeys.get(i) + "'] of operation "
+              + operationId + " is not JSON text", e);
+        }
+      }
       OperationResult result = resultCid == null && resultSize == null && resultDestination == null
           ? null : new OperationResult(resultCid, resultSize, resultDestination);
       return new Operation(operationId, OperationType.parse("operation_type", operationType), backend,
@@ -74,7 +88,6 @@ final class OperationReadSupport extends ReadSupport<Operation> {
   private static final class Materializer extends RecordMaterializer<Operation> {
     private final Row row = new Row();
     private final GroupConverter root;
-    private Operation current;
 
     Materializer(MessageType schema) {
       Converter[] converters = new Converter[schema.getFieldCount()];
@@ -93,9 +106,7 @@ final class OperationReadSupport extends ReadSupport<Operation> {
         }
 
         @Override
-        public void end() {
-          current = row.build();
-        }
+        public void end() {}
       };
     }
 
@@ -129,7 +140,7 @@ final class OperationReadSupport extends ReadSupport<Operation> {
 
     @Override
     public Operation getCurrentRecord() {
-      return current;
+      return row.build();
     }
 
     @Override
@@ -190,11 +201,8 @@ final class OperationReadSupport extends ReadSupport<Operation> {
 
         @Override
         public void end() {
-          try {
-            row.parameters.set(kv[0], JSON.readTree(kv[1]));
-          } catch (JacksonException e) {
-            throw new ParquetDecodingException("parameters['" + kv[0] + "'] is not JSON text", e);
-          }
+          row.parameterKeys.add(kv[0]);
+          row.parameterJson.add(kv[1]);
         }
       };
     }

@@ -71,7 +71,9 @@ import org.slf4j.LoggerFactory;
  * timestamp range, oldest completion time, statuses, backends and the sorted 64-bit hashes of its
  * operation ids (8 bytes a row). {@link #find} reads only partitions whose hashes match; {@link
  * #query} reads partitions newest first and stops once no further partition can hold a newer row;
- * {@link #deleteOlderThan} reads only partitions old enough to hold a victim.
+ * {@link #deleteOlderThan} reads only partitions old enough to hold a victim. The decoded rows of
+ * the {@value #RECENT_PARTITIONS} most recently written or read partitions stay in memory, so
+ * asking about operations that just finished costs no I/O.
  *
  * <p><b>Locks.</b> One read/write lock guards the index and the directory: {@code archive}, {@code
  * deleteOlderThan} and {@code close} take the write lock, {@code find}, {@code query}, {@code count}
@@ -88,6 +90,8 @@ final class ParquetArchive implements AutoCloseable {
   private static final Pattern PARTITION_NAME = Pattern.compile("wal_(\\d+)_(\\d+)\\.parquet");
   private static final String TEMP_SUFFIX = ".tmp";
   private static final CompressionCodecName CODEC = CompressionCodecName.ZSTD;
+  /** Partitions whose decoded rows stay in memory (at most this many times partitionSize rows). */
+  private static final int RECENT_PARTITIONS = 8;
   /** Newest first; ties broken by id so that paging is stable. */
   private static final Comparator<Operation> NEWEST_FIRST =
       Comparator.comparing(Operation::timestamp).reversed().thenComparing(Operation::operationId);
@@ -99,6 +103,19 @@ final class ParquetArchive implements AutoCloseable {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   /** Guarded by lock. Partition file name → its index entry. */
   private final Map<String, Partition> partitions = new HashMap<>();
+  /**
+   * The rows of the most recently written or read partitions (the newest operations are the ones
+   * asked for most). Guarded by its own monitor, since readers fill it under the shared read lock;
+   * entries change only under the write lock, so a reader never caches rows a writer replaced.
+   */
+  private final Map<String, List<Operation>> recent = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<Operation>> eldest) {
+      return size() > RECENT_PARTITIONS;
+    }
+  };
   /** Guarded by the write lock. Sequence number of the next new partition file. */
   private long nextSequence;
   /** Guarded by lock. Set when an fsync failed or on close; every later call throws. */
@@ -159,7 +176,7 @@ final class ParquetArchive implements AutoCloseable {
         }
       }
       for (Partition p : candidates.keySet()) {
-        List<Operation> rows = read(p.name());
+        List<Operation> rows = rows(p.name());
         List<Operation> keep = new ArrayList<>(rows.size());
         for (Operation row : rows) {
           Operation incoming = byId.get(row.operationId());
@@ -190,7 +207,7 @@ final class ParquetArchive implements AutoCloseable {
       ensureUsable();
       for (Partition p : partitions.values()) {
         if (!p.mayContain(h)) continue;
-        for (Operation op : read(p.name())) {
+        for (Operation op : rows(p.name())) {
           if (op.operationId().equals(operationId)) return Optional.of(op);
         }
       }
@@ -219,7 +236,7 @@ final class ParquetArchive implements AutoCloseable {
       PriorityQueue<Operation> best = new PriorityQueue<>(NEWEST_FIRST.reversed());
       for (Partition p : newestFirst) {
         if (best.size() == wanted && p.maxTimestamp().isBefore(best.peek().timestamp())) break;
-        for (Operation op : read(p.name())) {
+        for (Operation op : rows(p.name())) {
           if (!q.matches(op)) continue;
           best.add(op);
           if (best.size() > wanted) best.poll();
@@ -251,7 +268,7 @@ final class ParquetArchive implements AutoCloseable {
       for (Partition p : List.copyOf(partitions.values())) {
         if (!p.oldestFinish().isBefore(cutoff)) continue;
         if (statusOrNull != null && !p.statuses().contains(statusOrNull)) continue;
-        List<Operation> rows = read(p.name());
+        List<Operation> rows = rows(p.name());
         List<Operation> keep = rows.stream().filter(victim.negate()).toList();
         if (keep.size() == rows.size()) continue;
         rewrite(p, keep);
@@ -292,6 +309,9 @@ final class ParquetArchive implements AutoCloseable {
     try {
       if (unusableReason == null) unusableReason = "the archive in " + directory + " is closed";
       partitions.clear();
+      synchronized (recent) {
+        recent.clear();
+      }
     } finally {
       lock.writeLock().unlock();
     }
@@ -339,10 +359,20 @@ final class ParquetArchive implements AutoCloseable {
     } while (Files.exists(directory.resolve(name)));
     install(name, rows, false);
     partitions.put(name, Partition.of(name, rows));
+    cache(name, rows);
+  }
+
+  /** Guarded by the write lock. {@code rows == null} forgets the partition. */
+  private void cache(String name, List<Operation> rows) {
+    synchronized (recent) {
+      if (rows == null) recent.remove(name);
+      else recent.put(name, List.copyOf(rows));
+    }
   }
 
   /** Guarded by the write lock. Replaces a partition with the given rows, or deletes it if none. */
   private void rewrite(Partition p, List<Operation> keep) throws IOException {
+    cache(p.name(), null);
     if (keep.isEmpty()) {
       Files.delete(directory.resolve(p.name()));
       partitions.remove(p.name());
@@ -350,6 +380,7 @@ final class ParquetArchive implements AutoCloseable {
     } else {
       install(p.name(), keep, true);
       partitions.put(p.name(), Partition.of(p.name(), keep));
+      cache(p.name(), keep);
     }
   }
 
@@ -402,6 +433,9 @@ final class ParquetArchive implements AutoCloseable {
   private IOException failClosed(String what, IOException cause) {
     unusableReason = what + " failed (" + cause + "); the archive refuses further calls: reopen it";
     partitions.clear();
+    synchronized (recent) {
+      recent.clear();
+    }
     return new IOException(unusableReason, cause);
   }
 
@@ -420,6 +454,19 @@ final class ParquetArchive implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- reading
+
+  /** The rows of a partition, from the cache of recent partitions or else from its file. */
+  private List<Operation> rows(String name) throws IOException {
+    synchronized (recent) {
+      List<Operation> cached = recent.get(name);
+      if (cached != null) return cached;
+    }
+    List<Operation> rows = List.copyOf(read(name));
+    synchronized (recent) {
+      recent.put(name, rows);
+    }
+    return rows;
+  }
 
   private List<Operation> read(String name) throws IOException {
     List<Operation> rows = new ArrayList<>();

@@ -94,9 +94,11 @@ class ParquetArchiveTest {
         assertEquals(Optional.of(partialResult), archive.find("a-3"));
         assertEquals(Optional.empty(), archive.find("a-4"));
       }
-      try (ParquetArchive reopened = new ParquetArchive(dir, 1000)) {
+      try (ParquetArchive reopened = new ParquetArchive(dir, 1000)) {   // reads the file, not the cache
         Operation back = reopened.find("a-1").orElseThrow();
         assertEquals(withAll, back);
+        assertEquals(Optional.of(withNulls), reopened.find("a-2"));
+        assertEquals(Optional.of(partialResult), reopened.find("a-3"));
         assertTrue(back.parameters().get("five_text").isString());
         assertTrue(back.parameters().get("five").isNumber());
         assertTrue(back.parameters().get("nothing").isNull());
