@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.api.InitContext;
@@ -22,28 +23,59 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads rows of {@link OperationParquetSchema#SCHEMA} back into {@link Operation}s. Converters are
- * bound by column name, so a file whose columns come in another order still reads correctly.
+ * Reads rows of {@link OperationParquetSchema#SCHEMA} back: whole {@link Operation}s ({@link
+ * #operations()}), or just the columns the archive's index needs ({@link #summaries()}; Parquet
+ * then decodes only those column chunks). Converters are bound by column name, so a file whose
+ * columns come in another order still reads correctly.
  */
-final class OperationReadSupport extends ReadSupport<Operation> {
+final class OperationReadSupport<T> extends ReadSupport<T> {
+  private static final MessageType SUMMARY_SCHEMA = new MessageType("wal_operation",
+      List.of("operation_id", "backend", "status", "timestamp", "updated_at", "completed_at").stream()
+          .map(OperationParquetSchema.SCHEMA::getType).toList());
+
+  /** What the archive's index keeps of a row. */
+  record Summary(String operationId, String backend, OperationStatus status, Instant timestamp, Instant finishedAt) {
+    static Summary of(Operation op) {
+      return new Summary(op.operationId(), op.backend(), op.status(), op.timestamp(),
+          op.completedAt() != null ? op.completedAt() : op.updatedAt());
+    }
+  }
+
+  private final MessageType requested;
+  private final Function<Row, T> build;
+
+  private OperationReadSupport(MessageType requested, Function<Row, T> build) {
+    this.requested = requested;
+    this.build = build;
+  }
+
+  static OperationReadSupport<Operation> operations() {
+    return new OperationReadSupport<>(OperationParquetSchema.SCHEMA, Row::build);
+  }
+
+  static OperationReadSupport<Summary> summaries() {
+    return new OperationReadSupport<>(SUMMARY_SCHEMA, row -> new Summary(row.operationId, row.backend,
+        OperationStatus.parse("status", row.status), row.timestamp,
+        row.completedAt != null ? row.completedAt : row.updatedAt));
+  }
 
   @Override
   public ReadContext init(InitContext context) {
-    return new ReadContext(OperationParquetSchema.SCHEMA);
+    return new ReadContext(requested);
   }
 
   /** Abstract in Parquet; with a {@code PlainParquetConfiguration} only the overload below runs. */
   @Override
   @SuppressWarnings("deprecation")
-  public RecordMaterializer<Operation> prepareForRead(Configuration configuration,
+  public RecordMaterializer<T> prepareForRead(Configuration configuration,
       Map<String, String> keyValueMetaData, MessageType fileSchema, ReadContext readContext) {
-    return new Materializer(readContext.getRequestedSchema());
+    return new Materializer<>(readContext.getRequestedSchema(), build);
   }
 
   @Override
-  public RecordMaterializer<Operation> prepareForRead(ParquetConfiguration configuration,
+  public RecordMaterializer<T> prepareForRead(ParquetConfiguration configuration,
       Map<String, String> keyValueMetaData, MessageType fileSchema, ReadContext readContext) {
-    return new Materializer(readContext.getRequestedSchema());
+    return new Materializer<>(readContext.getRequestedSchema(), build);
   }
 
   /** Collects one row's columns, then builds the immutable {@link Operation}. */
@@ -66,7 +98,6 @@ final class OperationReadSupport extends ReadSupport<Operation> {
       retryCount = maxRetries = priority = 0;
     }
 
-    /** Called only for rows the reader returns, so a filtered read parses no JSON for skipped rows. */
     Operation build() {
       ObjectNode parameters = JSON.createObjectNode();
       for (int i = 0; i < parameterKeys.size(); i++) {
@@ -85,11 +116,13 @@ final class OperationReadSupport extends ReadSupport<Operation> {
     }
   }
 
-  private static final class Materializer extends RecordMaterializer<Operation> {
+  private static final class Materializer<T> extends RecordMaterializer<T> {
     private final Row row = new Row();
     private final GroupConverter root;
+    private final Function<Row, T> build;
 
-    Materializer(MessageType schema) {
+    Materializer(MessageType schema, Function<Row, T> build) {
+      this.build = build;
       Converter[] converters = new Converter[schema.getFieldCount()];
       for (int i = 0; i < converters.length; i++) {
         converters[i] = converterFor(schema.getFieldName(i));
@@ -139,8 +172,8 @@ final class OperationReadSupport extends ReadSupport<Operation> {
     }
 
     @Override
-    public Operation getCurrentRecord() {
-      return row.build();
+    public T getCurrentRecord() {
+      return build.apply(row);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.ipfskit.core.wal;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -82,8 +80,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Failures.</b> A failed write deletes its temp file and leaves the index untouched. A failed
  * fsync is never retried: the instance fails closed (every later call throws) and must be reopened,
- * which rebuilds the index from the files actually on disk. A partition that cannot be read on open
- * stops the open with an error naming the file: nothing is deleted or skipped silently.
+ * which rebuilds the index from the files actually on disk. Every page carries a CRC that reads
+ * verify. Opening decodes only the columns the index needs ({@code operation_id, backend, status,
+ * timestamp, updated_at, completed_at}); a partition whose footer or those columns are damaged
+ * stops the open with an error naming the file (nothing is deleted or skipped silently), and
+ * damage in another column is reported, naming the file, by the call that reads that partition.
  */
 final class ParquetArchive implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ParquetArchive.class);
@@ -335,14 +336,13 @@ final class ParquetArchive implements AutoCloseable {
         Matcher m = PARTITION_NAME.matcher(name);
         if (!m.matches()) continue;
         maxSequence = Math.max(maxSequence, Long.parseLong(m.group(2)));
-        List<Operation> rows;
+        List<OperationReadSupport.Summary> rows;
         try {
-          rows = read(name);
-        } catch (IOException | RuntimeException e) {
-          throw new IOException("WAL archive partition " + file + " cannot be read (" + e
-              + "); move it out of " + directory + " to open the archive without it", e);
+          rows = read(name, OperationReadSupport.summaries());
+        } catch (IOException e) {
+          throw new IOException(e.getMessage() + "; move it out of " + directory + " to open the archive without it", e);
         }
-        if (!rows.isEmpty()) partitions.put(name, Partition.of(name, rows));
+        if (!rows.isEmpty()) partitions.put(name, Partition.ofSummaries(name, rows));
       }
     }
     if (removedTemp) fsyncDirectory();
@@ -461,23 +461,23 @@ final class ParquetArchive implements AutoCloseable {
       List<Operation> cached = recent.get(name);
       if (cached != null) return cached;
     }
-    List<Operation> rows = List.copyOf(read(name));
+    List<Operation> rows = List.copyOf(read(name, OperationReadSupport.operations()));
     synchronized (recent) {
       recent.put(name, rows);
     }
     return rows;
   }
 
-  private List<Operation> read(String name) throws IOException {
-    List<Operation> rows = new ArrayList<>();
-    try (ParquetReader<Operation> reader = new ReaderBuilder(new LocalInputFile(directory.resolve(name)))
+  private <T> List<T> read(String name, OperationReadSupport<T> support) throws IOException {
+    List<T> rows = new ArrayList<>();
+    try (ParquetReader<T> reader = new ReaderBuilder<>(new LocalInputFile(directory.resolve(name)), support)
         .withConf(new PlainParquetConfiguration())
         .withCodecFactory(codecs)
         .usePageChecksumVerification(true)
         .build()) {
-      for (Operation op = reader.read(); op != null; op = reader.read()) rows.add(op);
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+      for (T row = reader.read(); row != null; row = reader.read()) rows.add(row);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("WAL archive partition " + directory.resolve(name) + " cannot be read (" + e + ")", e);
     }
     return rows;
   }
@@ -515,20 +515,23 @@ final class ParquetArchive implements AutoCloseable {
   private record Partition(String name, int rows, Instant maxTimestamp, Instant oldestFinish,
       Set<OperationStatus> statuses, Set<String> backends, long[] sortedIdHashes) {
 
-    static Partition of(String name, Collection<Operation> rows) {
+    static Partition of(String name, List<Operation> rows) {
+      return ofSummaries(name, rows.stream().map(OperationReadSupport.Summary::of).toList());
+    }
+
+    static Partition ofSummaries(String name, List<OperationReadSupport.Summary> rows) {
       Instant max = Instant.MIN;
       Instant oldest = Instant.MAX;
       EnumSet<OperationStatus> statuses = EnumSet.noneOf(OperationStatus.class);
       Set<String> backends = new HashSet<>();
       long[] hashes = new long[rows.size()];
       int i = 0;
-      for (Operation op : rows) {
-        if (op.timestamp().isAfter(max)) max = op.timestamp();
-        Instant finished = finishedAt(op);
-        if (finished.isBefore(oldest)) oldest = finished;
-        statuses.add(op.status());
-        backends.add(op.backend());
-        hashes[i++] = idHash(op.operationId());
+      for (OperationReadSupport.Summary row : rows) {
+        if (row.timestamp().isAfter(max)) max = row.timestamp();
+        if (row.finishedAt().isBefore(oldest)) oldest = row.finishedAt();
+        statuses.add(row.status());
+        backends.add(row.backend());
+        hashes[i++] = idHash(row.operationId());
       }
       Arrays.sort(hashes);
       return new Partition(name, rows.size(), max, oldest, statuses, Set.copyOf(backends), hashes);
@@ -573,14 +576,17 @@ final class ParquetArchive implements AutoCloseable {
     }
   }
 
-  private static final class ReaderBuilder extends ParquetReader.Builder<Operation> {
-    ReaderBuilder(InputFile file) {
+  private static final class ReaderBuilder<T> extends ParquetReader.Builder<T> {
+    private final ReadSupport<T> support;
+
+    ReaderBuilder(InputFile file, ReadSupport<T> support) {
       super(file, new PlainParquetConfiguration());
+      this.support = support;
     }
 
     @Override
-    protected ReadSupport<Operation> getReadSupport() {
-      return new OperationReadSupport();
+    protected ReadSupport<T> getReadSupport() {
+      return support;
     }
   }
 }

@@ -31,6 +31,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -450,6 +455,34 @@ class ParquetArchiveTest {
       assertTrue(e.getMessage().startsWith("WAL archive partition " + file + " cannot be read"), e.getMessage());
       assertTrue(e.getMessage().endsWith("move it out of " + dir + " to open the archive without it"), e.getMessage());
       assertEquals(bytes.length - 10, Files.size(file), "nothing deleted");
+    }
+
+    @Test
+    void query_flippedByteInParametersColumn_openSucceedsAndReadNamesTheFile() throws IOException {
+      List<Operation> ops = new ArrayList<>();
+      for (int i = 0; i < 10; i++) ops.add(full(i));
+      try (ParquetArchive archive = new ParquetArchive(dir, 10)) {
+        archive.archive(ops);
+      }
+      Path file = dir.resolve(partitionFiles().get(0));
+      long start;
+      long length;
+      try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file),
+          ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+        ColumnChunkMetaData values = reader.getFooter().getBlocks().get(0).getColumns().stream()
+            .filter(c -> c.getPath().toDotString().equals("parameters.key_value.value")).findFirst().orElseThrow();
+        start = values.getStartingPos();
+        length = values.getTotalSize();
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      bytes[(int) (start + length - 3)] ^= 0x5a;   // inside the last page's data of that column
+      Files.write(file, bytes);
+
+      try (ParquetArchive reopened = new ParquetArchive(dir, 10)) {   // the index columns are intact
+        assertEquals(10, reopened.count());
+        IOException e = assertThrows(IOException.class, () -> reopened.query(new OperationQuery(null, null, 5, 0)));
+        assertTrue(e.getMessage().startsWith("WAL archive partition " + file + " cannot be read ("), e.getMessage());
+      }
     }
 
     @Test
