@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -164,19 +165,18 @@ final class ParquetArchive implements AutoCloseable {
         throw new IllegalArgumentException("terminal must hold each operation_id once, but "
             + op.operationId() + " occurs twice (second at index " + i + ")");
     }
-    if (byId.isEmpty()) return;
     lock.writeLock().lock();
     try {
       ensureUsable();
       // Ids already archived: drop identical rows from the batch, remove differing old rows.
-      Map<Partition, List<Operation>> candidates = new HashMap<>();
+      Set<Partition> candidates = new LinkedHashSet<>();
       for (String id : byId.keySet()) {
         long h = idHash(id);
         for (Partition p : partitions.values()) {
-          if (p.mayContain(h)) candidates.computeIfAbsent(p, k -> new ArrayList<>());
+          if (p.mayContain(h)) candidates.add(p);
         }
       }
-      for (Partition p : candidates.keySet()) {
+      for (Partition p : candidates) {
         List<Operation> rows = rows(p.name());
         List<Operation> keep = new ArrayList<>(rows.size());
         for (Operation row : rows) {
