@@ -87,7 +87,7 @@ import org.slf4j.LoggerFactory;
  * stops the open with an error naming the file (nothing is deleted or skipped silently), and
  * damage in another column is reported, naming the file, by the call that reads that partition.
  */
-final class ParquetArchive implements AutoCloseable {
+final class ParquetArchive implements OperationArchive {
   private static final Logger LOG = LoggerFactory.getLogger(ParquetArchive.class);
   private static final Pattern PARTITION_NAME = Pattern.compile("wal_(\\d+)_(\\d+)\\.parquet");
   private static final String TEMP_SUFFIX = ".tmp";
@@ -153,7 +153,8 @@ final class ParquetArchive implements AutoCloseable {
    *
    * @throws IllegalArgumentException if an operation is not terminal or an id occurs twice in the list
    */
-  void archive(List<Operation> terminal) throws IOException {
+  @Override
+  public void archive(List<Operation> terminal) throws IOException {
     requireNonNull(terminal, "terminal");
     Map<String, Operation> byId = new LinkedHashMap<>();
     for (int i = 0; i < terminal.size(); i++) {
@@ -200,7 +201,8 @@ final class ParquetArchive implements AutoCloseable {
   }
 
   /** The archived row of this operation, if any. */
-  Optional<Operation> find(String operationId) throws IOException {
+  @Override
+  public Optional<Operation> find(String operationId) throws IOException {
     requireNonNull(operationId, "operationId");
     long h = idHash(operationId);
     lock.readLock().lock();
@@ -219,10 +221,14 @@ final class ParquetArchive implements AutoCloseable {
   }
 
   /**
-   * Archived operations matching {@code q}, newest {@code timestamp} first (ties by id): the
-   * matches at positions {@code q.offset()} to {@code q.offset() + q.limit() - 1}.
+   * The newest {@code q.offset() + q.limit()} archived operations matching {@code q}'s status and
+   * backend, newest {@code timestamp} first (ties by id). The offset is not skipped here: the log
+   * merges these rows with its live operations and applies the offset to the merged list, which is
+   * only correct if each source gives its first {@code offset + limit} rows ({@link
+   * OperationArchive#query}).
    */
-  List<Operation> query(OperationQuery q) throws IOException {
+  @Override
+  public List<Operation> query(OperationQuery q) throws IOException {
     requireNonNull(q, "q");
     int wanted = q.offset() + q.limit();
     lock.readLock().lock();
@@ -245,7 +251,7 @@ final class ParquetArchive implements AutoCloseable {
       }
       List<Operation> sorted = new ArrayList<>(best);
       sorted.sort(NEWEST_FIRST);
-      return sorted.size() <= q.offset() ? List.of() : List.copyOf(sorted.subList(q.offset(), sorted.size()));
+      return List.copyOf(sorted);
     } finally {
       lock.readLock().unlock();
     }
@@ -258,7 +264,8 @@ final class ParquetArchive implements AutoCloseable {
    *
    * @return how many rows were removed
    */
-  int deleteOlderThan(Instant cutoff, OperationStatus statusOrNull) throws IOException {
+  @Override
+  public int deleteOlderThan(Instant cutoff, OperationStatus statusOrNull) throws IOException {
     requireNonNull(cutoff, "cutoff");
     Predicate<Operation> victim = op -> finishedAt(op).isBefore(cutoff)
         && (statusOrNull == null || op.status() == statusOrNull);
@@ -282,7 +289,8 @@ final class ParquetArchive implements AutoCloseable {
   }
 
   /** Rows in the archive. */
-  long count() {
+  @Override
+  public long count() {
     lock.readLock().lock();
     try {
       ensureUsable();
@@ -293,7 +301,8 @@ final class ParquetArchive implements AutoCloseable {
   }
 
   /** Partition files in the archive. */
-  int partitionCount() {
+  @Override
+  public int partitionCount() {
     lock.readLock().lock();
     try {
       ensureUsable();
