@@ -212,7 +212,16 @@ public final class LocalBlockStore implements StorageBackend {
       Set<Cid> live = new HashSet<>();
       for (Path markers : new Path[] {roots, pins}) {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(markers)) {
-          for (Path m : s) reachable(Cid.parse(m.getFileName().toString()), live);
+          for (Path m : s) {
+            Cid other;
+            try {
+              other = Cid.parse(m.getFileName().toString());
+            } catch (IllegalArgumentException notAMarker) {
+              LOG.warn("Ignoring {}: not a CID marker file ({})", m, notAMarker.getMessage());
+              continue;
+            }
+            reachable(other, live);
+          }
         }
       }
       Set<Cid> mine = new LinkedHashSet<>();
@@ -225,7 +234,7 @@ public final class LocalBlockStore implements StorageBackend {
       for (Path dir : touched) fsyncDirectory(dir);
     } catch (StorageException e) {
       throw e;
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException e) {
       throw new StorageException("local block store could not remove cid " + root + ": " + e, true, e);
     } finally {
       lock.writeLock().unlock();

@@ -266,6 +266,7 @@ class LocalBlockStoreTest {
       assertThrows(ContentNotFoundException.class, () -> store.get(cidA, OutputStream.nullOutputStream()));
 
       store.pin(cidB);
+      Files.write(dir.resolve("roots").resolve(".cidB.swp"), new byte[] {1});   // a stray non-marker file
       store.remove(firstLeaf);                             // A0 is still used by pinned B
       assertArrayEquals(b, getBytes(store, cidB));
     }
