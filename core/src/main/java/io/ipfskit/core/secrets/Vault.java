@@ -143,7 +143,7 @@ public final class Vault implements AutoCloseable {
         }
         return null;
       });
-      audit = new AuditLog(dir, lock);
+      audit = new AuditLog(dir, lock, dataKey);
       Vault vault = new Vault(config, cost, lock, audit, dataKey);
       vault.state(); // parses and checks the store files now rather than on first use
       return vault;
