@@ -74,7 +74,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
   static final JsonMapper JSON = JsonMapper.builder().build();
   static final Duration BACKEND_WAIT_MAX = Duration.ofSeconds(5);
-  static final long CHECKPOINT_EVERY_RECORDS = 1_000_000;
+  static final long CHECKPOINT_EVERY_RECORDS = 4_000_000;
   static final int CHECKPOINT_AT_SEGMENTS = 3;
   static final long ARCHIVE_MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(30);
   static final String LOCK_FILE = "LOCK";
@@ -287,7 +287,7 @@ public final class WriteAheadLog implements AutoCloseable {
     Instant nowI = clock.instant();
     long now = micros(nowI);
     String id = newId();
-    ObjectNode params = op.parameters();
+    ObjectNode params = op.parametersView();
     byte[] paramBytes = JSON.writeValueAsBytes(params);
     String backend = backendKey(op.backend());
     OpState s = OpState.pending(now, config.maxRetries());
@@ -663,6 +663,21 @@ public final class WriteAheadLog implements AutoCloseable {
       lastCheckpoint = clock.instant();
       LOG.debug("checkpoint at sequence {}: {} operations, {} segment(s) deleted", covered, es.size(), deleted);
     }
+  }
+
+  /**
+   * Forces every record appended so far to stable storage. Useful in {@code batch} and
+   * {@code periodic} modes before handing a result to someone who must not lose it.
+   */
+  public void sync() throws IOException {
+    long seq;
+    lock.lock();
+    try {
+      seq = log.lastSeqLocked();
+    } finally {
+      lock.unlock();
+    }
+    log.awaitSynced(seq);
   }
 
   /** Stops running operations until {@link #resumeProcessing()}; appends still work. */
