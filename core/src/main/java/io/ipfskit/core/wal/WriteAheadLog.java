@@ -99,6 +99,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final Object maintenance = new Object();
   private final HashMap<String, Entry> entries;
   private final Map<String, PriorityQueue<Entry>> ready = new HashMap<>();
+  private final Map<String, List<Entry>> deferredReady = new HashMap<>(); // recovered waiting ops, not yet heapified
   private final PriorityQueue<Entry> timers = new PriorityQueue<>(Comparator.comparingLong(e -> e.timerDue));
   private final LinkedHashSet<Entry> toArchive = new LinkedHashSet<>();
   private long toArchiveSinceNanos;
@@ -112,6 +113,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private Thread maintenanceThread;
   private final ThreadLocal<Bytes> encoders = ThreadLocal.withInitial(() -> new Bytes(1024));
+  private final ThreadLocal<Bytes> jsonScratch = ThreadLocal.withInitial(() -> new Bytes(256));
   private final LatencyHistogram appendMicros = new LatencyHistogram();
   private final LatencyHistogram operationMillis = new LatencyHistogram();
   private final Map<String, Counters> counters = new HashMap<>();
@@ -260,9 +262,7 @@ public final class WriteAheadLog implements AutoCloseable {
         e.inReady = true;
         byBackend.computeIfAbsent(e.backend, k -> new ArrayList<>()).add(e);
       }
-      for (Map.Entry<String, List<Entry>> b : byBackend.entrySet()) {
-        ready.put(b.getKey(), new PriorityQueue<>(b.getValue())); // heapify, O(n)
-      }
+      deferredReady.putAll(byBackend); // heapified by the first poll, off the open path
     } finally {
       lock.unlock();
     }
@@ -288,7 +288,7 @@ public final class WriteAheadLog implements AutoCloseable {
     long now = micros(nowI);
     String id = newId();
     ObjectNode params = op.parametersView();
-    byte[] paramBytes = JSON.writeValueAsBytes(params);
+    byte[] paramBytes = JsonText.toBytes(params, jsonScratch.get());
     String backend = backendKey(op.backend());
     OpState s = OpState.pending(now, config.maxRetries());
     Bytes buf = encoders.get();
@@ -1010,6 +1010,12 @@ public final class WriteAheadLog implements AutoCloseable {
   /** Caller holds lock. Next due operation for the backend, or null. */
   private Entry pollReadyLocked(String backend, long now) {
     PriorityQueue<Entry> q = ready.get(backend);
+    List<Entry> recovered = deferredReady.remove(backend);
+    if (recovered != null) {
+      recovered.addAll(q);
+      q = new PriorityQueue<>(recovered); // heapify, O(n)
+      ready.put(backend, q);
+    }
     Entry e;
     while ((e = q.poll()) != null) {
       e.inReady = false;
@@ -1265,6 +1271,11 @@ public final class WriteAheadLog implements AutoCloseable {
           throw new WalCorruptionException(r.segments.firstEntry().getValue(), 0, -1, -1,
               "records " + (covered + 1) + ".." + (first - 1) + " are missing (checkpoint covers up to " + covered
                   + ", first segment starts at " + first + ")");
+      }
+      if (cps.isEmpty()) {
+        long bytes = 0;
+        for (Path seg : r.segments.values()) bytes += Files.size(seg);
+        r.entries = new HashMap<>((int) Math.min(1 << 26, Math.max(16, bytes / 120)));
       }
       HashMap<String, Entry> map = r.entries;
       final long cov = covered;
