@@ -22,7 +22,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--transport", defaultValue = "stdio",
       description = "Transport to serve on: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-  Transport transport;
+  Transport transport = Transport.stdio;
 
   private final CliContext context;
 

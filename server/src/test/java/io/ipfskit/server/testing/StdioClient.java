@@ -150,7 +150,7 @@ public final class StdioClient implements AutoCloseable {
     synchronized (unclaimed) {
       for (Iterator<JsonNode> it = unclaimed.iterator(); it.hasNext(); ) {
         JsonNode message = it.next();
-        if (id.equals(message.get("id"))) {
+        if (sameId(id, message.get("id"))) {
           it.remove();
           return message;
         }
@@ -159,13 +159,24 @@ public final class StdioClient implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       JsonNode message = poll(deadline, "a response with id " + id);
-      if (id.equals(message.get("id"))) {
+      if (sameId(id, message.get("id"))) {
         return message;
       }
       synchronized (unclaimed) {
         unclaimed.add(message);
       }
     }
+  }
+
+  /** JSON-RPC ids compare by value: 7 read back as an int equals 7 sent as a long. */
+  private static boolean sameId(JsonNode expected, JsonNode actual) {
+    if (actual == null) {
+      return false;
+    }
+    if (expected.isIntegralNumber() && actual.isIntegralNumber()) {
+      return expected.longValue() == actual.longValue();
+    }
+    return expected.equals(actual);
   }
 
   /** The next message with {@code "id": null}: how the server answers unparseable lines. */
