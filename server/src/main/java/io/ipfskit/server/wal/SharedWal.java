@@ -1,5 +1,6 @@
 package io.ipfskit.server.wal;
 
+import io.ipfskit.core.storage.LocalBlockStore;
 import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.core.wal.WalLockedException;
@@ -100,6 +101,16 @@ public final class SharedWal implements AutoCloseable {
       shared.watcher.scheduleWithFixedDelay(shared::watchOwner, ms, ms, TimeUnit.MILLISECONDS);
     }
     return shared;
+  }
+
+  /**
+   * {@link #open} with the home's WAL configuration ({@code IPFS_KIT_WAL_*} from {@code env}) and
+   * the embedded {@code local} backend (a block store under {@code <home>/blocks}).
+   */
+  public static SharedWal forHome(Path home, Map<String, String> env, Duration ownerWatchInterval) {
+    WalConfig config = WalConfig.load(home, env);
+    return open(home, config, () -> Map.of("local", LocalBlockStore.open(home.resolve("blocks"))),
+        Clock.systemUTC(), ownerWatchInterval);
   }
 
   /**
