@@ -88,10 +88,19 @@ final class WalReportPage {
         "completed / (completed + failed)", null);
     card(h, "Latency p50", lat.length == 0 ? "&ndash;" : ms(percentile(lat, 0.50)), "add to completion", null);
     card(h, "Latency p99", lat.length == 0 ? "&ndash;" : ms(percentile(lat, 0.99)), "", null);
-    card(h, "WAL", healthy ? "healthy" : "unhealthy",
-        d.health().path("failed_closed").asBoolean() ? "failed closed: restart the server" : "accepting writes",
+    card(h, "WAL", healthy ? "healthy" : "unhealthy", esc(healthNote(d.health())),
         healthy ? COLOR.get("completed") : COLOR.get("failed"));
     h.append("</div>\n");
+  }
+
+  private static String healthNote(JsonNode health) {
+    if (health.path("failed_closed").asBoolean()) return "failed closed after an fsync error: restart the server";
+    List<String> down = new ArrayList<>();
+    for (JsonNode b : health.path("backends")) {
+      String state = b.path("health").asString("").toLowerCase(Locale.ROOT);
+      if (!state.equals("online") && !state.equals("healthy")) down.add(b.path("backend").asString() + " " + state);
+    }
+    return down.isEmpty() ? "accepting writes, backends online" : "accepting writes; " + String.join(", ", down);
   }
 
   private static void card(StringBuilder h, String label, String value, String note, String color) {
@@ -257,7 +266,7 @@ final class WalReportPage {
     for (JsonNode b : d.health().path("backends")) health.put(b.path("backend").asString(), b);
     for (String name : health.keySet()) perBackend.computeIfAbsent(name, k -> new long[BUCKETS][2]);
     StringBuilder h = new StringBuilder("<table class=\"backends\"><tr><th>Backend</th><th>Health now</th>"
-        + "<th>Completed</th><th>Failed</th><th>Retries</th><th>Failure rate over the window</th></tr>");
+        + "<th>Completed</th><th>Failed</th><th>Retries</th><th>Failure rate per interval (oldest &rarr; now)</th></tr>");
     for (var e : perBackend.entrySet()) {
       JsonNode hb = health.get(e.getKey());
       String state = hb == null ? "unknown" : hb.path("health").asString("unknown");
@@ -347,7 +356,7 @@ final class WalReportPage {
   private static void legend(StringBuilder s, double x, double y, String[] keys) {
     for (String k : keys) {
       s.append(legendItem(x, y, COLOR.get(k), k));
-      x += 78;
+      x += 30 + k.length() * 6.5;
     }
   }
 
@@ -433,7 +442,7 @@ final class WalReportPage {
       "body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px auto;max-width:1120px;color:#212121;background:#fafafa;padding:0 16px}",
       "h1{font-size:22px;margin:0}h2{font-size:16px;margin:0 0 2px}.sub,.note,.muted{color:#616161}.note{margin:0 0 8px;font-size:12px}",
       "header{margin-bottom:16px}.warn{background:#fff3e0;border:1px solid #ffb74d;padding:8px;border-radius:6px}",
-      ".cards{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:16px}.card{flex:1 1 130px;background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:10px 12px}",
+      ".cards{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:16px}.card{flex:1 1 100px;background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:10px 12px}",
       ".card .label{font-size:12px;color:#616161;text-transform:uppercase;letter-spacing:.04em}.card .value{font-size:24px;font-weight:600}.card .note{font-size:11px;margin:0}",
       ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}",
       "section{background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:12px 14px;margin-bottom:16px;overflow-x:auto}",
