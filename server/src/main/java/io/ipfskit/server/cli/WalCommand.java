@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -272,7 +273,13 @@ public final class WalCommand implements Runnable {
     @Override
     public Integer call() {
       Path home = parent.home();
-      WalConfig config = WalConfig.load(home, System.getenv());
+      WalConfig config;
+      try {
+        config = WalConfig.load(home, System.getenv());
+      } catch (IOException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal repair: " + e.getMessage());
+        return EXIT_ERROR;
+      }
       Optional<ObjectNode> owner = SharedWal.pingOwner(home, config);
       if (owner.isPresent()) {
         spec.commandLine().getErr().println("ipfs-kit wal repair: process " + owner.get().path("pid").asLong()
@@ -281,10 +288,15 @@ public final class WalCommand implements Runnable {
         return EXIT_ERROR;
       }
       try {
-        RepairReport report = WriteAheadLog.repair(config.directory());
-        spec.commandLine().getOut().println(report);
+        List<RepairReport> reports = WriteAheadLog.repair(config.directory());
+        PrintWriter out = spec.commandLine().getOut();
+        if (reports.isEmpty()) out.println("nothing to repair in " + config.directory());
+        for (RepairReport r : reports) {
+          out.println("cut " + r.bytesCut() + " bytes from " + r.file() + " at offset " + r.offset() + " (" + r.reason()
+              + "); the original is kept as " + r.file().getFileName() + ".broken");
+        }
         return 0;
-      } catch (IOException e) {
+      } catch (IOException | IllegalArgumentException e) {
         spec.commandLine().getErr().println("ipfs-kit wal repair: " + e.getMessage());
         return EXIT_ERROR;
       }

@@ -106,8 +106,11 @@ public final class SharedWal implements AutoCloseable {
   /**
    * {@link #open} with the home's WAL configuration ({@code IPFS_KIT_WAL_*} from {@code env}) and
    * the embedded {@code local} backend (a block store under {@code <home>/blocks}).
+   *
+   * @throws IOException if the WAL configuration file cannot be read
+   * @throws IllegalArgumentException if the configuration is invalid (the message names the key)
    */
-  public static SharedWal forHome(Path home, Map<String, String> env, Duration ownerWatchInterval) {
+  public static SharedWal forHome(Path home, Map<String, String> env, Duration ownerWatchInterval) throws IOException {
     WalConfig config = WalConfig.load(home, env);
     return open(home, config, () -> Map.of("local", LocalBlockStore.open(home.resolve("blocks"))),
         Clock.systemUTC(), ownerWatchInterval);

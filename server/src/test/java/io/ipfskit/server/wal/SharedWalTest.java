@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,12 +28,12 @@ class SharedWalTest {
   private SharedWal first;
   private SharedWal second;
 
-  private SharedWal open() {
+  private SharedWal open() throws IOException {
     return SharedWal.forHome(home, Map.of(), null);
   }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
     if (second != null) second.close();
     if (first != null) first.close();
   }
@@ -61,7 +62,7 @@ class SharedWalTest {
   }
 
   @Test
-  void call_secondOnSameHome_forwardsToOwnerAndSeesSameOperations() {
+  void call_secondOnSameHome_forwardsToOwnerAndSeesSameOperations() throws Exception {
     first = open();
     second = open();
     assertFalse(second.isOwner(), "the lock allows one owner");
@@ -77,7 +78,7 @@ class SharedWalTest {
   }
 
   @Test
-  void call_ownerClosed_nextCallTakesOwnershipAndKeepsHistory() {
+  void call_ownerClosed_nextCallTakesOwnershipAndKeepsHistory() throws Exception {
     first = open();
     second = open();
     String id = first.call(WalMethod.ADD, addContent("before handover")).get("operation_id").asString();
@@ -92,7 +93,7 @@ class SharedWalTest {
   }
 
   @Test
-  void call_unknownOperationForwarded_sameNotFoundMessageAsLocal() {
+  void call_unknownOperationForwarded_sameNotFoundMessageAsLocal() throws Exception {
     first = open();
     second = open();
     ObjectNode a = args().put("operation_id", "no-such-id");
@@ -104,7 +105,7 @@ class SharedWalTest {
   }
 
   @Test
-  void call_badOperationType_invalidArgumentNamingFieldAndValue() {
+  void call_badOperationType_invalidArgumentNamingFieldAndValue() throws Exception {
     first = open();
     ObjectNode a = args().put("operation_type", "explode");
     WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
@@ -114,7 +115,7 @@ class SharedWalTest {
   }
 
   @Test
-  void call_unconfiguredBackend_invalidArgumentAndNothingAdded() {
+  void call_unconfiguredBackend_invalidArgumentAndNothingAdded() throws Exception {
     first = open();
     ObjectNode a = addContent("x").put("backend", "s3");
     WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
@@ -124,7 +125,7 @@ class SharedWalTest {
   }
 
   @Test
-  void call_getWithoutCid_invalidArgumentNamingCid() {
+  void call_getWithoutCid_invalidArgumentNamingCid() throws Exception {
     first = open();
     ObjectNode a = args().put("operation_type", "get");
     WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
@@ -133,7 +134,7 @@ class SharedWalTest {
   }
 
   @Test
-  void call_priorityOutOfRange_rejectedBeforeTheLog() {
+  void call_priorityOutOfRange_rejectedBeforeTheLog() throws Exception {
     first = open();
     ObjectNode a = addContent("x").put("priority", 11);
     WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
@@ -141,7 +142,7 @@ class SharedWalTest {
   }
 
   @Test
-  void call_retryPendingOperation_conflict() {
+  void call_retryPendingOperation_conflict() throws Exception {
     first = open();
     String id = first.call(WalMethod.ADD, addContent("x")).get("operation_id").asString();
     first.call(WalMethod.WAIT, waitArgs(id));
@@ -170,7 +171,7 @@ class SharedWalTest {
   }
 
   @Test
-  void pingOwner_ownerAlive_reportsPidAndWalDir() {
+  void pingOwner_ownerAlive_reportsPidAndWalDir() throws Exception {
     first = open();
     var ping = SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.load(home, Map.of()));
     assertTrue(ping.isPresent());
