@@ -15,6 +15,7 @@ import static io.ipfskit.server.tools.WalSchemas.props;
 import static io.ipfskit.server.tools.WalSchemas.string;
 import static io.ipfskit.server.tools.WalSchemas.type;
 
+import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.server.wal.OperationJson;
 import io.ipfskit.server.wal.SharedWal;
 import io.ipfskit.server.wal.WalCallException;
@@ -27,6 +28,7 @@ import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -43,9 +45,13 @@ import tools.jackson.databind.node.ObjectNode;
 public final class WalTools {
   private static final Logger log = LoggerFactory.getLogger(WalTools.class);
 
-  private final SharedWal wal;
+  private final Supplier<SharedWal> wal;
 
-  public WalTools(SharedWal wal) {
+  /**
+   * @param wal gives the home's shared WAL (opened on first use); called on each tool call, never
+   *     while building the tool list, so {@code tools/list} never waits for WAL recovery
+   */
+  public WalTools(Supplier<SharedWal> wal) {
     this.wal = wal;
   }
 
@@ -196,7 +202,9 @@ public final class WalTools {
 
   private SyncToolSpecification config() {
     Map<String, Object> value = type(List.of("string", "number", "boolean"), null);
-    Map<String, Object> set = type("object", "Keys to change now, e.g. {\"max_retries\": 3}; only live-updatable keys are accepted");
+    Map<String, Object> set = type("object", "Keys to change now, e.g. {\"max_retries\": 3}; live-updatable keys: "
+        + String.join(", ", WalConfig.LIVE_KEYS));
+    set.put("propertyNames", enumOf(WalConfig.LIVE_KEYS, null));
     set.put("additionalProperties", value);
     set.put("minProperties", 1);
     Map<String, Object> configOut = type("object", null);
@@ -235,7 +243,7 @@ public final class WalTools {
       ObjectNode args = request.arguments() == null
           ? OperationJson.MAPPER.createObjectNode()
           : OperationJson.MAPPER.valueToTree(request.arguments());
-      ObjectNode result = wal.call(method, args);
+      ObjectNode result = wal.get().call(method, args);
       @SuppressWarnings("unchecked")
       Map<String, Object> structured = OperationJson.MAPPER.convertValue(result, Map.class);
       return CallToolResult.builder()
