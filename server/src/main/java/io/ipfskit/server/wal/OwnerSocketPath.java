@@ -46,7 +46,7 @@ final class OwnerSocketPath {
   static void prepareDirectory(Path socketPath) throws IOException {
     Path dir = socketPath.getParent();
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectories(dir.getParent());
+      Files.createDirectories(dir.getParent(), PosixFilePermissions.asFileAttribute(DIR_0700)); // the home, if new
       try {
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_0700));
       } catch (FileAlreadyExistsException raced) {

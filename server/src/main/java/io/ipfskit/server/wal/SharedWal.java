@@ -119,13 +119,18 @@ public final class SharedWal implements AutoCloseable {
   /**
    * Asks the process that owns the home's WAL who it is, without ever taking ownership.
    *
-   * @return {@code pid, wal_dir, owner_since} of a live owner, or empty when none answers
+   * @return {@code pid, wal_dir, owner_since} of a live owner of this WAL directory, or empty when
+   *     none answers
    */
   public static Optional<ObjectNode> pingOwner(Path home, WalConfig config) {
     try {
       return Optional.of(OwnerSocketClient.call(OwnerSocketPath.forHome(home),
           config.directory().toAbsolutePath().normalize(), WalMethod.PING, null, PING_TIMEOUT));
     } catch (OwnerSocketClient.OwnerUnreachableException e) {
+      return Optional.empty();
+    } catch (WalCallException e) {
+      // Someone answers on this home's socket but owns another WAL directory: not ours.
+      log.warn("the process on {} does not own {}: {}", OwnerSocketPath.forHome(home), config.directory(), e.getMessage());
       return Optional.empty();
     }
   }
