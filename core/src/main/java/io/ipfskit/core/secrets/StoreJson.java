@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,8 +17,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** JSON of the store files: the mapper, float epoch seconds (the reference's time format), parsing. */
 final class StoreJson {
-  static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-  static final JsonMapper COMPACT = JsonMapper.builder().build();
+  // floats are read as BigDecimal so that epoch seconds are rewritten as the plain decimals they were
+  static final JsonMapper MAPPER = JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .build();
+  static final JsonMapper COMPACT = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private StoreJson() {}

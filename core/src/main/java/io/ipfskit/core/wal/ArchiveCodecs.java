@@ -59,6 +59,12 @@ final class ArchiveCodecs implements CompressionCodecFactory {
     byte[] apply(byte[] input, int uncompressedSize) throws IOException;
   }
 
+  private static byte[] toArray(BytesInput bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.toIntExact(bytes.size()));
+    bytes.writeAllTo(out);
+    return out.toByteArray();
+  }
+
   private static byte[] gzip(byte[] input) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, input.length / 2));
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
@@ -89,7 +95,7 @@ final class ArchiveCodecs implements CompressionCodecFactory {
   private record Compressor(CompressionCodecName name, Transform transform) implements BytesInputCompressor {
     @Override
     public BytesInput compress(BytesInput bytes) throws IOException {
-      return BytesInput.from(transform.apply(bytes.toByteArray()));
+      return BytesInput.from(transform.apply(toArray(bytes)));
     }
 
     @Override
@@ -104,7 +110,7 @@ final class ArchiveCodecs implements CompressionCodecFactory {
   private record Decompressor(Expand expand) implements BytesInputDecompressor {
     @Override
     public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-      return BytesInput.from(expand.apply(bytes.toByteArray(), uncompressedSize));
+      return BytesInput.from(expand.apply(toArray(bytes), uncompressedSize));
     }
 
     @Override

@@ -30,7 +30,9 @@ final class OperationReadSupport extends ReadSupport<Operation> {
     return new ReadContext(OperationParquetSchema.SCHEMA);
   }
 
+  /** Abstract in Parquet; with a {@code PlainParquetConfiguration} only the overload below runs. */
   @Override
+  @SuppressWarnings("deprecation")
   public RecordMaterializer<Operation> prepareForRead(Configuration configuration,
       Map<String, String> keyValueMetaData, MessageType fileSchema, ReadContext readContext) {
     return new Materializer(readContext.getRequestedSchema());

@@ -17,7 +17,9 @@ import tools.jackson.databind.JsonNode;
 final class OperationWriteSupport extends WriteSupport<Operation> {
   private RecordConsumer out;
 
+  /** Abstract in Parquet; with a {@code PlainParquetConfiguration} only the overload below runs. */
   @Override
+  @SuppressWarnings("deprecation")
   public WriteContext init(Configuration configuration) {
     return context();
   }

@@ -513,7 +513,9 @@ final class ParquetArchive implements AutoCloseable {
       return this;
     }
 
+    /** Abstract in Parquet; with a {@code PlainParquetConfiguration} only the overload below runs. */
     @Override
+    @SuppressWarnings("deprecation")
     protected WriteSupport<Operation> getWriteSupport(Configuration conf) {
       return new OperationWriteSupport();
     }

@@ -80,7 +80,11 @@ public final class WriteAheadLog implements AutoCloseable {
   static final String LOCK_FILE = "LOCK";
 
   /** Package-private wiring for tests and the archive: what {@link #open} passes by default. */
-  record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused) {}
+  record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint) {
+    Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused) {
+      this(archive, forceHook, startPaused, true);
+    }
+  }
 
   private final Path dir;
   private final Clock clock;
@@ -102,6 +106,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final FsyncMode mode;
   private volatile WalConfig config;
   private volatile boolean paused;
+  private final boolean autoCheckpoint;
   private volatile boolean closed;
   private volatile Instant lastCheckpoint;
   private final List<Thread> workers = new ArrayList<>();
@@ -161,6 +166,7 @@ public final class WriteAheadLog implements AutoCloseable {
     this.backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
     this.archive = options.archive();
     this.paused = options.startPaused();
+    this.autoCheckpoint = options.autoCheckpoint();
     WalFiles.createPrivateDirectories(dir);
     Path lockPath = dir.resolve(LOCK_FILE);
     FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -190,7 +196,7 @@ public final class WriteAheadLog implements AutoCloseable {
       this.log = opened;
       afterRecovery();
       LOG.info("write-ahead log {} opened: {} operations, last sequence {}, {} segment(s), recovered in {} ms",
-          dir, entries.size(), r.lastSeq, r.segments.size(), (System.nanoTime() - t0) / 1_000_000);
+          dir, entries.size(), r.lastSeq, log.segmentCount(), (System.nanoTime() - t0) / 1_000_000);
     } catch (IOException | RuntimeException | Error e) {
       if (opened != null) {
         try {
@@ -799,6 +805,56 @@ public final class WriteAheadLog implements AutoCloseable {
 
   // ================================================================ package-private (tests)
 
+  /**
+   * Waits until the operation's visible snapshot satisfies {@code condition} or the timeout passes;
+   * returns the last visible snapshot. Tests use it to wait for intermediate states without sleeping.
+   */
+  Operation awaitVisible(String id, java.util.function.Predicate<Operation> condition, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (true) {
+        Entry e = entries.get(id);
+        OpState s = e == null ? null : visible(e);
+        Operation op = s == null ? null : toOperation(e, s);
+        if (e == null) {
+          lock.unlock();
+          try {
+            op = findArchived(id).orElseThrow(() -> new OperationNotFoundException(id));
+          } finally {
+            lock.lock();
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if ((op != null && condition.test(op)) || left <= 0) return op;
+        visibleChanged.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Simulates a process crash for tests: stops the threads without waiting for backend calls,
+   * writes no checkpoint and releases the directory lock. Records already acknowledged stay on disk.
+   */
+  void abandonForTest() throws IOException {
+    synchronized (this) {
+      closed = true;
+    }
+    lock.lock();
+    try {
+      signalAllLocked();
+      maintenanceWake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    log.close();
+    fileLock.release();
+    lockChannel.close();
+  }
+
   /** Wakes every processor thread now (tests call it after moving a fake clock). */
   void wakeProcessor() {
     lock.lock();
@@ -842,7 +898,7 @@ public final class WriteAheadLog implements AutoCloseable {
           work.awaitNanos(waitNanos);
         }
       } catch (IOException ex) {
-        LOG.error("processor for backend '{}' stops: {}", backendName, ex.getMessage());
+        stopping(backendName, ex);
         return;
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
@@ -853,7 +909,7 @@ public final class WriteAheadLog implements AutoCloseable {
       try {
         commitVisible(e, claimed, seq);
       } catch (IOException ex) {
-        LOG.error("processor for backend '{}' stops: {}", backendName, ex.getMessage());
+        stopping(backendName, ex);
         return;
       }
       OpState next;
@@ -871,16 +927,10 @@ public final class WriteAheadLog implements AutoCloseable {
         s2 = appendStateLocked(e, next);
         enqueueLocked(e, next.updatedAt);
       } catch (IOException ex) {
-        LOG.error("processor for backend '{}' stops: {}", backendName, ex.getMessage());
+        stopping(backendName, ex);
         return;
       } finally {
         lock.unlock();
-      }
-      try {
-        commitVisible(e, next, s2);
-      } catch (IOException ex) {
-        LOG.error("processor for backend '{}' stops: {}", backendName, ex.getMessage());
-        return;
       }
       switch (next.status) {
         case COMPLETED -> {
@@ -890,7 +940,18 @@ public final class WriteAheadLog implements AutoCloseable {
         case FAILED -> stats.failed.increment();
         default -> stats.retries.increment();
       }
+      try {
+        commitVisible(e, next, s2);
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
+      }
     }
+  }
+
+  private void stopping(String backendName, IOException ex) {
+    if (closed) LOG.debug("processor for backend '{}' stops: {}", backendName, ex.getMessage());
+    else LOG.error("processor for backend '{}' stops: {}", backendName, ex.getMessage());
   }
 
   private OpState afterFailure(OpState cur, Exception ex, long now) {
@@ -1031,7 +1092,7 @@ public final class WriteAheadLog implements AutoCloseable {
       if (closed || log.failedClosed()) return;
       try {
         if (archive != null && config.archiveCompleted()) archiveDue(false);
-        if (log.segmentCount() >= CHECKPOINT_AT_SEGMENTS || log.recordsSinceCheckpoint() >= CHECKPOINT_EVERY_RECORDS)
+        if (autoCheckpoint && log.segmentCount() >= CHECKPOINT_AT_SEGMENTS || log.recordsSinceCheckpoint() >= CHECKPOINT_EVERY_RECORDS)
           checkpoint();
       } catch (IOException | RuntimeException e) {
         LOG.error("write-ahead log maintenance (archive/checkpoint) failed; will try again: {}", e.toString());

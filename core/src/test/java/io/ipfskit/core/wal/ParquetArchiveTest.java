@@ -25,9 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -201,7 +207,8 @@ class ParquetArchiveTest {
         for (String name : partitionFiles()) {
           assertTrue(name.matches("wal_1795348800000_\\d+\\.parquet"), name);
         }
-        for (Operation op : all) assertEquals(Optional.of(op), restarted.find(op.operationId()));
+        assertEquals(Set.copyOf(all), Set.copyOf(restarted.query(new OperationQuery(null, null, 10_000, 0))));
+        assertEquals(Optional.of(all.get(777)), restarted.find("op-777"));
       }
     }
 
@@ -351,6 +358,60 @@ class ParquetArchiveTest {
         assertEquals(60 - 19, reopened.deleteOlderThan(Instant.MAX, null));
         assertEquals(0, reopened.partitionCount());
         assertEquals(List.of(), partitionFiles());
+      }
+    }
+  }
+
+  @Nested
+  class Concurrency {
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void archive_concurrentWritersAndReaders_everyRowOnceAndQueriesConsistent() throws Exception {
+      int writers = 4;
+      int batches = 15;
+      int batchSize = 9;
+      try (ParquetArchive archive = new ParquetArchive(dir, 5, FROZEN)) {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
+        try {
+          List<Future<?>> tasks = new ArrayList<>();
+          for (int w = 0; w < writers; w++) {
+            int writer = w;
+            tasks.add(pool.submit(() -> {
+              start.await();
+              for (int b = 0; b < batches; b++) {
+                List<Operation> batch = new ArrayList<>();
+                for (int k = 0; k < batchSize; k++) batch.add(full(((writer * batches) + b) * batchSize + k));
+                archive.archive(batch);
+              }
+              return null;
+            }));
+          }
+          for (int r = 0; r < 2; r++) {
+            tasks.add(pool.submit(() -> {
+              start.await();
+              for (int i = 0; i < 30; i++) {
+                List<Operation> page = archive.query(new OperationQuery(null, null, 20, 0));
+                List<Operation> sorted = new ArrayList<>(page);
+                sorted.sort(Comparator.comparing(Operation::timestamp).reversed());
+                assertEquals(sorted, page);
+                assertEquals(page.size(), new HashSet<>(page).size());
+              }
+              return null;
+            }));
+          }
+          start.countDown();
+          for (Future<?> t : tasks) t.get();
+        } finally {
+          pool.shutdownNow();
+        }
+        int total = writers * batches * batchSize;
+        assertEquals(total, archive.count());
+        assertEquals(writers * batches * 2, archive.partitionCount());   // 9 rows → 5 + 4
+        assertEquals(archive.partitionCount(), partitionFiles().size());
+        Set<Operation> expected = new HashSet<>();
+        for (int i = 0; i < total; i++) expected.add(full(i));
+        assertEquals(expected, Set.copyOf(archive.query(new OperationQuery(null, null, 10_000, 0))));
       }
     }
   }
