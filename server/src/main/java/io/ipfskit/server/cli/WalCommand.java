@@ -1,6 +1,8 @@
 package io.ipfskit.server.cli;
 
 import io.ipfskit.core.wal.RepairReport;
+import io.ipfskit.server.KitConfig;
+import io.ipfskit.server.KitHome;
 import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.core.wal.WriteAheadLog;
 import io.ipfskit.server.wal.OperationJson;
@@ -15,6 +17,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,26 +40,53 @@ import tools.jackson.databind.node.ObjectNode;
         WalCommand.Status.class, WalCommand.ListOps.class, WalCommand.Show.class, WalCommand.Wait.class,
         WalCommand.Retry.class, WalCommand.Cancel.class, WalCommand.Cleanup.class, WalCommand.Health.class,
         WalCommand.Repair.class, WalReportCommand.class})
-public final class WalCommand implements Runnable {
+final class WalCommand implements Runnable {
   static final int EXIT_ERROR = 1;
   static final int EXIT_USAGE = 2;
   static final int EXIT_TIMEOUT = 3;
 
+  private static final Logger log = LoggerFactory.getLogger(WalCommand.class);
+
   @Spec CommandSpec spec;
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "The ipfs-kit home (default: $IPFS_KIT_HOME, else ~/.ipfs_kit).")
-  Path home;
+  private final CliContext context;
+
+  WalCommand(CliContext context) {
+    this.context = context;
+  }
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "Missing subcommand: status, list, show, wait, retry, cancel, cleanup, health, repair or report");
   }
 
-  Path home() {
-    if (home != null) return home;
-    String env = System.getenv("IPFS_KIT_HOME");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".ipfs_kit");
+  /** The home and its {@code IPFS_KIT_*} settings (file, then environment). */
+  KitConfig config() {
+    return context.config();
+  }
+
+  /** Joins the home's WAL as a one-shot command: forward to the owner, or own it until closed. */
+  SharedWal openWal() throws IOException {
+    KitConfig config = config();
+    return SharedWal.forHome(config.home(), config.settings(), null);
+  }
+
+  /**
+   * Joins the home's WAL on a background thread so {@code serve} answers {@code initialize} and
+   * {@code tools/list} without waiting for recovery, and pending operations resume at once. A
+   * failure is logged; the next WAL tool call tries again and reports it.
+   */
+  static void joinInBackground(KitHome home) {
+    Thread t = new Thread(() -> {
+      try {
+        home.wal();
+      } catch (RuntimeException e) {
+        log.warn("could not open the write-ahead log at start: {}", e.getMessage());
+      }
+    }, "wal-join");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Shared plumbing: open the shared WAL, run, print errors as one line on stderr. */
@@ -71,7 +103,7 @@ public final class WalCommand implements Runnable {
 
     @Override
     public final Integer call() {
-      try (SharedWal wal = SharedWal.forHome(parent.home(), System.getenv(), null)) {
+      try (SharedWal wal = parent.openWal()) {
         return run(wal);
       } catch (WalCallException e) {
         spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
@@ -272,10 +304,12 @@ public final class WalCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Path home = parent.home();
+      Path home;
       WalConfig config;
       try {
-        config = WalConfig.load(home, System.getenv());
+        KitConfig kit = parent.config();
+        home = kit.home();
+        config = WalConfig.load(home, kit.settings());
       } catch (IOException | IllegalArgumentException e) {
         spec.commandLine().getErr().println("ipfs-kit wal repair: " + e.getMessage());
         return EXIT_ERROR;

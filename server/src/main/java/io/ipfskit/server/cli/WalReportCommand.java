@@ -49,7 +49,7 @@ final class WalReportCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("ipfs-kit wal report: " + e.getMessage());
       return WalCommand.EXIT_USAGE;
     }
-    try (SharedWal wal = SharedWal.forHome(parent.home(), System.getenv(), null)) {
+    try (SharedWal wal = parent.openWal()) {
       Instant now = Instant.now();
       WalReportPage.Data data = collect(wal, now, w);
       Path file = write(output, WalReportPage.render(data));

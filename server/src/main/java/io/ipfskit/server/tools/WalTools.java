@@ -38,11 +38,16 @@ import tools.jackson.databind.node.ObjectNode;
  * The write-ahead-log MCP tools (reference names and inputs, ARCHITECTURE.md §3) plus {@code
  * wal_metrics}, {@code wal_config} and {@code wal_health}. Each handler hands its arguments to one
  * {@link SharedWal#call} (which runs here or on the process owning the log) and shapes the result:
- * structured content that matches the output schema, plus a one-line summary and the JSON as text
- * for clients that read only text. Expected failures come back as {@code isError} results with a
- * message the model can act on; nothing a call does can stop the server.
+ * structured content that matches the output schema plus a short text ({@link ToolResults}).
+ * Expected failures come back as {@code isError} results with a message the model can act on;
+ * nothing a call does can stop the server.
+ *
+ * <p>Arguments are checked twice: by the SDK against the input schema here, and by the process that
+ * owns the log ({@code WalArguments}), because calls may arrive there forwarded from another
+ * process. The schemas are built with {@link WalSchemas} rather than {@link ToolInput}, which has no
+ * object ({@code params}, {@code set}) or fractional number ({@code timeout}) arguments.
  */
-public final class WalTools {
+public final class WalTools implements ToolSet {
   private static final Logger log = LoggerFactory.getLogger(WalTools.class);
 
   private final Supplier<SharedWal> wal;
@@ -55,6 +60,7 @@ public final class WalTools {
     this.wal = wal;
   }
 
+  @Override
   public List<SyncToolSpecification> specifications() {
     return List.of(addOperation(), status(), listOperations(), getOperation(), waitForOperation(),
         retryOperation(), cancelOperation(), cleanup(), metrics(), config(), health());
@@ -120,7 +126,7 @@ public final class WalTools {
         .outputSchema(object(props("operations", arrayOf(operation()), "count", type("integer", null)), "operations", "count"))
         .annotations(annotations("List write-ahead log operations", true, false, true, false))
         .build();
-    return spec(tool, WalMethod.LIST, r -> r.path("count").asInt() + " operation(s)");
+    return spec(tool, WalMethod.LIST, WalTools::describeList);
   }
 
   private SyncToolSpecification getOperation() {
@@ -215,8 +221,8 @@ public final class WalTools {
         .outputSchema(object(props("config", configOut, "changed", arrayOf(type("string", null))), "config", "changed"))
         .annotations(annotations("Show or change the WAL configuration", false, false, true, false))
         .build();
-    return spec(tool, WalMethod.CONFIG, r -> r.path("changed").isEmpty()
-        ? "current WAL configuration" : "changed " + r.path("changed"));
+    return spec(tool, WalMethod.CONFIG, r -> (r.path("changed").isEmpty() ? "WAL configuration: " : "changed "
+        + r.path("changed") + "; WAL configuration: ") + r.path("config"));
   }
 
   private SyncToolSpecification health() {
@@ -228,7 +234,9 @@ public final class WalTools {
             "backends", arrayOf(backendStats())), "healthy", "failed_closed", "backends"))
         .annotations(annotations("Write-ahead log health", true, false, true, false))
         .build();
-    return spec(tool, WalMethod.HEALTH, r -> r.path("healthy").asBoolean() ? "healthy" : "unhealthy: " + r);
+    return spec(tool, WalMethod.HEALTH, r -> (r.path("healthy").asBoolean() ? "healthy" : "unhealthy")
+        + (r.path("failed_closed").asBoolean() ? " (failed closed after an fsync error: restart the server)" : "")
+        + "; backends: " + describeBackends(r.path("backends")));
   }
 
   private SyncToolSpecification spec(Tool tool, WalMethod method, Function<ObjectNode, String> summary) {
@@ -246,11 +254,7 @@ public final class WalTools {
       ObjectNode result = wal.get().call(method, args);
       @SuppressWarnings("unchecked")
       Map<String, Object> structured = OperationJson.MAPPER.convertValue(result, Map.class);
-      return CallToolResult.builder()
-          .structuredContent(structured)
-          .addTextContent(summary.apply(result) + "\n" + result)
-          .isError(false)
-          .build();
+      return ToolResults.success(structured, summary.apply(result));
     } catch (WalCallException e) {
       return error(e.getMessage());
     } catch (RuntimeException e) {
@@ -260,11 +264,34 @@ public final class WalTools {
   }
 
   private static CallToolResult error(String message) {
-    return CallToolResult.builder().addTextContent(message).isError(true).build();
+    return ToolResults.error(message);
+  }
+
+  private static String describeBackends(JsonNode backends) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode b : backends) {
+      if (sb.length() > 0) sb.append(", ");
+      sb.append(b.path("backend").asString()).append(' ').append(b.path("health").asString());
+    }
+    return sb.length() == 0 ? "none" : sb.toString();
   }
 
   private static JsonNode op(ObjectNode r) {
     return r.path("operation");
+  }
+
+  private static String describeList(ObjectNode r) {
+    StringBuilder sb = new StringBuilder().append(r.path("count").asInt()).append(" operation(s)");
+    int shown = 0;
+    for (JsonNode o : r.path("operations")) {
+      if (shown++ == 20) {
+        sb.append("\n...");
+        break;
+      }
+      sb.append("\n").append(o.path("operation_id").asString()).append(' ').append(o.path("operation_type").asString())
+          .append(' ').append(o.path("backend").asString()).append(' ').append(o.path("status").asString());
+    }
+    return sb.toString();
   }
 
   private static String describeOperation(ObjectNode r) {
