@@ -311,7 +311,7 @@ public final class SecretsTools implements ToolSet {
   /** The metadata of one secret, for the service and type in a retrieve result. */
   private static SecretMetadata metadata(Vault vault, SecretId id) {
     return vault.list().stream().filter(m -> m.secretId().equals(id)).findFirst()
-        .orElseThrow(() -> new SecretNotFoundException("no secret with id " + id.value()));
+        .orElseThrow(() -> new SecretNotFoundException(id));
   }
 
   private static ToolAnnotations annotations(boolean readOnly, boolean destructive, boolean idempotent) {
