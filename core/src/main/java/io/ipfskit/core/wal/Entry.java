@@ -1,0 +1,40 @@
+package io.ipfskit.core.wal;
+
+/**
+ * One operation the log holds in memory. Identity fields never change; {@link #latest} is the
+ * newest decided state (possibly not yet fsynced), {@link #durable} the newest state known to be on
+ * disk. All mutable fields are guarded by the log's state lock. Natural order = scheduling order:
+ * higher priority first, then older first.
+ */
+final class Entry implements Comparable<Entry> {
+  final String id;
+  final OperationType type;
+  final String backend;
+  final byte[] params; // JSON object, UTF-8
+  final int priority;
+  final long timestamp; // epoch micros
+  final long createdSeq;
+
+  OpState latest;
+  OpState durable;
+  boolean archiveIntent; // an ARCHIVING record exists: the archive may already hold this op
+  boolean inReady;
+  boolean inTimer;
+  long timerDue;
+
+  Entry(String id, OperationType type, String backend, byte[] params, int priority, long timestamp, long createdSeq) {
+    this.id = id;
+    this.type = type;
+    this.backend = backend;
+    this.params = params;
+    this.priority = priority;
+    this.timestamp = timestamp;
+    this.createdSeq = createdSeq;
+  }
+
+  @Override
+  public int compareTo(Entry o) {
+    if (priority != o.priority) return priority > o.priority ? -1 : 1;
+    return Long.compare(createdSeq, o.createdSeq);
+  }
+}

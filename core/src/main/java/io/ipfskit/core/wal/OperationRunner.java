@@ -1,0 +1,148 @@
+package io.ipfskit.core.wal;
+
+import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.storage.StorageException;
+import io.ipfskit.core.storage.StoredContent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Runs one operation against its backend. Stateless; called from processor threads. */
+final class OperationRunner {
+
+  /** The parameters are unusable (missing file, unsupported type): retrying cannot help. */
+  static final class BadParametersException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BadParametersException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private OperationRunner() {}
+
+  static OperationResult run(OperationType type, ObjectNode params, StorageBackend backend) throws IOException {
+    switch (type) {
+      case ADD -> {
+        StoredContent stored;
+        JsonNode content = params.get("content");
+        if (content != null) {
+          stored = backend.add(new ByteArrayInputStream(content.asString().getBytes(StandardCharsets.UTF_8)));
+        } else {
+          Path path = Path.of(text(params, "path"));
+          InputStream in;
+          try {
+            in = Files.newInputStream(path);
+          } catch (IOException e) {
+            throw new BadParametersException("params.path cannot be read: " + e, e);
+          }
+          try (in) {
+            stored = backend.add(in);
+          }
+        }
+        return new OperationResult(stored.cid(), stored.size(), null);
+      }
+      case GET, CAT -> {
+        String cid = text(params, "cid");
+        JsonNode dest = params.get("destination");
+        if (dest == null) {
+          CountingSink sink = new CountingSink();
+          backend.get(cid, sink);
+          return new OperationResult(cid, sink.count, null);
+        }
+        Path target = Path.of(dest.asString()).toAbsolutePath();
+        Path parent = target.getParent();
+        if (parent == null || !Files.isDirectory(parent))
+          throw new BadParametersException("params.destination directory does not exist: " + parent, null);
+        Path temp = parent.resolve("." + target.getFileName() + ".ipfs-kit-tmp");
+        long size;
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+          CountingSink counter = new CountingSink(Channels.newOutputStream(ch));
+          backend.get(cid, counter);
+          counter.flush();
+          ch.force(true);
+          size = counter.count;
+        } catch (IOException e) {
+          Files.deleteIfExists(temp);
+          throw e;
+        }
+        WalFiles.commit(temp, target);
+        return new OperationResult(cid, size, target.toString());
+      }
+      case PIN -> {
+        String cid = text(params, "cid");
+        backend.pin(cid);
+        return new OperationResult(cid, null, null);
+      }
+      case UNPIN -> {
+        String cid = text(params, "cid");
+        backend.unpin(cid);
+        return new OperationResult(cid, null, null);
+      }
+      case RM -> {
+        String cid = text(params, "cid");
+        backend.remove(cid);
+        return new OperationResult(cid, null, null);
+      }
+      default -> throw new BadParametersException("operation_type '" + type.wireName() + "' is not supported", null);
+    }
+  }
+
+  private static String text(ObjectNode p, String field) throws BadParametersException {
+    JsonNode n = p.get(field);
+    if (n == null || !n.isString()) throw new BadParametersException("params." + field + " is missing", null);
+    return n.asString();
+  }
+
+  /** Error type names recorded in {@code error_type}: the exception's simple name without "Exception". */
+  static String errorType(Throwable t) {
+    String n = t.getClass().getSimpleName();
+    return n.endsWith("Exception") && n.length() > 9 ? n.substring(0, n.length() - 9) : n;
+  }
+
+  static boolean retryable(Throwable t) {
+    if (t instanceof StorageException se) return se.retryable();
+    if (t instanceof BadParametersException) return false;
+    return t instanceof IOException; // local I/O trouble (disk full writing a destination) may pass
+  }
+
+  private static final class CountingSink extends OutputStream {
+    private final OutputStream out;
+    long count;
+
+    CountingSink() {
+      this(null);
+    }
+
+    CountingSink(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      count++;
+      if (out != null) out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      count += len;
+      if (out != null) out.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (out != null) out.flush();
+    }
+  }
+}

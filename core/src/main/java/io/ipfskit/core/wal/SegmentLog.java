@@ -1,0 +1,394 @@
+package io.ipfskit.core.wal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * The append side of the segment log: one in-memory buffer of sealed frames, written and forced to
+ * the current segment file by whichever thread leads a flush.
+ *
+ * <p>Invariants and locks:
+ * <ul>
+ *   <li>{@code stateLock} (owned by {@link WriteAheadLog}, held by every appender) guards
+ *       {@code lastSeq}, {@code active} and {@code unsyncedRecords}: sequence numbers are assigned
+ *       and frames copied into {@code active} in one critical section, so file order = sequence order.
+ *   <li>{@code flushLock} guards the segment channel, {@code spare}, {@code segments} rolling and
+ *       {@code writtenSeq}. Lock order: flushLock, then stateLock (a flush swaps buffers under
+ *       stateLock, then writes and forces holding only flushLock, so appenders keep filling the next
+ *       buffer meanwhile: that is the group commit).
+ *   <li>{@code syncedSeq} only grows; every record with seq &lt;= syncedSeq is on stable storage.
+ *   <li>A segment is forced before the next one is created, so only the last segment can end torn.
+ *   <li>Any write or force failure sets {@code failure}: the log fails closed. Nothing is retried
+ *       (after a failed fsync the page cache state is unknown); every later append and sync throws
+ *       until the log is reopened and replayed from disk.
+ * </ul>
+ */
+final class SegmentLog implements AutoCloseable {
+  static final String SEGMENT_PREFIX = "segment-";
+  static final String SEGMENT_SUFFIX = ".wal";
+
+  /** Package-private fault injection: called before every force; tests make it throw. */
+  interface ForceHook {
+    void beforeForce(Path segment) throws IOException;
+  }
+
+  private final Path dir;
+  private final ReentrantLock stateLock;
+  private final ReentrantLock flushLock = new ReentrantLock();
+  private final java.util.concurrent.ConcurrentLinkedQueue<Thread> syncWaiters =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final ForceHook forceHook;
+  private final CRC32C crc = new CRC32C(); // guarded by stateLock
+  private volatile WalConfig config;
+
+  // guarded by stateLock
+  private long lastSeq;
+  private ByteBuffer active = ByteBuffer.allocateDirect(1 << 20);
+  private long unsyncedRecords;
+  private long recordsSinceCheckpoint;
+
+  // guarded by flushLock
+  private ByteBuffer spare = ByteBuffer.allocateDirect(1 << 20);
+  private FileChannel channel;
+  private Path current;
+  private long currentBytes;
+  private long writtenSeq;
+  private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>(); // firstSeq → file
+
+  private volatile long syncedSeq;
+  private volatile boolean flushing;
+  private volatile IOException failure;
+  private volatile boolean closed;
+  private final AtomicLong records = new AtomicLong();
+  private final AtomicLong fsyncs = new AtomicLong();
+  private Thread flusher;
+
+  /**
+   * @param segmentFiles existing segments by first sequence; the last one is appended to at {@code appendOffset}
+   * @param lastSeq the highest sequence already on disk (checkpoint or records)
+   */
+  SegmentLog(Path dir, WalConfig config, ReentrantLock stateLock, Map<Long, Path> segmentFiles, long appendOffset,
+      long lastSeq, ForceHook forceHook) throws IOException {
+    this.dir = dir;
+    this.config = config;
+    this.stateLock = stateLock;
+    this.forceHook = forceHook;
+    this.lastSeq = lastSeq;
+    this.writtenSeq = lastSeq;
+    this.syncedSeq = lastSeq;
+    segments.putAll(segmentFiles);
+    if (segments.isEmpty()) {
+      openNewSegment(lastSeq + 1);
+    } else {
+      current = segments.lastEntry().getValue();
+      channel = FileChannel.open(current, StandardOpenOption.WRITE);
+      channel.truncate(appendOffset);
+      channel.position(appendOffset);
+      currentBytes = appendOffset;
+    }
+  }
+
+  static Path segmentPath(Path dir, long firstSeq) {
+    return dir.resolve(String.format("%s%020d%s", SEGMENT_PREFIX, firstSeq, SEGMENT_SUFFIX));
+  }
+
+  static long firstSeqOf(Path segment) {
+    String n = segment.getFileName().toString();
+    return Long.parseLong(n.substring(SEGMENT_PREFIX.length(), n.length() - SEGMENT_SUFFIX.length()));
+  }
+
+  static boolean isSegment(Path p) {
+    String n = p.getFileName().toString();
+    return n.startsWith(SEGMENT_PREFIX) && n.endsWith(SEGMENT_SUFFIX)
+        && n.length() == SEGMENT_PREFIX.length() + 20 + SEGMENT_SUFFIX.length();
+  }
+
+  void startFlusher() {
+    if (config.fsyncMode() == FsyncMode.ALWAYS) return;
+    flusher = new Thread(this::flusherLoop, "wal-flusher");
+    flusher.setDaemon(true);
+    flusher.start();
+  }
+
+  void updateConfig(WalConfig c) {
+    this.config = c;
+  }
+
+  // ---------------------------------------------------------------- append (caller holds stateLock)
+
+  /** Assigns the next sequence, seals the frame in {@code b} and queues it. Caller holds stateLock. */
+  long appendLocked(Bytes b) throws IOException {
+    if (failure != null) throw failedClosedException();
+    if (closed) throw new IOException("write-ahead log in " + dir + " is closed");
+    long seq = lastSeq + 1;
+    RecordCodec.seal(b, seq, crc);
+    if (active.remaining() < b.pos) {
+      ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(active.capacity() * 2, active.position() + b.pos));
+      active.flip();
+      bigger.put(active);
+      active = bigger;
+    }
+    active.put(b.buf, 0, b.pos);
+    lastSeq = seq;
+    records.incrementAndGet();
+    recordsSinceCheckpoint++;
+    if (++unsyncedRecords == config.batchSize() && config.fsyncMode() == FsyncMode.BATCH && flusher != null)
+      LockSupport.unpark(flusher);
+    return seq;
+  }
+
+  long lastSeqLocked() {
+    return lastSeq;
+  }
+
+  long syncedSeq() {
+    return syncedSeq;
+  }
+
+  boolean failedClosed() {
+    return failure != null;
+  }
+
+  IOException failedClosedException() {
+    return new IOException("write-ahead log in " + dir + " failed closed after a write or fsync error ("
+        + failure.getMessage() + "); no further appends are accepted: reopen the log to replay it", failure);
+  }
+
+  // ---------------------------------------------------------------- sync
+
+  /** Returns once every record up to {@code seq} is on stable storage; leads a flush if nobody is. */
+  void awaitSynced(long seq) throws IOException {
+    while (true) {
+      if (syncedSeq >= seq) return;
+      if (failure != null) throw failedClosedException();
+      if (flushLock.tryLock()) {
+        try {
+          if (syncedSeq < seq && failure == null) flushLeader(true, null);
+        } finally {
+          flushLock.unlock();
+        }
+      } else if (!flushing) {
+        Thread.yield(); // the lock holder is just starting or ending a flush
+      } else {
+        // Follower: park until the leader's flush ends. Register first, then re-check, so a
+        // leader that finishes in between either sees us in the queue or we see it finished.
+        Thread me = Thread.currentThread();
+        syncWaiters.add(me);
+        if (flushing && syncedSeq < seq && failure == null) LockSupport.park(this);
+        if (Thread.interrupted()) {
+          me.interrupt();
+          throw new InterruptedIOException("interrupted while waiting for the write-ahead log fsync");
+        }
+      }
+    }
+  }
+
+  /**
+   * Caller holds flushLock. Swaps buffers (running {@code underSwap} in the same stateLock section),
+   * writes, optionally forces. Returns the last sequence written.
+   */
+  private long flushLeader(boolean force, Runnable underSwap) throws IOException {
+    flushing = true;
+    try {
+      ByteBuffer out;
+      long upTo;
+      stateLock.lock();
+      try {
+        if (underSwap != null) {
+          underSwap.run();
+          recordsSinceCheckpoint = 0;
+        }
+        out = active;
+        upTo = lastSeq;
+        active = spare;
+        unsyncedRecords = 0;
+      } finally {
+        stateLock.unlock();
+      }
+      out.flip();
+      try {
+        while (out.hasRemaining()) currentBytes += channel.write(out);
+      } catch (IOException e) {
+        fail(e);
+        throw failedClosedException();
+      } finally {
+        out.clear();
+        spare = out;
+      }
+      writtenSeq = upTo;
+      if (force || currentBytes >= config.segmentSizeBytes()) force();
+      if (currentBytes >= config.segmentSizeBytes()) openNewSegment(writtenSeq + 1);
+      return upTo;
+    } finally {
+      flushing = false;
+      wakeWaiters();
+    }
+  }
+
+  private void force() throws IOException {
+    if (syncedSeq >= writtenSeq) return;
+    try {
+      if (forceHook != null) forceHook.beforeForce(current);
+      channel.force(false);
+    } catch (IOException e) {
+      fail(e);
+      throw failedClosedException();
+    }
+    fsyncs.incrementAndGet();
+    syncedSeq = writtenSeq;
+  }
+
+  private void fail(IOException e) {
+    if (failure == null) failure = e;
+    wakeWaiters();
+  }
+
+  private void wakeWaiters() {
+    Thread t;
+    while ((t = syncWaiters.poll()) != null) LockSupport.unpark(t);
+  }
+
+  /** Caller holds flushLock (or is the constructor). The previous segment must already be forced. */
+  private void openNewSegment(long firstSeq) throws IOException {
+    if (channel != null) channel.close();
+    Path p = segmentPath(dir, firstSeq);
+    try {
+      channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      WalFiles.restrictToOwner(p);
+      WalFiles.fsyncDirectory(dir);
+    } catch (IOException e) {
+      fail(e);
+      throw failedClosedException();
+    }
+    current = p;
+    currentBytes = 0;
+    segments.put(firstSeq, p);
+  }
+
+  private void flusherLoop() {
+    while (!closed && failure == null) {
+      WalConfig c = config;
+      long waitNanos = (c.fsyncMode() == FsyncMode.BATCH ? c.batchInterval() : c.periodicInterval()).toNanos();
+      LockSupport.parkNanos(this, waitNanos);
+      if (closed) return;
+      flushLock.lock();
+      try {
+        if (failure == null && syncedSeq < lastSeqVolatile()) flushLeader(true, null);
+      } catch (IOException e) {
+        return; // failed closed; appenders see it
+      } finally {
+        flushLock.unlock();
+      }
+    }
+  }
+
+  private long lastSeqVolatile() {
+    stateLock.lock();
+    try {
+      return lastSeq;
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoint support
+
+  /**
+   * Runs {@code underLocks} while no append can interleave, writes and forces everything up to the
+   * sequence it returns, then starts a new segment, so every older segment holds only records
+   * covered by that sequence. Returns the covered sequence.
+   */
+  long cut(Runnable underLocks) throws IOException {
+    flushLock.lock();
+    try {
+      if (failure != null) throw failedClosedException();
+      long s = flushLeader(true, underLocks);
+      if (currentBytes > 0) openNewSegment(s + 1);
+      return s;
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  /** Deletes segments whose records all have seq &lt;= {@code coveredSeq}. Returns how many. */
+  int deleteCovered(long coveredSeq) throws IOException {
+    int n = 0;
+    List<Long> firsts = new ArrayList<>(segments.keySet());
+    for (int i = 0; i + 1 < firsts.size(); i++) {
+      long nextFirst = firsts.get(i + 1);
+      if (nextFirst - 1 <= coveredSeq) {
+        Path p = segments.remove(firsts.get(i));
+        Files.deleteIfExists(p);
+        n++;
+      } else {
+        break;
+      }
+    }
+    if (n > 0) WalFiles.fsyncDirectory(dir);
+    return n;
+  }
+
+  long recordsSinceCheckpoint() {
+    stateLock.lock();
+    try {
+      return recordsSinceCheckpoint;
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  int segmentCount() {
+    return segments.size();
+  }
+
+  long records() {
+    return records.get();
+  }
+
+  long fsyncs() {
+    return fsyncs.get();
+  }
+
+  /** Flushes and forces what is buffered (unless failed), stops the flusher, closes the file. */
+  @Override
+  public void close() throws IOException {
+    IOException err = null;
+    flushLock.lock();
+    try {
+      if (failure == null && !closed) {
+        try {
+          flushLeader(true, null);
+        } catch (IOException e) {
+          err = e;
+        }
+      }
+      closed = true;
+      channel.close();
+    } finally {
+      flushLock.unlock();
+    }
+    if (flusher != null) {
+      LockSupport.unpark(flusher);
+      try {
+        flusher.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (err != null) throw err;
+  }
+}

@@ -1,0 +1,107 @@
+package io.ipfskit.core.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads one file of framed records and classifies where it stops:
+ * <ul>
+ *   <li>clean end: the last frame ends exactly at the end of the file;
+ *   <li>bad frame (short header, impossible length, record past the end, CRC mismatch, zero fill,
+ *       sequence going backwards) at offset {@code o}: a <em>torn tail</em> if this is the last
+ *       segment and no valid frame starts anywhere after {@code o}; otherwise <em>corruption</em>.
+ * </ul>
+ * A torn tail is what a crash mid-append leaves (including a zero-filled region after the last
+ * record); corruption means acknowledged records could be lost, so the caller refuses to open.
+ */
+final class SegmentScanner {
+
+  interface Visitor {
+    /** @param payload positioned after seq and kind, limited to this record */
+    void record(long seq, byte kind, ByteBuffer payload) throws IOException;
+  }
+
+  /** Where and why a scan stopped early; null fields for a clean end. */
+  record Result(long validEnd, long size, long lastSeq, String badReason, long storedCrc, long computedCrc) {
+    boolean clean() {
+      return badReason == null;
+    }
+  }
+
+  private SegmentScanner() {}
+
+  static ByteBuffer map(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE) throw new IOException(file + " is larger than 2 GiB: " + size + " bytes");
+      if (size == 0) return ByteBuffer.allocate(0);
+      return ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.BIG_ENDIAN);
+    }
+  }
+
+  /**
+   * Visits every valid frame up to the first bad one. Does not decide torn vs corrupt by itself:
+   * see {@link #validFrameAfter}.
+   */
+  static Result scan(ByteBuffer buf, long afterSeq, Visitor v) throws IOException {
+    CRC32C crc = new CRC32C();
+    int size = buf.limit();
+    int pos = 0;
+    long lastSeq = afterSeq;
+    while (pos < size) {
+      if (size - pos < RecordCodec.HEADER_BYTES)
+        return new Result(pos, size, lastSeq, "frame header cut short (" + (size - pos) + " bytes left)", -1, -1);
+      int len = buf.getInt(pos);
+      int stored = buf.getInt(pos + 4);
+      if (len == 0 && stored == 0)
+        return new Result(pos, size, lastSeq, "zero-filled frame header", 0, -1);
+      if (len < RecordCodec.MIN_PAYLOAD || len > RecordCodec.MAX_PAYLOAD)
+        return new Result(pos, size, lastSeq, "impossible frame length " + len, u(stored), -1);
+      if ((long) pos + RecordCodec.HEADER_BYTES + len > size)
+        return new Result(pos, size, lastSeq, "frame of " + len + " bytes runs past the end of the file", u(stored), -1);
+      ByteBuffer payload = buf.duplicate();
+      payload.limit(pos + RecordCodec.HEADER_BYTES + len).position(pos + RecordCodec.HEADER_BYTES);
+      crc.reset();
+      crc.update(payload);
+      int computed = (int) crc.getValue();
+      if (computed != stored)
+        return new Result(pos, size, lastSeq, "CRC32C mismatch", u(stored), u(computed));
+      payload.position(pos + RecordCodec.HEADER_BYTES);
+      long seq = payload.getLong();
+      if (seq <= lastSeq)
+        return new Result(pos, size, lastSeq, "sequence " + seq + " does not follow " + lastSeq, u(stored), u(computed));
+      byte kind = payload.get();
+      v.record(seq, kind, payload);
+      lastSeq = seq;
+      pos += RecordCodec.HEADER_BYTES + len;
+    }
+    return new Result(pos, size, lastSeq, null, -1, -1);
+  }
+
+  /** True if a frame with a valid CRC and a sequence above {@code afterSeq} starts after {@code from}. */
+  static boolean validFrameAfter(ByteBuffer buf, int from, long afterSeq) {
+    CRC32C crc = new CRC32C();
+    int size = buf.limit();
+    for (int pos = from; pos + RecordCodec.HEADER_BYTES + RecordCodec.MIN_PAYLOAD <= size; pos++) {
+      int len = buf.getInt(pos);
+      if (len < RecordCodec.MIN_PAYLOAD || len > RecordCodec.MAX_PAYLOAD
+          || (long) pos + RecordCodec.HEADER_BYTES + len > size) continue;
+      ByteBuffer payload = buf.duplicate();
+      payload.limit(pos + RecordCodec.HEADER_BYTES + len).position(pos + RecordCodec.HEADER_BYTES);
+      crc.reset();
+      crc.update(payload);
+      if ((int) crc.getValue() == buf.getInt(pos + 4) && buf.getLong(pos + RecordCodec.HEADER_BYTES) > afterSeq)
+        return true;
+    }
+    return false;
+  }
+
+  private static long u(int crc) {
+    return crc & 0xffffffffL;
+  }
+}

@@ -1,0 +1,1337 @@
+package io.ipfskit.core.wal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ipfskit.core.storage.BackendUnavailableException;
+import io.ipfskit.core.storage.StorageBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The durable write-ahead log of storage operations: an append-only segment log is the source of
+ * truth, a checkpoint bounds recovery, terminal operations move to an archive, and processor threads
+ * run due operations against their backends.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Every state change is a record appended under {@code lock}, so the order of records in the
+ *       file is the order of decisions. A change becomes visible to readers ({@link #get},
+ *       {@link #list}, {@link #waitFor}) only once durable: {@code add} per the fsync mode (after
+ *       its fsync in {@code always}, at once in {@code batch}/{@code periodic}), every later
+ *       transition after the fsync covering it.
+ *   <li>An operation runs only after its {@code processing} record is on disk; a crash mid-run
+ *       leaves it {@code processing} on disk and recovery puts it back to {@code pending}
+ *       (at-least-once execution).
+ *   <li>Parameters are written once, in the creation record, and never rewritten.
+ * </ul>
+ * Locks: {@code lock} guards {@code entries}, the ready and timer queues, {@code toArchive} and the
+ * mutable fields of each {@link Entry}; appenders hold it while a record is sequenced (see
+ * {@link SegmentLog} for the flush lock, taken before {@code lock}, never after).
+ * {@code maintenance} serialises checkpoints, archiving and cleanup. Recovery: latest checkpoint,
+ * then replay of every record after it; a torn tail of the last segment is truncated, corruption
+ * anywhere else refuses to open ({@link WalCorruptionException}).
+ *
+ * <p>Callers must {@link #close} the log; it writes a checkpoint and releases the directory lock.
+ */
+public final class WriteAheadLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  static final Duration BACKEND_WAIT_MAX = Duration.ofSeconds(5);
+  static final long CHECKPOINT_EVERY_RECORDS = 4_000_000;
+  static final int CHECKPOINT_AT_SEGMENTS = 3;
+  static final long ARCHIVE_MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(30);
+  static final String LOCK_FILE = "LOCK";
+
+  /** Package-private wiring for tests and the archive: what {@link #open} passes by default. */
+  record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint) {
+    Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused) {
+      this(archive, forceHook, startPaused, true);
+    }
+  }
+
+  private final Path dir;
+  private final Clock clock;
+  private final Map<String, StorageBackend> backends;
+  private final OperationArchive archive;
+  private final FileChannel lockChannel;
+  private final FileLock fileLock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition visibleChanged = lock.newCondition();
+  private final Condition maintenanceWake = lock.newCondition();
+  private final Map<String, Condition> backendWork = new HashMap<>();
+  private final Object maintenance = new Object();
+  private final HashMap<String, Entry> entries;
+  private final Map<String, PriorityQueue<Entry>> ready = new HashMap<>();
+  private final Map<String, List<Entry>> deferredReady = new HashMap<>(); // recovered waiting ops, not yet heapified
+  private final PriorityQueue<Entry> timers = new PriorityQueue<>(Comparator.comparingLong(e -> e.timerDue));
+  private final LinkedHashSet<Entry> toArchive = new LinkedHashSet<>();
+  private long toArchiveSinceNanos;
+  private final SegmentLog log;
+  private final FsyncMode mode;
+  private volatile WalConfig config;
+  private volatile boolean paused;
+  private final boolean autoCheckpoint;
+  private volatile boolean closed;
+  private volatile Instant lastCheckpoint;
+  private final List<Thread> workers = new ArrayList<>();
+  private Thread maintenanceThread;
+  private final ThreadLocal<Bytes> encoders = ThreadLocal.withInitial(() -> new Bytes(1024));
+  private final ThreadLocal<Bytes> jsonScratch = ThreadLocal.withInitial(() -> new Bytes(256));
+  private final LatencyHistogram appendMicros = new LatencyHistogram();
+  private final LatencyHistogram operationMillis = new LatencyHistogram();
+  private final Map<String, Counters> counters = new HashMap<>();
+
+  private static final class Counters {
+    final LongAdder completed = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder retries = new LongAdder();
+  }
+
+  /**
+   * Opens (creating if needed) the log in {@code config.directory()}: takes the directory lock,
+   * recovers, and starts the processor threads.
+   *
+   * @param backends by name; operations may only name these
+   * @throws WalLockedException if another process owns the directory
+   * @throws WalCorruptionException if a record in the middle of the log is damaged
+   */
+  public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
+      throws IOException {
+    return open(config, backends, clock, new Options(defaultArchive(config), null, false));
+  }
+
+  /** Like {@link #open} but runs no operation until {@link #resumeProcessing()} (benchmarks, maintenance). */
+  public static WriteAheadLog openPaused(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
+      throws IOException {
+    return open(config, backends, clock, new Options(defaultArchive(config), null, true));
+  }
+
+  /**
+   * The archive {@link #open} uses. Until the Parquet archive is wired in this returns null: terminal
+   * operations then stay in the log and its checkpoints (durable, just not compacted).
+   */
+  static OperationArchive defaultArchive(WalConfig config) {
+    return null; // lead: new ParquetArchive(config.directory().resolve("partitions"), config.partitionSize())
+  }
+
+  static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
+      throws IOException {
+    requireNonNull(config, "config");
+    requireNonNull(backends, "backends");
+    requireNonNull(clock, "clock");
+    return new WriteAheadLog(config, backends, clock, options);
+  }
+
+  private WriteAheadLog(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
+      throws IOException {
+    this.dir = config.directory();
+    this.clock = clock;
+    this.config = config;
+    this.mode = config.fsyncMode();
+    this.backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
+    this.archive = options.archive();
+    this.paused = options.startPaused();
+    this.autoCheckpoint = options.autoCheckpoint();
+    WalFiles.createPrivateDirectories(dir);
+    Path lockPath = dir.resolve(LOCK_FILE);
+    FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock fl;
+    try {
+      fl = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      fl = null;
+    }
+    if (fl == null) {
+      ch.close();
+      throw new WalLockedException(dir);
+    }
+    this.lockChannel = ch;
+    this.fileLock = fl;
+    SegmentLog opened = null;
+    try {
+      for (String b : this.backends.keySet()) {
+        backendWork.put(b, lock.newCondition());
+        ready.put(b, new PriorityQueue<>());
+        counters.put(b, new Counters());
+      }
+      long t0 = System.nanoTime();
+      Recovery r = Recovery.run(dir);
+      this.entries = r.entries;
+      opened = new SegmentLog(dir, config, lock, r.segments, r.appendOffset, r.lastSeq, options.forceHook());
+      this.log = opened;
+      afterRecovery();
+      LOG.info("write-ahead log {} opened: {} operations, last sequence {}, {} segment(s), recovered in {} ms",
+          dir, entries.size(), r.lastSeq, log.segmentCount(), (System.nanoTime() - t0) / 1_000_000);
+    } catch (IOException | RuntimeException | Error e) {
+      if (opened != null) {
+        try {
+          opened.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      fl.release();
+      ch.close();
+      throw e;
+    }
+    log.startFlusher();
+    for (String b : this.backends.keySet()) {
+      for (int i = 0; i < config.concurrencyPerBackend(); i++) {
+        Thread t = new Thread(() -> workerLoop(b), "wal-worker-" + b + "-" + i);
+        t.setDaemon(true);
+        workers.add(t);
+        t.start();
+      }
+    }
+    maintenanceThread = new Thread(this::maintenanceLoop, "wal-maintenance");
+    maintenanceThread.setDaemon(true);
+    maintenanceThread.start();
+  }
+
+  /** Resets interrupted runs, fills the queues. Single-threaded: no other thread runs yet. */
+  private void afterRecovery() throws IOException {
+    long now = nowMicros();
+    long last = 0;
+    lock.lock();
+    try {
+      List<Entry> waiting = new ArrayList<>();
+      for (Entry e : entries.values()) {
+        OpState s = e.latest;
+        if (s.status == OperationStatus.PROCESSING) {
+          OpState back = new OpState(OperationStatus.PENDING, now, OpState.NONE, s.retryCount, s.maxRetries,
+              OpState.NONE, null, -1, null, "interrupted by a restart while processing; will run again", "Interrupted");
+          last = appendStateLocked(e, back);
+          e.durable = back;
+          s = back;
+        }
+        if (s.waiting()) {
+          if (s.nextRetryAt != OpState.NONE && s.nextRetryAt > now) {
+            e.inTimer = true;
+            e.timerDue = s.nextRetryAt;
+            timers.add(e);
+          } else {
+            waiting.add(e);
+          }
+        } else if (s.status.isTerminal()) {
+          queueForArchiveLocked(e);
+        }
+      }
+      Map<String, List<Entry>> byBackend = new HashMap<>();
+      for (Entry e : waiting) {
+        if (!ready.containsKey(e.backend)) {
+          LOG.warn("operation {} names backend '{}', which is not configured; it waits until it is", e.id, e.backend);
+          continue;
+        }
+        e.inReady = true;
+        byBackend.computeIfAbsent(e.backend, k -> new ArrayList<>()).add(e);
+      }
+      deferredReady.putAll(byBackend); // heapified by the first poll, off the open path
+    } finally {
+      lock.unlock();
+    }
+    if (last > 0) log.awaitSynced(last);
+  }
+
+  // ================================================================ public API
+
+  /**
+   * Logs a new operation. Durable per the fsync mode when this returns; the processor is woken.
+   *
+   * @throws IllegalArgumentException if the backend is not configured
+   * @throws IOException if the log failed closed or is closed
+   */
+  public Operation add(NewOperation op) throws IOException {
+    requireNonNull(op, "op");
+    StorageBackend b = backends.get(op.backend());
+    if (b == null)
+      throw new IllegalArgumentException("backend '" + op.backend() + "' is not configured; configured: "
+          + backends.keySet());
+    long t0 = System.nanoTime();
+    Instant nowI = clock.instant();
+    long now = micros(nowI);
+    String id = newId();
+    ObjectNode params = op.parametersView();
+    byte[] paramBytes = JsonText.toBytes(params, jsonScratch.get());
+    String backend = backendKey(op.backend());
+    OpState s = OpState.pending(now, config.maxRetries());
+    Bytes buf = encoders.get();
+    RecordCodec.created(buf, id, op.operationType(), backend, op.priority(), now, 0L, false, paramBytes, s);
+    long seq;
+    lock.lock();
+    try {
+      seq = log.appendLocked(buf);
+      s.seq = seq;
+      Entry e = new Entry(id, op.operationType(), backend, paramBytes, op.priority(), now, seq);
+      e.latest = s;
+      if (mode != FsyncMode.ALWAYS) e.durable = s;
+      entries.put(id, e);
+      enqueueLocked(e, now);
+    } finally {
+      lock.unlock();
+    }
+    if (mode == FsyncMode.ALWAYS) log.awaitSynced(seq);
+    appendMicros.record((System.nanoTime() - t0) / 1000);
+    return new Operation(id, op.operationType(), backend, params, OperationStatus.PENDING, op.priority(), nowI, nowI,
+        null, null, null, null, 0, s.maxRetries, null);
+  }
+
+  /** The operation, live or archived, as last made durable. */
+  public Optional<Operation> get(String operationId) {
+    requireNonNull(operationId, "operationId");
+    Entry e;
+    OpState s;
+    lock.lock();
+    try {
+      e = entries.get(operationId);
+      s = e == null ? null : visible(e);
+    } finally {
+      lock.unlock();
+    }
+    if (s != null) return Optional.of(toOperation(e, s));
+    if (e != null) return Optional.empty(); // being created, not yet durable
+    return findArchived(operationId);
+  }
+
+  /** Operations matching the query, newest first, from the log and the archive. */
+  public List<Operation> list(OperationQuery query) {
+    requireNonNull(query, "query");
+    int need = query.offset() + query.limit();
+    List<Entry> es = new ArrayList<>();
+    List<OpState> ss = new ArrayList<>();
+    lock.lock();
+    try {
+      for (Entry e : entries.values()) {
+        OpState s = visible(e);
+        if (s == null) continue;
+        if (query.status() != null && s.status != query.status()) continue;
+        if (query.backend() != null && !query.backend().equals(e.backend)) continue;
+        es.add(e);
+        ss.add(s);
+      }
+    } finally {
+      lock.unlock();
+    }
+    Integer[] order = new Integer[es.size()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    java.util.Arrays.sort(order, (a, b) -> {
+      Entry x = es.get(a);
+      Entry y = es.get(b);
+      int c = Long.compare(y.timestamp, x.timestamp);
+      return c != 0 ? c : Long.compare(y.createdSeq, x.createdSeq);
+    });
+    List<Operation> out = new ArrayList<>();
+    Set<String> liveIds = new HashSet<>();
+    for (int i = 0; i < order.length && i < need; i++) {
+      out.add(toOperation(es.get(order[i]), ss.get(order[i])));
+    }
+    for (Entry e : es) liveIds.add(e.id);
+    if (archive != null && (query.status() == null || query.status().isTerminal())) {
+      try {
+        for (Operation a : archive.query(query)) {
+          if (liveIds.add(a.operationId())) out.add(a);
+        }
+      } catch (IOException ex) {
+        throw new UncheckedIOException("cannot read the operation archive: " + ex.getMessage(), ex);
+      }
+      out.sort(Comparator.comparing(Operation::timestamp).reversed());
+    }
+    if (query.offset() >= out.size()) return List.of();
+    return List.copyOf(out.subList(query.offset(), Math.min(out.size(), need)));
+  }
+
+  /**
+   * Waits until the operation is terminal (or the timeout passes) and returns its latest durable
+   * snapshot.
+   *
+   * @throws OperationNotFoundException if no live or archived operation has this id
+   */
+  public Operation waitFor(String operationId, Duration timeout) throws InterruptedException {
+    requireNonNull(operationId, "operationId");
+    requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0, but was " + timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Entry e;
+    OpState s;
+    lock.lock();
+    try {
+      while (true) {
+        e = entries.get(operationId);
+        if (e == null) break;
+        s = visible(e);
+        long left = deadline - System.nanoTime();
+        if ((s != null && s.status.isTerminal()) || left <= 0 || closed) {
+          if (s == null) throw new OperationNotFoundException(operationId);
+          Entry fe = e;
+          OpState fs = s;
+          lock.unlock();
+          try {
+            return toOperation(fe, fs);
+          } finally {
+            lock.lock();
+          }
+        }
+        visibleChanged.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+      }
+    } finally {
+      lock.unlock();
+    }
+    return findArchived(operationId).orElseThrow(() -> new OperationNotFoundException(operationId));
+  }
+
+  /**
+   * Puts a failed or cancelled operation back to {@code pending} with {@code retry_count} 0.
+   *
+   * @throws IllegalStateException if the operation is in any other status
+   * @throws OperationNotFoundException if unknown
+   */
+  public Operation retry(String operationId) throws IOException {
+    requireNonNull(operationId, "operationId");
+    long now = nowMicros();
+    Entry e;
+    OpState next;
+    long seq;
+    lock.lock();
+    try {
+      e = entries.get(operationId);
+      if (e != null) {
+        OpState cur = e.latest;
+        if (cur.status != OperationStatus.FAILED && cur.status != OperationStatus.CANCELLED)
+          throw new IllegalStateException("operation " + operationId + " is " + cur.status.wireName()
+              + "; only failed or cancelled operations can be retried");
+        next = new OpState(OperationStatus.PENDING, now, OpState.NONE, 0, config.maxRetries(), OpState.NONE, null, -1,
+            null, null, null);
+        seq = appendStateLocked(e, next);
+        toArchive.remove(e);
+        enqueueLocked(e, now);
+      } else {
+        seq = -1;
+        next = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (e == null) return retryArchived(operationId, now);
+    commitVisible(e, next, seq);
+    return toOperation(e, next);
+  }
+
+  private Operation retryArchived(String operationId, long now) throws IOException {
+    Operation old = findArchived(operationId).orElseThrow(() -> new OperationNotFoundException(operationId));
+    if (old.status() != OperationStatus.FAILED && old.status() != OperationStatus.CANCELLED)
+      throw new IllegalStateException("operation " + operationId + " is " + old.status().wireName()
+          + "; only failed or cancelled operations can be retried");
+    if (!backends.containsKey(old.backend()))
+      throw new IllegalArgumentException("backend '" + old.backend() + "' is not configured; configured: "
+          + backends.keySet());
+    byte[] params = JSON.writeValueAsBytes(old.parameters());
+    OpState s = new OpState(OperationStatus.PENDING, now, OpState.NONE, 0, config.maxRetries(), OpState.NONE, null, -1,
+        null, null, null);
+    Bytes buf = encoders.get();
+    long ts = micros(old.timestamp());
+    Entry e;
+    long seq;
+    lock.lock();
+    try {
+      if (entries.containsKey(operationId))
+        throw new IllegalStateException("operation " + operationId + " is already being retried");
+      RecordCodec.created(buf, operationId, old.operationType(), backendKey(old.backend()), old.priority(), ts,
+          log.lastSeqLocked() + 1, false, params, s);
+      seq = log.appendLocked(buf);
+      s.seq = seq;
+      e = new Entry(operationId, old.operationType(), backendKey(old.backend()), params, old.priority(), ts, seq);
+      e.latest = s;
+      entries.put(operationId, e);
+      enqueueLocked(e, now);
+    } finally {
+      lock.unlock();
+    }
+    commitVisible(e, s, seq);
+    return toOperation(e, s);
+  }
+
+  /**
+   * Cancels a pending or retrying operation.
+   *
+   * @throws IllegalStateException if it is processing or finished
+   * @throws OperationNotFoundException if unknown
+   */
+  public Operation cancel(String operationId) throws IOException {
+    requireNonNull(operationId, "operationId");
+    long now = nowMicros();
+    Entry e;
+    OpState next;
+    long seq;
+    lock.lock();
+    try {
+      e = entries.get(operationId);
+      if (e == null) {
+        next = null;
+        seq = -1;
+      } else {
+        OpState cur = e.latest;
+        if (!cur.waiting())
+          throw new IllegalStateException("operation " + operationId + " is " + cur.status.wireName()
+              + "; only pending or retrying operations can be cancelled");
+        next = new OpState(OperationStatus.CANCELLED, now, now, cur.retryCount, cur.maxRetries, OpState.NONE, null, -1,
+            null, "cancelled by request", "Cancelled");
+        seq = appendStateLocked(e, next);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (e == null) {
+      Operation old = findArchived(operationId).orElseThrow(() -> new OperationNotFoundException(operationId));
+      throw new IllegalStateException("operation " + operationId + " is " + old.status().wireName()
+          + "; only pending or retrying operations can be cancelled");
+    }
+    commitVisible(e, next, seq);
+    return toOperation(e, next);
+  }
+
+  /**
+   * Removes finished (completed, failed, cancelled) operations that finished at least
+   * {@code ageDays} days ago, from the log and from the archive.
+   *
+   * @param statusOrNull only this terminal status, or all terminal statuses
+   * @return how many operations were removed
+   */
+  public int cleanup(int ageDays, OperationStatus statusOrNull) throws IOException {
+    if (ageDays < 0) throw new IllegalArgumentException("age_days must be >= 0, but was " + ageDays);
+    if (statusOrNull != null && !statusOrNull.isTerminal())
+      throw new IllegalArgumentException("status must be one of [completed, failed, cancelled] (only finished"
+          + " operations are cleaned up), but was '" + statusOrNull.wireName() + "'");
+    Instant cutoffI = clock.instant().minus(Duration.ofDays(ageDays));
+    long cutoff = micros(cutoffI);
+    int removed;
+    synchronized (maintenance) {
+      long seq = -1;
+      List<String> ids = new ArrayList<>();
+      lock.lock();
+      try {
+        for (Entry e : entries.values()) {
+          OpState s = visible(e);
+          if (s == null || !s.status.isTerminal() || e.latest != s) continue;
+          if (statusOrNull != null && s.status != statusOrNull) continue;
+          long done = s.completedAt != OpState.NONE ? s.completedAt : s.updatedAt;
+          if (done <= cutoff) ids.add(e.id);
+        }
+        if (!ids.isEmpty()) {
+          Bytes buf = encoders.get();
+          RecordCodec.idList(buf, RecordCodec.REMOVED, ids);
+          seq = log.appendLocked(buf);
+          for (String id : ids) toArchive.remove(entries.remove(id));
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (seq > 0) log.awaitSynced(seq);
+      removed = ids.size();
+      if (archive != null) removed += archive.deleteOlderThan(cutoffI, statusOrNull);
+    }
+    return removed;
+  }
+
+  public WalStatus status() {
+    Map<OperationStatus, Long> by = new EnumMap<>(OperationStatus.class);
+    for (OperationStatus s : OperationStatus.values()) by.put(s, 0L);
+    long live = 0;
+    long lastSeq;
+    lock.lock();
+    try {
+      for (Entry e : entries.values()) {
+        OpState s = visible(e);
+        if (s == null) continue;
+        by.merge(s.status, 1L, Long::sum);
+        live++;
+      }
+      lastSeq = log.lastSeqLocked();
+    } finally {
+      lock.unlock();
+    }
+    long archived = archive == null ? 0 : archive.count();
+    return new WalStatus(live + archived, by, lastSeq, mode, log.segmentCount(), archived,
+        archive == null ? 0 : archive.partitionCount(), lastCheckpoint, log.failedClosed());
+  }
+
+  public WalMetrics metrics() {
+    long recs = log.records();
+    long syncs = log.fsyncs();
+    Map<String, BackendStats> stats = new LinkedHashMap<>();
+    for (Map.Entry<String, StorageBackend> b : backends.entrySet()) {
+      Counters c = counters.get(b.getKey());
+      String health;
+      try {
+        health = b.getValue().health().status().name().toLowerCase(java.util.Locale.ROOT);
+      } catch (RuntimeException e) {
+        health = "unknown";
+      }
+      stats.put(b.getKey(), new BackendStats(b.getKey(), c.completed.sum(), c.failed.sum(), c.retries.sum(), health));
+    }
+    return new WalMetrics(recs, syncs, syncs == 0 ? 0 : (double) recs / syncs, appendMicros.percentile(0.50),
+        appendMicros.percentile(0.99), operationMillis.percentile(0.50), operationMillis.percentile(0.99), stats);
+  }
+
+  public WalConfig config() {
+    return config;
+  }
+
+  /**
+   * Applies live-updatable settings ({@link WalConfig#LIVE_KEYS}) at once. Runtime only: the change
+   * is not written to {@code wal.properties}; edit that file (or the environment) to keep it.
+   * {@code max_retries} applies to operations created (or retried) afterwards.
+   */
+  public WalConfig updateConfig(Map<String, String> changes) throws IOException {
+    requireNonNull(changes, "changes");
+    WalConfig next;
+    synchronized (maintenance) {
+      WalConfig before = config;
+      next = before.with(changes);
+      config = next;
+      log.updateConfig(next);
+      lock.lock();
+      try {
+        if (next.archiveCompleted() && !before.archiveCompleted()) {
+          for (Entry e : entries.values()) if (e.latest.status.isTerminal()) queueForArchiveLocked(e);
+        }
+        signalAllLocked();
+      } finally {
+        lock.unlock();
+      }
+    }
+    return next;
+  }
+
+  /**
+   * Archives finished operations (if an archive is configured), then writes a checkpoint of every
+   * operation left in the log and deletes the segments it covers.
+   */
+  public void checkpoint() throws IOException {
+    synchronized (maintenance) {
+      if (archive != null && config.archiveCompleted()) archiveDue(true);
+      List<Entry> es = new ArrayList<>();
+      List<OpState> ss = new ArrayList<>();
+      long covered = log.cut(() -> {
+        es.clear();
+        ss.clear();
+        for (Entry e : entries.values()) {
+          es.add(e);
+          ss.add(e.latest);
+        }
+      });
+      Path written = Checkpoints.write(dir, covered, es, ss);
+      for (Path old : Checkpoints.list(dir)) {
+        if (!old.equals(written)) Files.deleteIfExists(old);
+      }
+      int deleted = log.deleteCovered(covered);
+      lastCheckpoint = clock.instant();
+      LOG.debug("checkpoint at sequence {}: {} operations, {} segment(s) deleted", covered, es.size(), deleted);
+    }
+  }
+
+  /**
+   * Forces every record appended so far to stable storage. Useful in {@code batch} and
+   * {@code periodic} modes before handing a result to someone who must not lose it.
+   */
+  public void sync() throws IOException {
+    long seq;
+    lock.lock();
+    try {
+      seq = log.lastSeqLocked();
+    } finally {
+      lock.unlock();
+    }
+    log.awaitSynced(seq);
+  }
+
+  /** Stops running operations until {@link #resumeProcessing()}; appends still work. */
+  public void pauseProcessing() {
+    paused = true;
+  }
+
+  public void resumeProcessing() {
+    paused = false;
+    lock.lock();
+    try {
+      signalAllLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the processor, checkpoints (unless failed closed), closes files and releases the lock. */
+  @Override
+  public void close() throws IOException {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
+    lock.lock();
+    try {
+      signalAllLocked();
+      maintenanceWake.signalAll();
+      visibleChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<Thread> all = new ArrayList<>(workers);
+    if (maintenanceThread != null) all.add(maintenanceThread);
+    for (Thread t : all) {
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      if (t.isAlive()) LOG.warn("{} still busy with a backend call at close; its operation will rerun", t.getName());
+    }
+    IOException err = null;
+    try {
+      if (!log.failedClosed()) checkpoint();
+    } catch (IOException e) {
+      err = e;
+    }
+    try {
+      log.close();
+    } catch (IOException e) {
+      if (err == null) err = e;
+      else err.addSuppressed(e);
+    }
+    if (archive != null) {
+      try {
+        archive.close();
+      } catch (IOException e) {
+        if (err == null) err = e;
+        else err.addSuppressed(e);
+      }
+    }
+    try {
+      fileLock.release();
+    } finally {
+      lockChannel.close();
+    }
+    if (err != null) throw err;
+  }
+
+  /**
+   * Makes a damaged log openable: for each segment with a bad record, keeps a {@code <segment>.broken}
+   * copy and truncates the segment at that record; a damaged checkpoint is renamed to
+   * {@code .broken}. Takes the directory lock, so the log must not be open.
+   *
+   * @return what was cut, empty if nothing was wrong
+   */
+  public static List<RepairReport> repair(Path walDirectory) throws IOException {
+    requireNonNull(walDirectory, "walDirectory");
+    if (!Files.isDirectory(walDirectory))
+      throw new IllegalArgumentException("wal directory must exist, but " + walDirectory + " does not");
+    List<RepairReport> reports = new ArrayList<>();
+    try (FileChannel ch = FileChannel.open(walDirectory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE)) {
+      FileLock fl;
+      try {
+        fl = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        fl = null;
+      }
+      if (fl == null) throw new WalLockedException(walDirectory);
+      try {
+        List<Path> cps = Checkpoints.list(walDirectory);
+        if (!cps.isEmpty()) {
+          Path newest = cps.get(cps.size() - 1);
+          try {
+            Checkpoints.read(newest);
+          } catch (WalCorruptionException e) {
+            Path broken = brokenName(newest);
+            Files.move(newest, broken);
+            WalFiles.fsyncDirectory(walDirectory);
+            reports.add(new RepairReport(newest, e.offset(), Files.size(broken), "checkpoint moved to " + broken
+                + ": " + e.getMessage()));
+          }
+        }
+        long lastSeq = 0;
+        for (Path seg : Recovery.segments(walDirectory).values()) {
+          ByteBuffer buf = SegmentScanner.map(seg);
+          SegmentScanner.Result r = SegmentScanner.scan(buf, lastSeq, (s, k, p) -> {});
+          lastSeq = r.lastSeq();
+          if (r.clean()) continue;
+          Path broken = brokenName(seg);
+          Files.copy(seg, broken, StandardCopyOption.COPY_ATTRIBUTES);
+          try (FileChannel f = FileChannel.open(broken, StandardOpenOption.WRITE)) {
+            f.force(true);
+          }
+          try (FileChannel f = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+            f.truncate(r.validEnd());
+            f.force(true);
+          }
+          WalFiles.fsyncDirectory(walDirectory);
+          reports.add(new RepairReport(seg, r.validEnd(), r.size() - r.validEnd(), r.badReason()));
+          LOG.warn("repaired {}: cut {} bytes at offset {} ({}); original kept as {}", seg, r.size() - r.validEnd(),
+              r.validEnd(), r.badReason(), broken);
+        }
+      } finally {
+        fl.release();
+      }
+    }
+    return reports;
+  }
+
+  private static Path brokenName(Path p) {
+    Path b = p.resolveSibling(p.getFileName() + ".broken");
+    for (int i = 1; Files.exists(b); i++) b = p.resolveSibling(p.getFileName() + ".broken." + i);
+    return b;
+  }
+
+  // ================================================================ package-private (tests)
+
+  /**
+   * Waits until the operation's visible snapshot satisfies {@code condition} or the timeout passes;
+   * returns the last visible snapshot. Tests use it to wait for intermediate states without sleeping.
+   */
+  Operation awaitVisible(String id, java.util.function.Predicate<Operation> condition, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (true) {
+        Entry e = entries.get(id);
+        OpState s = e == null ? null : visible(e);
+        Operation op = s == null ? null : toOperation(e, s);
+        if (e == null) {
+          lock.unlock();
+          try {
+            op = findArchived(id).orElseThrow(() -> new OperationNotFoundException(id));
+          } finally {
+            lock.lock();
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if ((op != null && condition.test(op)) || left <= 0) return op;
+        visibleChanged.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Simulates a process crash for tests: stops the threads without waiting for backend calls,
+   * writes no checkpoint and releases the directory lock. Records already acknowledged stay on disk.
+   */
+  void abandonForTest() throws IOException {
+    synchronized (this) {
+      closed = true;
+    }
+    lock.lock();
+    try {
+      signalAllLocked();
+      maintenanceWake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    log.close();
+    fileLock.release();
+    lockChannel.close();
+  }
+
+  /** Wakes every processor thread now (tests call it after moving a fake clock). */
+  void wakeProcessor() {
+    lock.lock();
+    try {
+      signalAllLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ================================================================ processor
+
+  private void workerLoop(String backendName) {
+    StorageBackend backend = backends.get(backendName);
+    Condition work = backendWork.get(backendName);
+    Counters stats = counters.get(backendName);
+    while (true) {
+      Entry e;
+      OpState claimed;
+      long seq;
+      lock.lock();
+      try {
+        while (true) {
+          if (closed || log.failedClosed()) return;
+          long now = nowMicros();
+          e = null;
+          if (!paused) {
+            moveDueTimersLocked(now);
+            e = pollReadyLocked(backendName, now);
+          }
+          if (e != null) {
+            OpState cur = e.latest;
+            claimed = new OpState(OperationStatus.PROCESSING, now, OpState.NONE, cur.retryCount, cur.maxRetries,
+                OpState.NONE, null, -1, null, cur.error, cur.errorType);
+            seq = appendStateLocked(e, claimed);
+            break;
+          }
+          long waitNanos = config.processInterval().toNanos();
+          if (!paused && !timers.isEmpty())
+            waitNanos = Math.min(waitNanos, Math.max(TimeUnit.MILLISECONDS.toNanos(1), (timers.peek().timerDue - now) * 1000));
+          work.awaitNanos(waitNanos);
+        }
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        commitVisible(e, claimed, seq);
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
+      }
+      OpState next;
+      try {
+        OperationResult r = OperationRunner.run(e.type, params(e), backend);
+        long now = nowMicros();
+        next = new OpState(OperationStatus.COMPLETED, now, now, claimed.retryCount, claimed.maxRetries, OpState.NONE,
+            r.cid(), r.size() == null ? -1 : r.size(), r.destination(), null, null);
+      } catch (Exception ex) {
+        next = afterFailure(claimed, ex, nowMicros());
+      }
+      long s2;
+      lock.lock();
+      try {
+        s2 = appendStateLocked(e, next);
+        enqueueLocked(e, next.updatedAt);
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
+      } finally {
+        lock.unlock();
+      }
+      switch (next.status) {
+        case COMPLETED -> {
+          stats.completed.increment();
+          operationMillis.record((next.completedAt - e.timestamp) / 1000);
+        }
+        case FAILED -> stats.failed.increment();
+        default -> stats.retries.increment();
+      }
+      try {
+        commitVisible(e, next, s2);
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
+      }
+    }
+  }
+
+  private void stopping(String backendName, IOException ex) {
+    if (closed) LOG.debug("processor for backend '{}' stops: {}", backendName, ex.getMessage());
+    else LOG.error("processor for backend '{}' stops: {}", backendName, ex.getMessage());
+  }
+
+  private OpState afterFailure(OpState cur, Exception ex, long now) {
+    WalConfig c = config;
+    String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
+    String type = OperationRunner.errorType(ex);
+    if (ex instanceof BackendUnavailableException) {
+      long waitMicros = Math.min(c.retryDelay().toNanos(), BACKEND_WAIT_MAX.toNanos()) / 1000;
+      return new OpState(cur.retryCount == 0 ? OperationStatus.PENDING : OperationStatus.RETRYING, now, OpState.NONE,
+          cur.retryCount, cur.maxRetries, now + waitMicros, null, -1, null, msg, type);
+    }
+    if (OperationRunner.retryable(ex) && cur.retryCount < cur.maxRetries) {
+      long delay = backoffMicros(c.retryDelay(), c.maxRetryDelay(), cur.retryCount);
+      return new OpState(OperationStatus.RETRYING, now, OpState.NONE, cur.retryCount + 1, cur.maxRetries, now + delay,
+          null, -1, null, msg, type);
+    }
+    String error = OperationRunner.retryable(ex) ? "gave up after " + cur.retryCount + " retries: " + msg : msg;
+    return new OpState(OperationStatus.FAILED, now, now, cur.retryCount, cur.maxRetries, OpState.NONE, null, -1, null,
+        error, type);
+  }
+
+  /** Full jitter: uniform in [0, min(max, base * 2^attempt)]. */
+  static long backoffMicros(Duration base, Duration max, int attempt) {
+    long baseMicros = Math.max(1, base.toNanos() / 1000);
+    long maxMicros = max.toNanos() / 1000;
+    long cap = attempt >= 62 || baseMicros > (maxMicros >> Math.min(attempt, 62)) ? maxMicros : baseMicros << attempt;
+    cap = Math.min(cap, maxMicros);
+    return ThreadLocalRandom.current().nextLong(cap + 1);
+  }
+
+  /** Caller holds lock. */
+  private void moveDueTimersLocked(long now) {
+    Entry t;
+    while ((t = timers.peek()) != null && t.timerDue <= now) {
+      timers.poll();
+      t.inTimer = false;
+      if (entries.get(t.id) == t) enqueueLocked(t, now);
+    }
+  }
+
+  /** Caller holds lock. Next due operation for the backend, or null. */
+  private Entry pollReadyLocked(String backend, long now) {
+    PriorityQueue<Entry> q = ready.get(backend);
+    List<Entry> recovered = deferredReady.remove(backend);
+    if (recovered != null) {
+      recovered.addAll(q);
+      q = new PriorityQueue<>(recovered); // heapify, O(n)
+      ready.put(backend, q);
+    }
+    Entry e;
+    while ((e = q.poll()) != null) {
+      e.inReady = false;
+      if (entries.get(e.id) != e || !e.latest.waiting()) continue;
+      if (e.latest.nextRetryAt != OpState.NONE && e.latest.nextRetryAt > now) {
+        enqueueLocked(e, now);
+        continue;
+      }
+      return e;
+    }
+    return null;
+  }
+
+  /** Caller holds lock. Puts a waiting operation in the ready or timer queue; queues terminal ones for archive. */
+  private void enqueueLocked(Entry e, long now) {
+    OpState s = e.latest;
+    if (s.status.isTerminal()) return; // archived once durable, see commitVisible
+    if (!s.waiting()) return;
+    if (s.nextRetryAt != OpState.NONE && s.nextRetryAt > now) {
+      if (e.inTimer && e.timerDue > s.nextRetryAt) {
+        timers.remove(e);
+        e.inTimer = false;
+      }
+      if (!e.inTimer) {
+        e.inTimer = true;
+        e.timerDue = s.nextRetryAt;
+        timers.add(e);
+        signalAllLocked(); // waiting threads recompute their wait
+      }
+      return;
+    }
+    PriorityQueue<Entry> q = ready.get(e.backend);
+    if (q == null) return;
+    if (!e.inReady) {
+      e.inReady = true;
+      q.add(e);
+    }
+    if (!paused) backendWork.get(e.backend).signal();
+  }
+
+  private void signalAllLocked() {
+    for (Condition c : backendWork.values()) c.signalAll();
+  }
+
+  /** Caller holds lock. Appends a status record and makes it the latest decided state. */
+  private long appendStateLocked(Entry e, OpState next) throws IOException {
+    Bytes buf = encoders.get();
+    RecordCodec.stateRecord(buf, e.id, next);
+    long seq = log.appendLocked(buf);
+    next.seq = seq;
+    e.latest = next;
+    return seq;
+  }
+
+  /** Waits for the record to be durable, then publishes the state to readers. */
+  private void commitVisible(Entry e, OpState s, long seq) throws IOException {
+    log.awaitSynced(seq);
+    lock.lock();
+    try {
+      if (e.durable == null || e.durable.seq < s.seq) e.durable = s;
+      if (s.status.isTerminal() && e.latest == s) queueForArchiveLocked(e);
+      visibleChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void queueForArchiveLocked(Entry e) {
+    if (archive == null || !config.archiveCompleted()) return;
+    if (toArchive.isEmpty()) toArchiveSinceNanos = System.nanoTime();
+    toArchive.add(e);
+    if (toArchive.size() >= config.partitionSize()) maintenanceWake.signal();
+  }
+
+  /** Caller holds lock. The newest durable state, or null if the operation is not yet durable. */
+  private OpState visible(Entry e) {
+    OpState l = e.latest;
+    if (l == e.durable || l.seq <= log.syncedSeq()) return l;
+    return e.durable;
+  }
+
+  // ================================================================ maintenance
+
+  private void maintenanceLoop() {
+    while (!closed) {
+      lock.lock();
+      try {
+        maintenanceWake.awaitNanos(Math.min(config.processInterval().toNanos(), TimeUnit.SECONDS.toNanos(1)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      if (closed || log.failedClosed()) return;
+      try {
+        if (archive != null && config.archiveCompleted()) archiveDue(false);
+        if (autoCheckpoint && log.segmentCount() >= CHECKPOINT_AT_SEGMENTS || log.recordsSinceCheckpoint() >= CHECKPOINT_EVERY_RECORDS)
+          checkpoint();
+      } catch (IOException | RuntimeException e) {
+        LOG.error("write-ahead log maintenance (archive/checkpoint) failed; will try again: {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Moves durable terminal operations to the archive: an ARCHIVING record (so recovery knows the
+   * archive may already hold them), {@code archive.archive}, then an ARCHIVED record that drops them
+   * from the log. Caller holds {@code maintenance}.
+   */
+  private void archiveDue(boolean force) throws IOException {
+    List<Entry> batch = new ArrayList<>();
+    List<OpState> states = new ArrayList<>();
+    Set<Entry> mayBeArchived = new HashSet<>();
+    long seq = -1;
+    lock.lock();
+    try {
+      if (toArchive.isEmpty()) return;
+      if (!force && toArchive.size() < config.partitionSize()
+          && System.nanoTime() - toArchiveSinceNanos < ARCHIVE_MAX_DELAY_NANOS) return;
+      List<String> intent = new ArrayList<>();
+      for (Iterator<Entry> it = toArchive.iterator(); it.hasNext(); ) {
+        Entry e = it.next();
+        it.remove();
+        OpState s = e.latest;
+        if (entries.get(e.id) != e || !s.status.isTerminal() || visible(e) != s) continue;
+        batch.add(e);
+        states.add(s);
+        if (e.archiveIntent) mayBeArchived.add(e);
+        else intent.add(e.id);
+      }
+      if (!intent.isEmpty()) {
+        Bytes buf = encoders.get();
+        RecordCodec.idList(buf, RecordCodec.ARCHIVING, intent);
+        seq = log.appendLocked(buf);
+        for (Entry e : batch) e.archiveIntent = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (batch.isEmpty()) return;
+    if (seq > 0) log.awaitSynced(seq);
+    List<Operation> ops = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Entry e = batch.get(i);
+      if (mayBeArchived.contains(e) && archive.find(e.id).isPresent()) continue; // archived before a crash
+      ops.add(toOperation(e, states.get(i)));
+    }
+    if (!ops.isEmpty()) archive.archive(ops);
+    List<String> done = new ArrayList<>();
+    long seq2 = -1;
+    lock.lock();
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        Entry e = batch.get(i);
+        if (entries.get(e.id) == e && e.latest == states.get(i)) done.add(e.id);
+      }
+      if (!done.isEmpty()) {
+        Bytes buf = encoders.get();
+        RecordCodec.idList(buf, RecordCodec.ARCHIVED, done);
+        seq2 = log.appendLocked(buf);
+        for (String id : done) entries.remove(id);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (seq2 > 0) log.awaitSynced(seq2);
+  }
+
+  // ================================================================ helpers
+
+  private Optional<Operation> findArchived(String id) {
+    if (archive == null) return Optional.empty();
+    try {
+      return archive.find(id);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the operation archive: " + e.getMessage(), e);
+    }
+  }
+
+  private String backendKey(String name) {
+    for (String k : backends.keySet()) if (k.equals(name)) return k;
+    return name;
+  }
+
+  private long nowMicros() {
+    return micros(clock.instant());
+  }
+
+  static long micros(Instant i) {
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+  }
+
+  static Instant instant(long micros) {
+    return micros == OpState.NONE ? null
+        : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+  }
+
+  private static ObjectNode params(Entry e) {
+    return (ObjectNode) JSON.readTree(e.params);
+  }
+
+  static Operation toOperation(Entry e, OpState s) {
+    OperationResult result = s.resultCid == null && s.resultSize < 0 && s.resultDestination == null ? null
+        : new OperationResult(s.resultCid, s.resultSize < 0 ? null : s.resultSize, s.resultDestination);
+    return new Operation(e.id, e.type, e.backend, params(e), s.status, e.priority, instant(e.timestamp),
+        instant(s.updatedAt), instant(s.completedAt), result, s.error, s.errorType, s.retryCount, s.maxRetries,
+        instant(s.nextRetryAt));
+  }
+
+  static String newId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(hi, lo).toString();
+  }
+
+  // ================================================================ recovery
+
+  /** What a directory holds after checkpoint load and replay. Single-threaded, before the log opens. */
+  static final class Recovery {
+    HashMap<String, Entry> entries = new HashMap<>();
+    TreeMap<Long, Path> segments;
+    long lastSeq;
+    long appendOffset;
+
+    static TreeMap<Long, Path> segments(Path dir) throws IOException {
+      TreeMap<Long, Path> out = new TreeMap<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) if (SegmentLog.isSegment(p)) out.put(SegmentLog.firstSeqOf(p), p);
+      }
+      return out;
+    }
+
+    static Recovery run(Path dir) throws IOException {
+      Recovery r = new Recovery();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.tmp")) {
+        for (Path p : ds) Files.deleteIfExists(p);
+      }
+      long covered = 0;
+      List<Path> cps = Checkpoints.list(dir);
+      if (!cps.isEmpty()) {
+        Checkpoints.Loaded cp = Checkpoints.read(cps.get(cps.size() - 1));
+        covered = cp.coveredSeq();
+        r.entries = new HashMap<>(Math.max(16, (int) (cp.entries().size() / 0.75f) + 1));
+        for (Entry e : cp.entries()) r.entries.put(e.id, e);
+      }
+      r.segments = segments(dir);
+      long lastSeq = covered;
+      if (!r.segments.isEmpty()) {
+        long first = r.segments.firstKey();
+        if (first > covered + 1)
+          throw new WalCorruptionException(r.segments.firstEntry().getValue(), 0, -1, -1,
+              "records " + (covered + 1) + ".." + (first - 1) + " are missing (checkpoint covers up to " + covered
+                  + ", first segment starts at " + first + ")");
+      }
+      if (cps.isEmpty()) {
+        long bytes = 0;
+        for (Path seg : r.segments.values()) bytes += Files.size(seg);
+        r.entries = new HashMap<>((int) Math.min(1 << 26, Math.max(16, bytes / 120)));
+      }
+      HashMap<String, Entry> map = r.entries;
+      final long cov = covered;
+      Path lastSegment = r.segments.isEmpty() ? null : r.segments.lastEntry().getValue();
+      long scanAfter = 0;
+      for (Path seg : r.segments.values()) {
+        ByteBuffer buf = SegmentScanner.map(seg);
+        SegmentScanner.Result res = SegmentScanner.scan(buf, scanAfter, (seq, kind, p) -> {
+          if (seq <= cov) return;
+          apply(map, seq, kind, p);
+        });
+        scanAfter = res.lastSeq();
+        lastSeq = Math.max(lastSeq, res.lastSeq());
+        if (!res.clean()) {
+          boolean isLast = seg.equals(lastSegment);
+          if (!isLast || SegmentScanner.validFrameAfter(buf, (int) res.validEnd() + 1, res.lastSeq()))
+            throw new WalCorruptionException(seg, res.validEnd(), res.storedCrc(), res.computedCrc(),
+                res.badReason() + (isLast ? ", and valid records follow it" : " in a segment that is not the last"));
+          LOG.warn("write-ahead log {}: torn tail at offset {} ({}); truncating {} bytes", seg, res.validEnd(),
+              res.badReason(), res.size() - res.validEnd());
+        }
+        if (seg.equals(lastSegment)) r.appendOffset = res.validEnd();
+      }
+      r.lastSeq = lastSeq;
+      return r;
+    }
+
+    private static void apply(HashMap<String, Entry> map, long seq, byte kind, ByteBuffer p) throws IOException {
+      switch (kind) {
+        case RecordCodec.CREATED -> {
+          Entry e = RecordCodec.readCreated(p, seq);
+          map.put(e.id, e);
+        }
+        case RecordCodec.STATE -> {
+          String id = RecordCodec.string(p);
+          OpState s = RecordCodec.readState(p);
+          s.seq = seq;
+          Entry e = map.get(id);
+          if (e == null) {
+            LOG.warn("write-ahead log: status record {} for unknown operation {} ignored", seq, id);
+            return;
+          }
+          e.latest = s;
+          e.durable = s;
+        }
+        case RecordCodec.ARCHIVING -> {
+          for (String id : RecordCodec.readIds(p)) {
+            Entry e = map.get(id);
+            if (e != null) e.archiveIntent = true;
+          }
+        }
+        case RecordCodec.ARCHIVED, RecordCodec.REMOVED -> {
+          for (String id : RecordCodec.readIds(p)) map.remove(id);
+        }
+        default -> throw new IOException("unknown record kind " + kind + " at sequence " + seq);
+      }
+    }
+  }
+}

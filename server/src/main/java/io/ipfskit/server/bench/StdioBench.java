@@ -1,0 +1,152 @@
+package io.ipfskit.server.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Measures the server as an agent host sees it, through a child process speaking JSON-RPC on
+ * stdio: time from process start to the first {@code tools/list} answer, and the round-trip
+ * latency of {@code secrets_retrieve}. Each run uses a fresh {@code IPFS_KIT_HOME} under
+ * {@code scratchDir}.
+ */
+public final class StdioBench {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private StdioBench() {}
+
+  /** Starts {@code command} {@code runs} times; prints and returns the start → tools/list times in ms. */
+  public static double[] startup(List<String> command, int runs, Path scratchDir, PrintStream out)
+      throws IOException, InterruptedException {
+    double[] millis = new double[runs];
+    for (int run = 0; run < runs; run++) {
+      Path home = Files.createTempDirectory(scratchDir, "startup-");
+      long start = System.nanoTime();
+      try (Session session = Session.start(command, home)) {
+        session.initialize();
+        session.request("tools/list", "{}");
+        millis[run] = (System.nanoTime() - start) / 1e6;
+      }
+    }
+    double[] sorted = millis.clone();
+    Arrays.sort(sorted);
+    out.printf("startup %s: median %.0f ms, min %.0f ms, max %.0f ms over %d runs%n", String.join(" ", command),
+        sorted[runs / 2], sorted[0], sorted[runs - 1], runs);
+    return millis;
+  }
+
+  /** Stores one secret, warms up, then times {@code calls} sequential secrets_retrieve calls. */
+  public static void retrieveLatency(List<String> command, int calls, Path scratchDir, PrintStream out)
+      throws IOException, InterruptedException {
+    Path home = Files.createTempDirectory(scratchDir, "latency-");
+    try (Session session = Session.start(command, home)) {
+      session.initialize();
+      JsonNode stored = session.request("tools/call",
+          "{\"name\":\"secrets_store\",\"arguments\":{\"service\":\"bench\",\"secret_value\":\"bench-api-key-0123456789\"}}");
+      String id = stored.path("result").path("structuredContent").path("secret_id").asString();
+      if (id.isEmpty()) {
+        throw new IllegalStateException("secrets_store failed: " + stored);
+      }
+      String retrieve = "{\"name\":\"secrets_retrieve\",\"arguments\":{\"secret_id\":\"" + id + "\"}}";
+      int warmup = Math.max(200, calls / 5);
+      for (int i = 0; i < warmup; i++) {
+        session.request("tools/call", retrieve);
+      }
+      long[] nanos = new long[calls];
+      for (int i = 0; i < calls; i++) {
+        long start = System.nanoTime();
+        JsonNode response = session.request("tools/call", retrieve);
+        nanos[i] = System.nanoTime() - start;
+        if (response.path("result").path("isError").asBoolean(false)) {
+          throw new IllegalStateException("secrets_retrieve failed: " + response);
+        }
+      }
+      Arrays.sort(nanos);
+      out.printf("secrets_retrieve over stdio (%d calls after %d warm-up): p50 %.3f ms, p90 %.3f ms, p99 %.3f ms,"
+              + " max %.3f ms%n", calls, warmup, nanos[calls / 2] / 1e6, nanos[(int) (calls * 0.9)] / 1e6,
+          nanos[(int) (calls * 0.99)] / 1e6, nanos[calls - 1] / 1e6);
+    }
+  }
+
+  /** Deletes the scratch files of the runs. */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** A bare JSON-RPC client over a child's stdin/stdout; one request in flight at a time. */
+  static final class Session implements AutoCloseable {
+    private final Process process;
+    private final OutputStream stdin;
+    private final BufferedReader stdout;
+    private long nextId = 1;
+
+    private Session(Process process) {
+      this.process = process;
+      this.stdin = process.getOutputStream();
+      this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    static Session start(List<String> command, Path home) throws IOException {
+      ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
+          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      builder.environment().put("IPFS_KIT_HOME", home.toString());
+      return new Session(builder.start());
+    }
+
+    void initialize() throws IOException {
+      request("initialize", "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+          + "\"clientInfo\":{\"name\":\"ipfs-kit-bench\",\"version\":\"1\"}}");
+      send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+    }
+
+    JsonNode request(String method, String paramsJson) throws IOException {
+      long id = nextId++;
+      send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + paramsJson + "}");
+      while (true) {
+        String line = stdout.readLine();
+        if (line == null) {
+          throw new IOException("server closed stdout while waiting for the answer to " + method);
+        }
+        JsonNode message = JSON.readTree(line);
+        if (message.path("id").asLong(-1) == id) {
+          return message;
+        }
+      }
+    }
+
+    private void send(String line) throws IOException {
+      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+      stdin.close();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException("server did not exit within 30 s after stdin closed");
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.ipfskit.server.cli;
+
+import io.ipfskit.server.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "ipfs-kit",
+    mixinStandardHelpOptions = true,
+    versionProvider = RootCommand.ManifestVersion.class,
+    description = {"MCP server for an encrypted secrets vault and durable storage operations.",
+        "Home: $IPFS_KIT_HOME (default ~/.ipfs_kit); settings: $IPFS_KIT_HOME/config.properties,"
+            + " overridden by IPFS_KIT_* environment variables."},
+    subcommands = {ServeCommand.class, SecretsCommand.class, WalCommand.class, BenchCommand.class, ManifestCommand.class,
+        CommandLine.HelpCommand.class})
+final class RootCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'ipfs-kit serve' or 'ipfs-kit --help'");
+  }
+
+  static final class ManifestVersion implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"ipfs-kit " + Version.current()};
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.ipfskit.server.cli;
+
+import io.ipfskit.server.KitHome;
+import io.ipfskit.server.Version;
+import io.ipfskit.server.stdio.StdioServer;
+import io.ipfskit.server.tools.ToolCatalog;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Run the MCP server. With the stdio transport it reads JSON-RPC from stdin,",
+        "writes only JSON-RPC to stdout (logs go to stderr) and exits when stdin closes."})
+final class ServeCommand implements Callable<Integer> {
+
+  enum Transport { stdio }
+
+  @Option(names = "--transport", defaultValue = "stdio",
+      description = "Transport to serve on: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+  Transport transport = Transport.stdio;
+
+  private final CliContext context;
+
+  ServeCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    try (KitHome home = context.openHome()) {
+      WalCommand.joinInBackground(home);
+      // stdout belongs to JSON-RPC: anything a library prints with System.out goes to stderr.
+      OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
+      System.setOut(System.err);
+      return StdioServer.run(new FileInputStream(FileDescriptor.in), stdout, "ipfs-kit", Version.current(),
+          ToolCatalog.all(home));
+    }
+  }
+}

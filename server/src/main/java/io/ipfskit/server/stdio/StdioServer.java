@@ -1,0 +1,148 @@
+package io.ipfskit.server.stdio;
+
+import io.ipfskit.server.stdio.BoundedLineReader.Line;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP server on a pair of byte streams (stdin/stdout), hardened against bad input.
+ *
+ * <p>Data flow: the calling thread reads {@code in} line by line ({@link BoundedLineReader}),
+ * {@link JsonRpcLineFilter} vets each line, good lines go to the SDK through a
+ * {@link LineQueueInputStream}, bad lines are answered directly on {@code out} with a JSON-RPC
+ * error. The SDK writes its responses to the same {@link TrackingOutputStream}; both writers hold
+ * its monitor per line.
+ *
+ * <p>Session order: a request other than {@code initialize} or {@code ping} that arrives before
+ * {@code initialize} is answered here with -32600 (the SDK would hold it forever). Requests that
+ * arrive after {@code initialize} but before {@code notifications/initialized} are held by the
+ * SDK until that notification comes, as the MCP lifecycle prescribes.
+ *
+ * <p>Shutdown: when {@code in} ends, {@link #run} waits (at most {@link #DRAIN_TIMEOUT_MILLIS})
+ * until every forwarded request that can be answered has its response (requests still waiting
+ * for {@code notifications/initialized} never will be), then ends the SDK's input and closes the
+ * server. A client may therefore write requests and close its end at once and still get every
+ * answer. Only the calling thread touches the session-state counters.
+ */
+public final class StdioServer {
+
+  /** Longest accepted message line; longer lines are discarded and answered with -32600. */
+  public static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
+  static final long DRAIN_TIMEOUT_MILLIS = 60_000;
+  private static final String INITIALIZE = "initialize";
+  private static final String INITIALIZED = "notifications/initialized";
+  private static final String PING = "ping";
+
+  private static final Logger log = LoggerFactory.getLogger(StdioServer.class);
+
+  private StdioServer() {}
+
+  /**
+   * Serves one MCP session until {@code in} ends.
+   *
+   * @param serverName the serverInfo name reported by {@code initialize}
+   * @param serverVersion the serverInfo version
+   * @param tools every tool the server offers, in {@code tools/list} order
+   * @return the process exit code: 0 after a clean end of input, 1 if responses were still
+   *     pending when the drain timeout passed
+   */
+  public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
+      List<SyncToolSpecification> tools) throws IOException, InterruptedException {
+    TrackingOutputStream sdkOut = new TrackingOutputStream(out);
+    LineQueueInputStream sdkIn = new LineQueueInputStream();
+    McpSyncServer server = McpServer.sync(
+            new StdioServerTransportProvider(McpJsonDefaults.getMapper(), sdkIn, sdkOut, MAX_LINE_BYTES + 2))
+        .serverInfo(serverName, serverVersion)
+        .capabilities(ServerCapabilities.builder().tools(false).build())
+        // Each tool validates its own arguments against the same rules as its input schema, with
+        // messages that name the argument and never repeat a rejected value (see ToolInput).
+        .validateToolInputs(false)
+        .jsonSchemaValidator(new LazySchemaValidator()) // output schemas are still checked, from the first call on
+        .tools(tools)
+        .build();
+    JsonRpcLineFilter filter = new JsonRpcLineFilter();
+    BoundedLineReader reader = new BoundedLineReader(in, MAX_LINE_BYTES);
+    long answerableRequests = 0; // forwarded requests the SDK will answer
+    long heldRequests = 0; // forwarded before notifications/initialized; answered once it comes
+    boolean initializeSeen = false;
+    boolean initializedSeen = false;
+    try {
+      for (Line line = reader.next(); line != null; line = reader.next()) {
+        if (line.tooLong()) {
+          log.warn("discarded a stdin line of {} bytes (limit {})", line.discardedBytes(), MAX_LINE_BYTES);
+          sdkOut.writeOwnLine(filter.errorResponse(null, JsonRpcLineFilter.INVALID_REQUEST,
+              "Invalid Request: a message of " + line.discardedBytes() + " bytes exceeds the limit of "
+                  + MAX_LINE_BYTES + " bytes"));
+          continue;
+        }
+        JsonRpcLineFilter.Verdict verdict = filter.check(line.bytes());
+        switch (verdict.kind()) {
+          case FORWARD_REQUEST -> {
+            String method = verdict.method();
+            if (INITIALIZE.equals(method)) {
+              initializeSeen = true;
+              answerableRequests++;
+            } else if (!initializeSeen && !PING.equals(method)) {
+              sdkOut.writeOwnLine(filter.errorResponse(verdict.id(), JsonRpcLineFilter.INVALID_REQUEST,
+                  "Invalid Request: the session is not initialized; send 'initialize' first"));
+              continue;
+            } else if (initializedSeen) {
+              answerableRequests++;
+            } else {
+              heldRequests++;
+            }
+            sdkIn.offer(withNewline(line.bytes()));
+          }
+          case FORWARD_OTHER -> {
+            if (INITIALIZED.equals(verdict.method()) && !initializedSeen) {
+              initializedSeen = true;
+              answerableRequests += heldRequests;
+              heldRequests = 0;
+            }
+            sdkIn.offer(withNewline(line.bytes()));
+          }
+          case REJECT -> {
+            log.debug("rejected a stdin line: {}", verdict.errorResponse());
+            sdkOut.writeOwnLine(verdict.errorResponse());
+          }
+          case IGNORE -> { }
+        }
+      }
+    } catch (IOException e) {
+      log.warn("reading stdin failed, shutting down: {}", e.toString());
+    }
+    if (heldRequests > 0) {
+      log.warn("stdin closed before notifications/initialized; {} request(s) held for it stay unanswered",
+          heldRequests);
+    }
+    boolean drained = sdkOut.awaitSdkLines(answerableRequests, DRAIN_TIMEOUT_MILLIS);
+    if (!drained) {
+      log.warn("stdin closed with {} request(s) unanswered after {} ms; exiting",
+          answerableRequests - sdkOut.sdkLines(), DRAIN_TIMEOUT_MILLIS);
+    }
+    sdkIn.finish();
+    try {
+      server.closeGracefully();
+    } catch (RuntimeException e) {
+      log.debug("closing the MCP server: {}", e.toString());
+    }
+    return drained ? 0 : 1;
+  }
+
+  private static byte[] withNewline(byte[] line) {
+    byte[] copy = Arrays.copyOf(line, line.length + 1);
+    copy[line.length] = '\n';
+    return copy;
+  }
+}

@@ -1,0 +1,42 @@
+package io.ipfskit.server.tools;
+
+import io.ipfskit.server.KitHome;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one place that decides which tools the server offers and in which order. Building the
+ * catalog touches no component: each tool set reaches its component through {@link KitHome} on
+ * the first call, so {@code tools/list} never waits for a vault unlock.
+ */
+public final class ToolCatalog {
+
+  private ToolCatalog() {}
+
+  /** Every tool of the server, for the given home; add a new group here. */
+  public static List<SyncToolSpecification> all(KitHome home) {
+    return assemble(List.of(new SecretsTools(home::vault), new WalTools(home::wal)));
+  }
+
+  /**
+   * Concatenates the groups in order.
+   *
+   * @throws IllegalArgumentException when two tools share a name
+   */
+  public static List<SyncToolSpecification> assemble(List<ToolSet> sets) {
+    List<SyncToolSpecification> tools = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (ToolSet set : sets) {
+      for (SyncToolSpecification spec : set.specifications()) {
+        if (!names.add(spec.tool().name())) {
+          throw new IllegalArgumentException("tool name '" + spec.tool().name() + "' is registered twice");
+        }
+        tools.add(spec);
+      }
+    }
+    return List.copyOf(tools);
+  }
+}

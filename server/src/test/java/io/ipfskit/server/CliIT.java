@@ -1,0 +1,136 @@
+package io.ipfskit.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipfskit.server.testing.StdioClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The ipfs-kit command line, run as a child process from the packaged jar. */
+@Timeout(180)
+class CliIT {
+
+  @TempDir Path temp;
+
+  record Run(int exit, String stdout, String stderr) {}
+
+  @Test
+  void version_printsTheManifestVersion() throws Exception {
+    Run run = run(Map.of(), "--version");
+    assertEquals(0, run.exit(), run.stderr());
+    assertTrue(run.stdout().matches("ipfs-kit \\d+\\.\\d+\\.\\d+.*\\R"), run.stdout());
+    assertFalse(run.stdout().contains(Version.UNPACKAGED), run.stdout());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "serve", "secrets", "secrets list", "secrets migrate", "secrets change-password",
+      "secrets audit", "bench", "bench secrets", "bench stdio", "manifest"})
+  void help_everyCommand_printsUsageAndExitsZero(String command) throws Exception {
+    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+    args.add("--help");
+    Run run = run(Map.of(), args.toArray(String[]::new));
+    assertEquals(0, run.exit(), run.stderr());
+    assertTrue(run.stdout().startsWith("Usage: ipfs-kit" + (command.isEmpty() ? "" : " " + command)), run.stdout());
+  }
+
+  @Test
+  void serve_unknownTransport_exitsTwoNamingTheChoices() throws Exception {
+    Run run = run(Map.of(), "serve", "--transport", "carrier-pigeon");
+    assertEquals(2, run.exit());
+    assertTrue(run.stderr().contains("--transport"), run.stderr());
+    assertTrue(run.stderr().contains("stdio"), run.stderr());
+  }
+
+  @Test
+  void anyCommand_relativeHome_failsFastWithExitTwo() throws Exception {
+    Run run = run(Map.of("IPFS_KIT_HOME", "relative/home"), "secrets", "list");
+    assertEquals(2, run.exit());
+    assertEquals("ipfs-kit list: configuration error: IPFS_KIT_HOME must be an absolute path, but was 'relative/home'",
+        run.stderr().strip());
+  }
+
+  @Test
+  void configFile_unknownKey_failsFastNamingFileAndKey() throws Exception {
+    Path home = Files.createDirectories(temp.resolve("home"));
+    Files.writeString(home.resolve("config.properties"), "kdf=argon2id\n");
+    Run run = run(Map.of("IPFS_KIT_HOME", home.toString()), "secrets", "list");
+    assertEquals(2, run.exit());
+    assertTrue(run.stderr().contains(home.resolve("config.properties") + ": key 'kdf' is not an ipfs-kit setting"),
+        run.stderr());
+  }
+
+  @Test
+  void secretsListAndMigrate_storeWrittenOverMcp_showMetadataAndNoValues() throws Exception {
+    Path home = temp.resolve("home");
+    try (StdioClient client = StdioClient.start(home)) {
+      client.initialize();
+      client.callTool("secrets_store", Map.of("service", "cli-test", "secret_value", "cli-api-key-000001"));
+    }
+    Run list = run(Map.of("IPFS_KIT_HOME", home.toString()), "secrets", "list");
+    assertEquals(0, list.exit(), list.stderr());
+    assertTrue(list.stdout().contains("cli-test"), list.stdout());
+    assertTrue(list.stdout().contains("1 secret(s)"), list.stdout());
+    assertFalse(list.stdout().contains("cli-api-key-000001"));
+
+    Run dryRun = run(Map.of("IPFS_KIT_HOME", home.toString()), "secrets", "migrate", "--dry-run");
+    assertEquals(0, dryRun.exit(), dryRun.stderr());
+    assertTrue(dryRun.stdout().startsWith("dry run: 0 migrated, 1 already current, 0 error(s), 1 total"), dryRun.stdout());
+  }
+
+  @Test
+  void secretsAuditVerify_intactThenEditedLog_exitsZeroThenOneNamingTheLine() throws Exception {
+    Path home = temp.resolve("home");
+    try (StdioClient client = StdioClient.start(home)) {
+      client.initialize();
+      client.callTool("secrets_store", Map.of("service", "audit-a", "secret_value", "audit-api-key-00001"));
+      client.callTool("secrets_store", Map.of("service", "audit-b", "secret_value", "audit-api-key-00002"));
+    }
+    Map<String, String> env = Map.of("IPFS_KIT_HOME", home.toString());
+    Run intact = run(env, "secrets", "audit", "--verify");
+    assertEquals(0, intact.exit(), intact.stdout() + intact.stderr());
+
+    Path log = home.resolve("secrets").resolve("audit.log");
+    String text = Files.readString(log, StandardCharsets.UTF_8);
+    assertTrue(text.contains("audit-a"), text);
+    Files.writeString(log, text.replaceFirst("audit-a", "audit-x"), StandardCharsets.UTF_8);
+    Run edited = run(env, "secrets", "audit", "--verify");
+    assertEquals(1, edited.exit(), edited.stdout() + edited.stderr());
+    assertTrue(edited.stderr().contains("audit log INVALID"), edited.stderr());
+    assertTrue(edited.stderr().contains("line"), edited.stderr());
+  }
+
+  private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(StdioClient.javaExecutable(), "-jar", StdioClient.jar().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> environment = builder.environment();
+    environment.keySet().removeIf(k -> k.startsWith("IPFS_KIT_"));
+    Map<String, String> all = new HashMap<>(Map.of("IPFS_KIT_HOME", temp.resolve("default-home").toString()));
+    all.putAll(env);
+    environment.putAll(all);
+    Path out = Files.createTempFile(temp, "stdout", ".txt");
+    Path err = Files.createTempFile(temp, "stderr", ".txt");
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("ipfs-kit " + String.join(" ", args) + " did not finish within 60 s");
+    }
+    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+}

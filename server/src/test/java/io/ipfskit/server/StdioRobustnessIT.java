@@ -1,0 +1,134 @@
+package io.ipfskit.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipfskit.server.testing.StdioClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** Malformed JSON-RPC on stdin is answered with JSON-RPC errors and the server keeps serving. */
+@Timeout(120)
+class StdioRobustnessIT {
+
+  @TempDir Path temp;
+
+  @Test
+  void serve_junkLines_eachAnsweredWithAnErrorAndServingContinues() throws Exception {
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      client.initialize();
+
+      client.sendLine("this is not json");
+      assertError(client.awaitNullIdResponse(), -32700);
+
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":41,\"method\":\"tools/list\"");
+      assertError(client.awaitNullIdResponse(), -32700);
+
+      client.sendLine("{\"jsonrpc\":\"1.0\",\"id\":42,\"method\":\"tools/list\"}");
+      JsonNode wrongVersion = client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(42), StdioClient.DEFAULT_TIMEOUT);
+      assertError(wrongVersion, -32600);
+      assertEquals("Invalid Request: 'jsonrpc' must be the string \"2.0\", but was \"1.0\"",
+          wrongVersion.path("error").path("message").asString());
+
+      client.sendLine("[{\"jsonrpc\":\"2.0\",\"id\":43,\"method\":\"tools/list\"}]");
+      assertError(client.awaitNullIdResponse(), -32600);
+
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":{\"nested\":true},\"method\":\"tools/list\"}");
+      assertError(client.awaitNullIdResponse(), -32600);
+
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":44,\"method\":\"tools/list\",\"params\":[1,2]}");
+      assertError(client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(44), StdioClient.DEFAULT_TIMEOUT), -32600);
+
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":45}");
+      assertError(client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(45), StdioClient.DEFAULT_TIMEOUT), -32600);
+
+      client.sendLine("");
+      client.sendLine("   ");
+
+      JsonNode unknown = client.request("no/such/method", Map.of());
+      assertError(unknown, -32601);
+
+      JsonNode tools = client.request("tools/list", Map.of());
+      assertTrue(tools.path("result").path("tools").size() >= 10, tools.toString());
+
+      int exit = client.closeStdinAndWait(StdioClient.DEFAULT_TIMEOUT);
+      assertEquals(0, exit, client.stderr());
+      assertEquals(List.of(), client.drainUnclaimed(), "every message was answered exactly once");
+    }
+  }
+
+  @Test
+  void serve_lineOverTheSizeLimit_isRejectedAndServingContinues() throws Exception {
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      client.initialize();
+      String huge = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"secrets_store\","
+          + "\"arguments\":{\"service\":\"x\",\"secret_value\":\"" + "a".repeat(5 * 1024 * 1024) + "\"}}}";
+      client.sendLine(huge);
+      JsonNode rejected = client.awaitNullIdResponse();
+      assertError(rejected, -32600);
+      assertTrue(rejected.path("error").path("message").asString().contains("exceeds the limit of 4194304 bytes"),
+          rejected.toString());
+      assertTrue(client.request("tools/list", Map.of()).has("result"));
+    }
+  }
+
+  @Test
+  void serve_requestBeforeInitialize_isRejectedNotHeld() throws Exception {
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      JsonNode early = client.request("tools/list", Map.of());
+      assertError(early, -32600);
+      assertEquals("Invalid Request: the session is not initialized; send 'initialize' first",
+          early.path("error").path("message").asString());
+      client.initialize();
+      assertTrue(client.request("tools/list", Map.of()).has("result"));
+    }
+  }
+
+  @Test
+  void serve_stdinClosedRightAfterRequests_answersThemAllThenExitsZero() throws Exception {
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      client.initialize();
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":100,\"method\":\"tools/list\"}");
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":101,\"method\":\"tools/call\",\"params\":{\"name\":\"secrets_list\",\"arguments\":{}}}");
+      int exit = client.closeStdinAndWait(Duration.ofSeconds(60));
+      assertEquals(0, exit, client.stderr());
+      List<JsonNode> answers = client.drainUnclaimed();
+      assertEquals(List.of(100L, 101L), answers.stream().map(m -> m.path("id").asLong()).sorted().toList(),
+          answers.toString());
+    }
+  }
+
+  @Test
+  void serve_secretValue_neverReachesStderrOrErrorMessages() throws Exception {
+    String canary = "canary-secret-value-9876";
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      client.initialize();
+      String id = client.callTool("secrets_store", Map.of("service", "canary", "secret_value", canary))
+          .path("structuredContent").path("secret_id").asString();
+      assertEquals(canary, client.callTool("secrets_retrieve", Map.of("secret_id", id))
+          .path("structuredContent").path("secret_value").asString());
+      JsonNode failed = client.callTool("secrets_rotate", Map.of("secret_id", "00000000deadbeef", "new_value", canary));
+      assertTrue(failed.path("isError").asBoolean(), failed.toString());
+      assertFalse(failed.toString().contains(canary), failed.toString());
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"secrets_store\","
+          + "\"arguments\":{\"service\":\"x\",\"secret_value\":\"" + canary + "\"");
+      assertError(client.awaitNullIdResponse(), -32700);
+      assertEquals(0, client.closeStdinAndWait(StdioClient.DEFAULT_TIMEOUT));
+      client.assertOnlyJsonOnStdout();
+      assertFalse(client.stderr().contains(canary), "stderr must never hold a secret value:\n" + client.stderr());
+    }
+  }
+
+  private static void assertError(JsonNode response, int code) {
+    assertEquals("2.0", response.path("jsonrpc").asString(), response.toString());
+    assertEquals(code, response.path("error").path("code").asInt(), response.toString());
+    assertFalse(response.has("result"), response.toString());
+  }
+}

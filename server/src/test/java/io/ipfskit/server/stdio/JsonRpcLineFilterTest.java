@@ -1,0 +1,82 @@
+package io.ipfskit.server.stdio;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.ipfskit.server.stdio.JsonRpcLineFilter.Kind;
+import io.ipfskit.server.stdio.JsonRpcLineFilter.Verdict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JsonRpcLineFilterTest {
+
+  private final JsonRpcLineFilter filter = new JsonRpcLineFilter();
+
+  private Verdict check(String line) {
+    return filter.check(line.getBytes(UTF_8));
+  }
+
+  @Test
+  void check_request_forwardsWithMethodAndId() {
+    Verdict verdict = check("{\"jsonrpc\":\"2.0\",\"id\":\"a-1\",\"method\":\"tools/list\",\"params\":{}}");
+    assertEquals(Kind.FORWARD_REQUEST, verdict.kind());
+    assertEquals("tools/list", verdict.method());
+    assertEquals("a-1", verdict.id().asString());
+    assertNull(verdict.errorResponse());
+  }
+
+  @Test
+  void check_notification_forwardsAsOther() {
+    Verdict verdict = check("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+    assertEquals(Kind.FORWARD_OTHER, verdict.kind());
+    assertEquals("notifications/initialized", verdict.method());
+  }
+
+  @Test
+  void check_responseToServerRequest_forwardsAsOther() {
+    assertEquals(Kind.FORWARD_OTHER, check("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{}}").kind());
+  }
+
+  @Test
+  void check_blankLine_isIgnored() {
+    assertEquals(Kind.IGNORE, check("  \t\r").kind());
+  }
+
+  @Test
+  void check_notJson_isParseErrorWithNullIdAndNoEcho() {
+    Verdict verdict = check("secret-looking junk");
+    assertEquals(Kind.REJECT, verdict.kind());
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error: the line is"
+        + " not a complete JSON value (error at column 1); send one JSON-RPC message per line\"}}", verdict.errorResponse());
+  }
+
+  @Test
+  void check_wrongVersion_isInvalidRequestWithTheReadableId() {
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32600,\"message\":\"Invalid Request: 'jsonrpc'"
+            + " must be the string \\\"2.0\\\", but was missing\"}}",
+        check("{\"id\":7,\"method\":\"ping\"}").errorResponse());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"|-|-32700",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"} trailing|-|-32700",
+      "[]|-|-32600",
+      "42|-|-32600",
+      "\"text\"|-|-32600",
+      "{\"jsonrpc\":2.0,\"id\":1,\"method\":\"x\"}|-|-32600",
+      "{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"x\"}|-|-32600",
+      "{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"x\"}|-|-32600",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}|-|-32600",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\"}|-|-32600",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":\"p\"}|-|-32600",
+      "{\"jsonrpc\":\"2.0\",\"id\":1}|-|-32600",
+      "{\"jsonrpc\":\"2.0\",\"result\":{}}|-|-32600"})
+  void check_malformedMessage_isRejectedWithCode(String line, String ignored, int code) {
+    Verdict verdict = check(line);
+    assertEquals(Kind.REJECT, verdict.kind(), line);
+    assertEquals(code, StdioTestJson.code(verdict.errorResponse()), verdict.errorResponse());
+  }
+}
