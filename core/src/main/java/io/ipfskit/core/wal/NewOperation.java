@@ -48,6 +48,11 @@ public record NewOperation(OperationType operationType, String backend, ObjectNo
     return parameters.deepCopy();
   }
 
+  /** The validated parameters without a copy; the log only reads them. */
+  ObjectNode parametersView() {
+    return parameters;
+  }
+
   private static void validate(OperationType type, ObjectNode p) {
     String t = "operation_type '" + type.wireName() + "'";
     switch (type) {

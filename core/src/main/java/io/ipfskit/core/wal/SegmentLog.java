@@ -49,7 +49,8 @@ final class SegmentLog implements AutoCloseable {
   private final Path dir;
   private final ReentrantLock stateLock;
   private final ReentrantLock flushLock = new ReentrantLock();
-  private final Object syncMonitor = new Object();
+  private final java.util.concurrent.ConcurrentLinkedQueue<Thread> syncWaiters =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ForceHook forceHook;
   private final CRC32C crc = new CRC32C(); // guarded by stateLock
   private volatile WalConfig config;
@@ -180,18 +181,18 @@ final class SegmentLog implements AutoCloseable {
         } finally {
           flushLock.unlock();
         }
+      } else if (!flushing) {
+        Thread.yield(); // the lock holder is just starting or ending a flush
       } else {
-        synchronized (syncMonitor) {
-          while (flushing && syncedSeq < seq && failure == null) {
-            try {
-              syncMonitor.wait();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new InterruptedIOException("interrupted while waiting for the write-ahead log fsync");
-            }
-          }
+        // Follower: park until the leader's flush ends. Register first, then re-check, so a
+        // leader that finishes in between either sees us in the queue or we see it finished.
+        Thread me = Thread.currentThread();
+        syncWaiters.add(me);
+        if (flushing && syncedSeq < seq && failure == null) LockSupport.park(this);
+        if (Thread.interrupted()) {
+          me.interrupt();
+          throw new InterruptedIOException("interrupted while waiting for the write-ahead log fsync");
         }
-        if (!flushing) Thread.onSpinWait();
       }
     }
   }
@@ -233,10 +234,8 @@ final class SegmentLog implements AutoCloseable {
       if (currentBytes >= config.segmentSizeBytes()) openNewSegment(writtenSeq + 1);
       return upTo;
     } finally {
-      synchronized (syncMonitor) {
-        flushing = false;
-        syncMonitor.notifyAll();
-      }
+      flushing = false;
+      wakeWaiters();
     }
   }
 
@@ -255,9 +254,12 @@ final class SegmentLog implements AutoCloseable {
 
   private void fail(IOException e) {
     if (failure == null) failure = e;
-    synchronized (syncMonitor) {
-      syncMonitor.notifyAll();
-    }
+    wakeWaiters();
+  }
+
+  private void wakeWaiters() {
+    Thread t;
+    while ((t = syncWaiters.poll()) != null) LockSupport.unpark(t);
   }
 
   /** Caller holds flushLock (or is the constructor). The previous segment must already be forced. */

@@ -74,7 +74,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
   static final JsonMapper JSON = JsonMapper.builder().build();
   static final Duration BACKEND_WAIT_MAX = Duration.ofSeconds(5);
-  static final long CHECKPOINT_EVERY_RECORDS = 1_000_000;
+  static final long CHECKPOINT_EVERY_RECORDS = 4_000_000;
   static final int CHECKPOINT_AT_SEGMENTS = 3;
   static final long ARCHIVE_MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(30);
   static final String LOCK_FILE = "LOCK";
@@ -99,6 +99,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final Object maintenance = new Object();
   private final HashMap<String, Entry> entries;
   private final Map<String, PriorityQueue<Entry>> ready = new HashMap<>();
+  private final Map<String, List<Entry>> deferredReady = new HashMap<>(); // recovered waiting ops, not yet heapified
   private final PriorityQueue<Entry> timers = new PriorityQueue<>(Comparator.comparingLong(e -> e.timerDue));
   private final LinkedHashSet<Entry> toArchive = new LinkedHashSet<>();
   private long toArchiveSinceNanos;
@@ -112,6 +113,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private Thread maintenanceThread;
   private final ThreadLocal<Bytes> encoders = ThreadLocal.withInitial(() -> new Bytes(1024));
+  private final ThreadLocal<Bytes> jsonScratch = ThreadLocal.withInitial(() -> new Bytes(256));
   private final LatencyHistogram appendMicros = new LatencyHistogram();
   private final LatencyHistogram operationMillis = new LatencyHistogram();
   private final Map<String, Counters> counters = new HashMap<>();
@@ -260,9 +262,7 @@ public final class WriteAheadLog implements AutoCloseable {
         e.inReady = true;
         byBackend.computeIfAbsent(e.backend, k -> new ArrayList<>()).add(e);
       }
-      for (Map.Entry<String, List<Entry>> b : byBackend.entrySet()) {
-        ready.put(b.getKey(), new PriorityQueue<>(b.getValue())); // heapify, O(n)
-      }
+      deferredReady.putAll(byBackend); // heapified by the first poll, off the open path
     } finally {
       lock.unlock();
     }
@@ -287,8 +287,8 @@ public final class WriteAheadLog implements AutoCloseable {
     Instant nowI = clock.instant();
     long now = micros(nowI);
     String id = newId();
-    ObjectNode params = op.parameters();
-    byte[] paramBytes = JSON.writeValueAsBytes(params);
+    ObjectNode params = op.parametersView();
+    byte[] paramBytes = JsonText.toBytes(params, jsonScratch.get());
     String backend = backendKey(op.backend());
     OpState s = OpState.pending(now, config.maxRetries());
     Bytes buf = encoders.get();
@@ -665,6 +665,21 @@ public final class WriteAheadLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Forces every record appended so far to stable storage. Useful in {@code batch} and
+   * {@code periodic} modes before handing a result to someone who must not lose it.
+   */
+  public void sync() throws IOException {
+    long seq;
+    lock.lock();
+    try {
+      seq = log.lastSeqLocked();
+    } finally {
+      lock.unlock();
+    }
+    log.awaitSynced(seq);
+  }
+
   /** Stops running operations until {@link #resumeProcessing()}; appends still work. */
   public void pauseProcessing() {
     paused = true;
@@ -995,6 +1010,12 @@ public final class WriteAheadLog implements AutoCloseable {
   /** Caller holds lock. Next due operation for the backend, or null. */
   private Entry pollReadyLocked(String backend, long now) {
     PriorityQueue<Entry> q = ready.get(backend);
+    List<Entry> recovered = deferredReady.remove(backend);
+    if (recovered != null) {
+      recovered.addAll(q);
+      q = new PriorityQueue<>(recovered); // heapify, O(n)
+      ready.put(backend, q);
+    }
     Entry e;
     while ((e = q.poll()) != null) {
       e.inReady = false;
@@ -1250,6 +1271,11 @@ public final class WriteAheadLog implements AutoCloseable {
           throw new WalCorruptionException(r.segments.firstEntry().getValue(), 0, -1, -1,
               "records " + (covered + 1) + ".." + (first - 1) + " are missing (checkpoint covers up to " + covered
                   + ", first segment starts at " + first + ")");
+      }
+      if (cps.isEmpty()) {
+        long bytes = 0;
+        for (Path seg : r.segments.values()) bytes += Files.size(seg);
+        r.entries = new HashMap<>((int) Math.min(1 << 26, Math.max(16, bytes / 120)));
       }
       HashMap<String, Entry> map = r.entries;
       final long cov = covered;

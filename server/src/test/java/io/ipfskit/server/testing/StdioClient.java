@@ -77,13 +77,18 @@ public final class StdioClient implements AutoCloseable {
 
   /** Starts {@code serve} with {@code IPFS_KIT_HOME=home} plus {@code env}. */
   public static StdioClient start(Path home, Map<String, String> env, String... extraArgs) throws IOException {
+    return start(home, home.resolveSibling(home.getFileName() + ".stderr.log"), env, extraArgs);
+  }
+
+  /** Like {@link #start(Path, Map, String...)} with stderr in {@code stderrFile}: for several servers on one home. */
+  public static StdioClient start(Path home, Path stderrFile, Map<String, String> env, String... extraArgs)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar().toString(), "serve"));
     command.addAll(List.of(extraArgs));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("IPFS_KIT_"));
     builder.environment().put("IPFS_KIT_HOME", home.toString());
     builder.environment().putAll(env);
-    Path stderrFile = home.resolveSibling(home.getFileName() + ".stderr.log");
     builder.redirectError(stderrFile.toFile());
     return new StdioClient(builder.start(), stderrFile);
   }
@@ -217,6 +222,14 @@ public final class StdioClient implements AutoCloseable {
     if (!nonJsonLines.isEmpty()) {
       fail("stdout carried " + nonJsonLines.size() + " line(s) that are not JSON objects, first: "
           + nonJsonLines.get(0));
+    }
+  }
+
+  /** Kills the server with SIGKILL (no shutdown hooks, nothing cleaned up) and waits until it is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      fail("server did not die within " + DEFAULT_TIMEOUT + " of SIGKILL");
     }
   }
 
