@@ -5,12 +5,14 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * The MCP server on a pair of byte streams (stdin/stdout), hardened against bad input.
  *
  * <p>Data flow: the calling thread reads {@code in} line by line ({@link BoundedLineReader}),
- * {@link JsonRpcLineFilter} vets each line, good lines go to the SDK through a
- * {@link LineQueueInputStream}, bad lines are answered directly on {@code out} with a JSON-RPC
- * error. The SDK writes its responses to the same {@link TrackingOutputStream}; both writers hold
- * its monitor per line.
+ * {@link JsonRpcLineFilter} vets each line, good messages go to the SDK session through
+ * {@link StdioSessionTransport} (our transport: the SDK's own stdio transport dies on bad input and
+ * on concurrent responses), bad lines are answered directly with a JSON-RPC error. Both writers
+ * write whole lines under the {@link TrackingOutputStream} monitor. Tool calls run on the SDK's
+ * worker threads, so a long call (e.g. waiting for a WAL operation) does not stall the others.
  *
  * <p>Session order: a request other than {@code initialize} or {@code ping} that arrives before
  * {@code initialize} is answered here with -32600 (the SDK would hold it forever). Requests that
@@ -59,22 +62,16 @@ public final class StdioServer {
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
       List<SyncToolSpecification> tools) throws IOException, InterruptedException {
-    TrackingOutputStream sdkOut = new TrackingOutputStream(out);
-    LineQueueInputStream sdkIn = new LineQueueInputStream();
-    McpSyncServer server = McpServer.sync(
-            new StdioServerTransportProvider(McpJsonDefaults.getMapper(), sdkIn, sdkOut, MAX_LINE_BYTES + 2))
+    TrackingOutputStream stdout = new TrackingOutputStream(out);
+    McpJsonMapper mapper = McpJsonDefaults.getMapper();
+    StdioSessionTransport transport = new StdioSessionTransport(mapper, stdout);
+    McpSyncServer server = McpServer.sync(transport)
         .serverInfo(serverName, serverVersion)
         .capabilities(ServerCapabilities.builder().tools(false).build())
         // Each tool validates its own arguments against the same rules as its input schema, with
         // messages that name the argument and never repeat a rejected value (see ToolInput).
         .validateToolInputs(false)
         .jsonSchemaValidator(new LazySchemaValidator()) // output schemas are still checked, from the first call on
-        // Run handlers on the SDK's single inbound thread. With the default (handlers on Reactor's
-        // boundedElastic pool) two responses can be emitted at once into the transport's unicast
-        // outbound sink; the SDK 2.1.0 stdio transport then fails with "Spec. Rule 1.3 ... signaled
-        // serially" and the session dies silently (seen under load, ~1 in 5,000 calls). One thread
-        // means serial emission; stdio has one client, so nothing is lost by not overlapping calls.
-        .immediateExecution(true)
         .tools(tools)
         .build();
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
@@ -87,43 +84,49 @@ public final class StdioServer {
       for (Line line = reader.next(); line != null; line = reader.next()) {
         if (line.tooLong()) {
           log.warn("discarded a stdin line of {} bytes (limit {})", line.discardedBytes(), MAX_LINE_BYTES);
-          sdkOut.writeOwnLine(filter.errorResponse(null, JsonRpcLineFilter.INVALID_REQUEST,
+          stdout.writeLine(filter.errorResponse(null, JsonRpcLineFilter.INVALID_REQUEST,
               "Invalid Request: a message of " + line.discardedBytes() + " bytes exceeds the limit of "
-                  + MAX_LINE_BYTES + " bytes"));
+                  + MAX_LINE_BYTES + " bytes"), false);
           continue;
         }
         JsonRpcLineFilter.Verdict verdict = filter.check(line.bytes());
-        switch (verdict.kind()) {
-          case FORWARD_REQUEST -> {
-            String method = verdict.method();
-            if (INITIALIZE.equals(method)) {
-              initializeSeen = true;
-              answerableRequests++;
-            } else if (!initializeSeen && !PING.equals(method)) {
-              sdkOut.writeOwnLine(filter.errorResponse(verdict.id(), JsonRpcLineFilter.INVALID_REQUEST,
-                  "Invalid Request: the session is not initialized; send 'initialize' first"));
-              continue;
-            } else if (initializedSeen) {
-              answerableRequests++;
-            } else {
-              heldRequests++;
-            }
-            sdkIn.offer(withNewline(line.bytes()));
-          }
-          case FORWARD_OTHER -> {
-            if (INITIALIZED.equals(verdict.method()) && !initializedSeen) {
-              initializedSeen = true;
-              answerableRequests += heldRequests;
-              heldRequests = 0;
-            }
-            sdkIn.offer(withNewline(line.bytes()));
-          }
-          case REJECT -> {
-            log.debug("rejected a stdin line: {}", verdict.errorResponse());
-            sdkOut.writeOwnLine(verdict.errorResponse());
-          }
-          case IGNORE -> { }
+        if (verdict.kind() == JsonRpcLineFilter.Kind.IGNORE) {
+          continue;
         }
+        if (verdict.kind() == JsonRpcLineFilter.Kind.REJECT) {
+          log.debug("rejected a stdin line: {}", verdict.errorResponse());
+          stdout.writeLine(verdict.errorResponse(), false);
+          continue;
+        }
+        JSONRPCMessage message;
+        try {
+          message = McpSchema.deserializeJsonRpcMessage(mapper, new String(line.bytes(), StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+          stdout.writeLine(filter.errorResponse(verdict.id(), JsonRpcLineFilter.INVALID_REQUEST,
+              "Invalid Request: the message does not have the shape of a JSON-RPC "
+                  + (verdict.kind() == JsonRpcLineFilter.Kind.FORWARD_REQUEST ? "request" : "message")), false);
+          continue;
+        }
+        if (verdict.kind() == JsonRpcLineFilter.Kind.FORWARD_REQUEST) {
+          String method = verdict.method();
+          if (INITIALIZE.equals(method)) {
+            initializeSeen = true;
+            answerableRequests++;
+          } else if (!initializeSeen && !PING.equals(method)) {
+            stdout.writeLine(filter.errorResponse(verdict.id(), JsonRpcLineFilter.INVALID_REQUEST,
+                "Invalid Request: the session is not initialized; send 'initialize' first"), false);
+            continue;
+          } else if (initializedSeen) {
+            answerableRequests++;
+          } else {
+            heldRequests++;
+          }
+        } else if (INITIALIZED.equals(verdict.method()) && !initializedSeen) {
+          initializedSeen = true;
+          answerableRequests += heldRequests;
+          heldRequests = 0;
+        }
+        transport.deliver(message);
       }
     } catch (IOException e) {
       log.warn("reading stdin failed, shutting down: {}", e.toString());
@@ -132,12 +135,11 @@ public final class StdioServer {
       log.warn("stdin closed before notifications/initialized; {} request(s) held for it stay unanswered",
           heldRequests);
     }
-    boolean drained = sdkOut.awaitSdkLines(answerableRequests, DRAIN_TIMEOUT_MILLIS);
+    boolean drained = stdout.awaitResponses(answerableRequests, DRAIN_TIMEOUT_MILLIS);
     if (!drained) {
       log.warn("stdin closed with {} request(s) unanswered after {} ms; exiting",
-          answerableRequests - sdkOut.sdkLines(), DRAIN_TIMEOUT_MILLIS);
+          answerableRequests - stdout.responses(), DRAIN_TIMEOUT_MILLIS);
     }
-    sdkIn.finish();
     try {
       server.closeGracefully();
     } catch (RuntimeException e) {
@@ -146,9 +148,4 @@ public final class StdioServer {
     return drained ? 0 : 1;
   }
 
-  private static byte[] withNewline(byte[] line) {
-    byte[] copy = Arrays.copyOf(line, line.length + 1);
-    copy[line.length] = '\n';
-    return copy;
-  }
 }

@@ -5,67 +5,38 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * stdout, shared by the SDK and the line filter. The SDK writes each message under
- * {@code synchronized (outputStream)} on this very object, and {@link #writeOwnLine} takes the same
- * monitor, so lines from the two writers never interleave.
- *
- * <p>The monitor also guards {@code sdkLines}, the number of newline-terminated messages the SDK
- * has written; the SDK escapes newlines inside messages, so each '\n' ends one message. The server
- * sends no requests or notifications of its own, so this counts responses, which lets shutdown
- * wait until every forwarded request is answered.
+ * stdout, written one whole line at a time by the line filter (error responses) and by the
+ * session transport (SDK messages). Its monitor serialises the writers, so lines never interleave,
+ * and guards {@code responses}, the number of SDK responses written, which lets shutdown wait
+ * until every forwarded request is answered.
  */
-final class TrackingOutputStream extends OutputStream {
+final class TrackingOutputStream {
 
   private final OutputStream out;
-  private long sdkLines; // guarded by this
+  private long responses; // guarded by this
 
   TrackingOutputStream(OutputStream out) {
     this.out = out;
   }
 
-  @Override
-  public synchronized void write(int b) throws IOException {
-    out.write(b);
-    if (b == '\n') {
-      sdkLines++;
-      notifyAll();
-    }
-  }
-
-  @Override
-  public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-    out.write(bytes, offset, length);
-    int newlines = 0;
-    for (int i = offset; i < offset + length; i++) {
-      if (bytes[i] == '\n') {
-        newlines++;
-      }
-    }
-    if (newlines > 0) {
-      sdkLines += newlines;
-      notifyAll();
-    }
-  }
-
-  @Override
-  public synchronized void flush() throws IOException {
-    out.flush();
-  }
-
-  /** Writes one line of our own (not counted as an SDK message) and flushes it. */
-  synchronized void writeOwnLine(String json) throws IOException {
+  /** Writes {@code json} and a newline, flushes; counts it when it answers a forwarded request. */
+  synchronized void writeLine(String json, boolean countsAsResponse) throws IOException {
     out.write(json.getBytes(StandardCharsets.UTF_8));
     out.write('\n');
     out.flush();
+    if (countsAsResponse) {
+      responses++;
+      notifyAll();
+    }
   }
 
   /**
-   * Waits until the SDK has written at least {@code lines} messages or {@code timeoutMillis}
-   * passed; returns whether the count was reached.
+   * Waits until at least {@code count} responses were written or {@code timeoutMillis} passed;
+   * returns whether the count was reached.
    */
-  synchronized boolean awaitSdkLines(long lines, long timeoutMillis) throws InterruptedException {
+  synchronized boolean awaitResponses(long count, long timeoutMillis) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-    while (sdkLines < lines) {
+    while (responses < count) {
       long leftMillis = (deadline - System.nanoTime()) / 1_000_000L;
       if (leftMillis <= 0) {
         return false;
@@ -75,7 +46,7 @@ final class TrackingOutputStream extends OutputStream {
     return true;
   }
 
-  synchronized long sdkLines() {
-    return sdkLines;
+  synchronized long responses() {
+    return responses;
   }
 }
