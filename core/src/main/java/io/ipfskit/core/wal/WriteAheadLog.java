@@ -79,17 +79,30 @@ public final class WriteAheadLog implements AutoCloseable {
   static final long ARCHIVE_MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(30);
   static final String LOCK_FILE = "LOCK";
 
-  /** Package-private wiring for tests and the archive: what {@link #open} passes by default. */
-  record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint) {
+  /** Opens the archive once the directory lock is held (opening it cleans up temp files). */
+  interface ArchiveFactory {
+    OperationArchive open(WalConfig config) throws IOException;
+  }
+
+  /**
+   * Package-private wiring for tests and production: a ready archive instance (tests) or a factory
+   * called under the directory lock (production); null for neither keeps terminal operations in the log.
+   */
+  record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint,
+      ArchiveFactory archiveFactory) {
     Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused) {
-      this(archive, forceHook, startPaused, true);
+      this(archive, forceHook, startPaused, true, null);
+    }
+
+    Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint) {
+      this(archive, forceHook, startPaused, autoCheckpoint, null);
     }
   }
 
   private final Path dir;
   private final Clock clock;
   private final Map<String, StorageBackend> backends;
-  private final OperationArchive archive;
+  private final OperationArchive archive; // null: terminal operations stay in the log
   private final FileChannel lockChannel;
   private final FileLock fileLock;
   private final ReentrantLock lock = new ReentrantLock();
@@ -134,21 +147,18 @@ public final class WriteAheadLog implements AutoCloseable {
    */
   public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
       throws IOException {
-    return open(config, backends, clock, new Options(defaultArchive(config), null, false));
+    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive));
   }
 
   /** Like {@link #open} but runs no operation until {@link #resumeProcessing()} (benchmarks, maintenance). */
   public static WriteAheadLog openPaused(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
       throws IOException {
-    return open(config, backends, clock, new Options(defaultArchive(config), null, true));
+    return open(config, backends, clock, new Options(null, null, true, true, WriteAheadLog::defaultArchive));
   }
 
-  /**
-   * The archive {@link #open} uses. Until the Parquet archive is wired in this returns null: terminal
-   * operations then stay in the log and its checkpoints (durable, just not compacted).
-   */
-  static OperationArchive defaultArchive(WalConfig config) {
-    return null; // lead: new ParquetArchive(config.directory().resolve("partitions"), config.partitionSize())
+  /** The archive {@link #open} uses: Parquet partitions in {@code <directory>/partitions}. */
+  static OperationArchive defaultArchive(WalConfig config) throws IOException {
+    return new ParquetOperationArchive(new ParquetArchive(config.directory().resolve("partitions"), config.partitionSize()));
   }
 
   static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
@@ -166,7 +176,6 @@ public final class WriteAheadLog implements AutoCloseable {
     this.config = config;
     this.mode = config.fsyncMode();
     this.backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
-    this.archive = options.archive();
     this.paused = options.startPaused();
     this.autoCheckpoint = options.autoCheckpoint();
     WalFiles.createPrivateDirectories(dir);
@@ -185,7 +194,9 @@ public final class WriteAheadLog implements AutoCloseable {
     this.lockChannel = ch;
     this.fileLock = fl;
     SegmentLog opened = null;
+    OperationArchive openedArchive = options.archive();
     try {
+      if (options.archiveFactory() != null) openedArchive = options.archiveFactory().open(config);
       for (String b : this.backends.keySet()) {
         backendWork.put(b, lock.newCondition());
         ready.put(b, new PriorityQueue<>());
@@ -196,6 +207,7 @@ public final class WriteAheadLog implements AutoCloseable {
       this.entries = r.entries;
       opened = new SegmentLog(dir, config, lock, r.segments, r.appendOffset, r.lastSeq, options.forceHook());
       this.log = opened;
+      this.archive = openedArchive;
       afterRecovery();
       LOG.info("write-ahead log {} opened: {} operations, last sequence {}, {} segment(s), recovered in {} ms",
           dir, entries.size(), r.lastSeq, log.segmentCount(), (System.nanoTime() - t0) / 1_000_000);
@@ -203,6 +215,13 @@ public final class WriteAheadLog implements AutoCloseable {
       if (opened != null) {
         try {
           opened.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (openedArchive != null && options.archiveFactory() != null) {
+        try {
+          openedArchive.close();
         } catch (IOException suppressed) {
           e.addSuppressed(suppressed);
         }
