@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.ipfskit.core.secrets.Vault;
 import io.ipfskit.core.secrets.VaultConfig;
+import io.ipfskit.server.wal.SharedWal;
+import io.ipfskit.server.wal.WalCallException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,14 +20,19 @@ import java.nio.file.attribute.PosixFilePermissions;
  * unlocked lazily on the first {@link #vault()} call: deriving the key-encryption key from a
  * password costs ~0.4 s, which must not delay {@code initialize} and {@code tools/list}.
  *
- * <p>Thread safety: {@link #vault()} and {@link #close()} synchronise on this object (it guards
- * {@code vault} and {@code closed}); a failed unlock is not remembered, the next call tries again.
+ * <p>Thread safety: {@link #vault()}, {@link #wal()} and {@link #close()} synchronise on this object
+ * (it guards {@code vault}, {@code wal} and {@code closed}); a failed unlock or WAL open is not
+ * remembered, the next call tries again.
  */
 public final class KitHome implements AutoCloseable {
+
+  /** How often a process that forwards WAL calls checks that the owner is still there. */
+  static final java.time.Duration WAL_OWNER_WATCH_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private final KitConfig config;
   private final VaultConfig vaultConfig;
   private Vault vault; // guarded by this
+  private SharedWal wal; // guarded by this
   private boolean closed; // guarded by this
 
   private KitHome(KitConfig config, VaultConfig vaultConfig) {
@@ -70,12 +77,40 @@ public final class KitHome implements AutoCloseable {
     return vault;
   }
 
+  /**
+   * The home's write-ahead log, joined on first use: this process owns it if no other process
+   * does, else forwards to the owner and takes over when the owner exits (see {@link SharedWal}).
+   * Joining recovers the log when this process becomes the owner, so the server starts it in the
+   * background rather than before {@code tools/list}.
+   *
+   * @throws WalCallException when the log cannot be opened (e.g. corruption: run {@code ipfs-kit wal repair})
+   * @throws IllegalArgumentException on an invalid {@code IPFS_KIT_WAL_*} setting
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized SharedWal wal() {
+    if (closed) {
+      throw new IllegalStateException("home " + config.home() + " is closed");
+    }
+    if (wal == null) {
+      try {
+        wal = SharedWal.forHome(config.home(), config.settings(), WAL_OWNER_WATCH_INTERVAL);
+      } catch (IOException e) {
+        throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "cannot read the WAL configuration: " + e.getMessage(), e);
+      }
+    }
+    return wal;
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (wal != null) {
+      wal.close();
+      wal = null;
+    }
     if (vault != null) {
       vault.close();
       vault = null;

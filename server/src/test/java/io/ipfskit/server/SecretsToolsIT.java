@@ -35,11 +35,10 @@ class SecretsToolsIT {
       "secrets_delete", "secrets_list", "secrets_migrate", "secrets_statistics", "secrets_encryption_info",
       "secrets_audit", "secrets_versions");
 
-  @TempDir Path temp;
   private StdioClient client;
 
   @BeforeAll
-  void startServer() throws IOException {
+  void startServer(@TempDir Path temp) throws IOException {
     client = StdioClient.start(temp.resolve("home"));
     client.initialize();
   }
@@ -218,7 +217,9 @@ class SecretsToolsIT {
     String longValue = "x".repeat(65_537);
     return Stream.of(
         Arguments.of("secrets_store", Map.of("service", "gh"),
-            "Invalid arguments for secrets_store: missing required argument 'secret_value'", null),
+            "Invalid arguments for secrets_store: missing required argument 'secret_value' (The secret itself."
+                + " Rules by type: api_key 10-256 characters (AWS AKIA keys exactly 20), token 10-2048,"
+                + " connection_string must contain '://', '=' or '@', others non-empty)", null),
         Arguments.of("secrets_store", Map.of("service", "gh", "secret_value", 12345),
             "Invalid arguments for secrets_store: 'secret_value' must be a string, but was a number", null),
         Arguments.of("secrets_store", Map.of("service", "gh", "secret_value", "abc-secret-value", "expires_in", "soon"),
@@ -239,7 +240,8 @@ class SecretsToolsIT {
             "Invalid arguments for secrets_retrieve: 'secret_id' must be 16 lowercase hexadecimal characters"
                 + " (the id secrets_store returned), but was a 9-character string that is not", "NOT-AN-ID"),
         Arguments.of("secrets_retrieve", Map.of(),
-            "Invalid arguments for secrets_retrieve: missing required argument 'secret_id'", null),
+            "Invalid arguments for secrets_retrieve: missing required argument 'secret_id' (Id of the secret:"
+                + " 16 lowercase hex characters, as returned by secrets_store or secrets_list)", null),
         Arguments.of("secrets_retrieve", Map.of("secret_id", "00000000deadbeef"), "00000000deadbeef", null),
         Arguments.of("secrets_rotate", Map.of("secret_id", "00000000deadbeef", "new_value", "new-value-123456"),
             "00000000deadbeef", "new-value-123456"),

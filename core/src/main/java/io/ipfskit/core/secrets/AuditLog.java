@@ -58,24 +58,25 @@ final class AuditLog {
 
   private final Path file;
   private final StoreLock lock;
-  private final FileChannel channel;
+  private FileChannel channel; // guarded by this; reopened if an interrupt closed it
   private final MessageDigest sha256 = newSha256();
   // guarded by this
   private long scanned;
   private byte[] lastHash;
   private boolean chainStarted;
+  private boolean closed;
   private final Map<String, Access> access = new HashMap<>();
 
   AuditLog(Path dir, StoreLock lock) {
     this.file = dir.resolve(FILE);
     this.lock = lock;
-    try {
-      this.channel = VaultFiles.openPrivate(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      VaultFiles.tightenFile(file);
-    } catch (IOException e) {
-      throw new VaultStorageException("cannot open the audit log " + file + ": " + e, e);
-    }
     synchronized (this) {
+      try {
+        this.channel = VaultFiles.openPrivate(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        VaultFiles.tightenFile(file);
+      } catch (IOException e) {
+        throw new VaultStorageException("cannot open the audit log " + file + ": " + e, e);
+      }
       resetScan();
       catchUp(false);
     }
@@ -96,7 +97,22 @@ final class AuditLog {
     access.clear();
   }
 
-  void close() {
+  /**
+   * The open channel. NIO closes a channel when a thread blocked on it is interrupted; the next
+   * caller reopens it so one cancelled request does not disable auditing. Must hold {@code this}.
+   */
+  private FileChannel ch() throws IOException {
+    if (!channel.isOpen()) {
+      if (closed) {
+        throw new IllegalStateException("the audit log " + file + " is closed");
+      }
+      channel = VaultFiles.openPrivate(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+    return channel;
+  }
+
+  synchronized void close() {
+    closed = true;
     try {
       channel.close();
     } catch (IOException e) {
@@ -117,11 +133,14 @@ final class AuditLog {
         try {
           long pos = scanned;
           while (buf.hasRemaining()) {
-            pos += channel.write(buf, pos);
+            pos += ch().write(buf, pos);
           }
           if (durable) {
-            channel.force(false);
+            ch().force(false);
           }
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+          Thread.currentThread().interrupt();
+          throw new VaultStorageException("interrupted while appending to the audit log " + file, e);
         } catch (IOException e) {
           throw new VaultStorageException("cannot append to the audit log " + file + ": " + e, e);
         }
@@ -169,7 +188,7 @@ final class AuditLog {
   private void catchUp(boolean underLock) {
     long size;
     try {
-      size = channel.size();
+      size = ch().size();
       if (size < scanned) {
         LOG.warn("audit log {} shrank from {} to {} bytes; rescanning it", file, scanned, size);
         resetScan();
@@ -184,7 +203,7 @@ final class AuditLog {
       ByteBuffer buf = ByteBuffer.allocate((int) len);
       long pos = scanned;
       while (buf.hasRemaining()) {
-        int n = channel.read(buf, pos);
+        int n = ch().read(buf, pos);
         if (n < 0) {
           break;
         }
@@ -210,13 +229,13 @@ final class AuditLog {
 
   private void repairTornTail(byte[] data, int off, int len) throws IOException {
     if (parse(data, off, len) != null) {
-      channel.write(ByteBuffer.wrap(new byte[] {'\n'}), scanned + len);
+      ch().write(ByteBuffer.wrap(new byte[] {'\n'}), scanned + len);
       processLine(data, off, len);
       scanned += len + 1;
       LOG.warn("audit log {}: the last line had no line break; added one", file);
     } else {
-      channel.truncate(scanned);
-      channel.force(false);
+      ch().truncate(scanned);
+      ch().force(false);
       LOG.warn("audit log {}: removed a torn last line of {} bytes (a writer died mid-write)", file, len);
     }
   }

@@ -104,7 +104,13 @@ public final class Vault implements AutoCloseable {
     Objects.requireNonNull(cost, "cost");
     Path dir = config.directory();
     VaultFiles.ensurePrivateDirectory(dir);
-    StoreLock lock = StoreLock.acquire(dir.resolve(LOCK_FILE));
+    StoreLock lock;
+    try {
+      // the real path, so that two spellings of one directory share one lock in this JVM
+      lock = StoreLock.acquire(dir.toRealPath().resolve(LOCK_FILE));
+    } catch (IOException e) {
+      throw new VaultStorageException("cannot resolve the secrets directory " + dir + ": " + e, e);
+    }
     AuditLog audit = null;
     try {
       byte[] dataKey;

@@ -4,7 +4,10 @@ import static io.ipfskit.core.wal.OperationParquetSchema.JSON;
 import static io.ipfskit.core.wal.OperationParquetSchema.fromMicros;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.api.InitContext;
@@ -20,34 +23,66 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads rows of {@link OperationParquetSchema#SCHEMA} back into {@link Operation}s. Converters are
- * bound by column name, so a file whose columns come in another order still reads correctly.
+ * Reads rows of {@link OperationParquetSchema#SCHEMA} back: whole {@link Operation}s ({@link
+ * #operations()}), or just the columns the archive's index needs ({@link #summaries()}; Parquet
+ * then decodes only those column chunks). Converters are bound by column name, so a file whose
+ * columns come in another order still reads correctly.
  */
-final class OperationReadSupport extends ReadSupport<Operation> {
+final class OperationReadSupport<T> extends ReadSupport<T> {
+  private static final MessageType SUMMARY_SCHEMA = new MessageType("wal_operation",
+      List.of("operation_id", "backend", "status", "timestamp", "updated_at", "completed_at").stream()
+          .map(OperationParquetSchema.SCHEMA::getType).toList());
+
+  /** What the archive's index keeps of a row. */
+  record Summary(String operationId, String backend, OperationStatus status, Instant timestamp, Instant finishedAt) {
+    static Summary of(Operation op) {
+      return new Summary(op.operationId(), op.backend(), op.status(), op.timestamp(),
+          op.completedAt() != null ? op.completedAt() : op.updatedAt());
+    }
+  }
+
+  private final MessageType requested;
+  private final Function<Row, T> build;
+
+  private OperationReadSupport(MessageType requested, Function<Row, T> build) {
+    this.requested = requested;
+    this.build = build;
+  }
+
+  static OperationReadSupport<Operation> operations() {
+    return new OperationReadSupport<>(OperationParquetSchema.SCHEMA, Row::build);
+  }
+
+  static OperationReadSupport<Summary> summaries() {
+    return new OperationReadSupport<>(SUMMARY_SCHEMA, row -> new Summary(row.operationId, row.backend,
+        OperationStatus.parse("status", row.status), row.timestamp,
+        row.completedAt != null ? row.completedAt : row.updatedAt));
+  }
 
   @Override
   public ReadContext init(InitContext context) {
-    return new ReadContext(OperationParquetSchema.SCHEMA);
+    return new ReadContext(requested);
   }
 
   /** Abstract in Parquet; with a {@code PlainParquetConfiguration} only the overload below runs. */
   @Override
   @SuppressWarnings("deprecation")
-  public RecordMaterializer<Operation> prepareForRead(Configuration configuration,
+  public RecordMaterializer<T> prepareForRead(Configuration configuration,
       Map<String, String> keyValueMetaData, MessageType fileSchema, ReadContext readContext) {
-    return new Materializer(readContext.getRequestedSchema());
+    return new Materializer<>(readContext.getRequestedSchema(), build);
   }
 
   @Override
-  public RecordMaterializer<Operation> prepareForRead(ParquetConfiguration configuration,
+  public RecordMaterializer<T> prepareForRead(ParquetConfiguration configuration,
       Map<String, String> keyValueMetaData, MessageType fileSchema, ReadContext readContext) {
-    return new Materializer(readContext.getRequestedSchema());
+    return new Materializer<>(readContext.getRequestedSchema(), build);
   }
 
   /** Collects one row's columns, then builds the immutable {@link Operation}. */
   private static final class Row {
     String operationId, operationType, backend, status;
-    ObjectNode parameters;
+    final List<String> parameterKeys = new ArrayList<>();
+    final List<String> parameterJson = new ArrayList<>();
     Instant timestamp, updatedAt, completedAt, nextRetryAt;
     String resultCid, resultDestination, error, errorType;
     Long resultSize;
@@ -55,7 +90,8 @@ final class OperationReadSupport extends ReadSupport<Operation> {
 
     void reset() {
       operationId = operationType = backend = status = null;
-      parameters = JSON.createObjectNode();
+      parameterKeys.clear();
+      parameterJson.clear();
       timestamp = updatedAt = completedAt = nextRetryAt = null;
       resultCid = resultDestination = error = errorType = null;
       resultSize = null;
@@ -63,6 +99,15 @@ final class OperationReadSupport extends ReadSupport<Operation> {
     }
 
     Operation build() {
+      ObjectNode parameters = JSON.createObjectNode();
+      for (int i = 0; i < parameterKeys.size(); i++) {
+        try {
+          parameters.set(parameterKeys.get(i), JSON.readTree(parameterJson.get(i)));
+        } catch (JacksonException e) {
+          throw new ParquetDecodingException("parameters['" + parameterKeys.get(i) + "'] of operation "
+              + operationId + " is not JSON text", e);
+        }
+      }
       OperationResult result = resultCid == null && resultSize == null && resultDestination == null
           ? null : new OperationResult(resultCid, resultSize, resultDestination);
       return new Operation(operationId, OperationType.parse("operation_type", operationType), backend,
@@ -71,12 +116,13 @@ final class OperationReadSupport extends ReadSupport<Operation> {
     }
   }
 
-  private static final class Materializer extends RecordMaterializer<Operation> {
+  private static final class Materializer<T> extends RecordMaterializer<T> {
     private final Row row = new Row();
     private final GroupConverter root;
-    private Operation current;
+    private final Function<Row, T> build;
 
-    Materializer(MessageType schema) {
+    Materializer(MessageType schema, Function<Row, T> build) {
+      this.build = build;
       Converter[] converters = new Converter[schema.getFieldCount()];
       for (int i = 0; i < converters.length; i++) {
         converters[i] = converterFor(schema.getFieldName(i));
@@ -93,9 +139,7 @@ final class OperationReadSupport extends ReadSupport<Operation> {
         }
 
         @Override
-        public void end() {
-          current = row.build();
-        }
+        public void end() {}
       };
     }
 
@@ -128,8 +172,8 @@ final class OperationReadSupport extends ReadSupport<Operation> {
     }
 
     @Override
-    public Operation getCurrentRecord() {
-      return current;
+    public T getCurrentRecord() {
+      return build.apply(row);
     }
 
     @Override
@@ -190,11 +234,8 @@ final class OperationReadSupport extends ReadSupport<Operation> {
 
         @Override
         public void end() {
-          try {
-            row.parameters.set(kv[0], JSON.readTree(kv[1]));
-          } catch (JacksonException e) {
-            throw new ParquetDecodingException("parameters['" + kv[0] + "'] is not JSON text", e);
-          }
+          row.parameterKeys.add(kv[0]);
+          row.parameterJson.add(kv[1]);
         }
       };
     }

@@ -3,7 +3,6 @@ package io.ipfskit.core.wal;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,12 +15,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * timestamp range, oldest completion time, statuses, backends and the sorted 64-bit hashes of its
  * operation ids (8 bytes a row). {@link #find} reads only partitions whose hashes match; {@link
  * #query} reads partitions newest first and stops once no further partition can hold a newer row;
- * {@link #deleteOlderThan} reads only partitions old enough to hold a victim.
+ * {@link #deleteOlderThan} reads only partitions old enough to hold a victim. The decoded rows of
+ * the {@value #RECENT_PARTITIONS} most recently written or read partitions stay in memory, so
+ * asking about operations that just finished costs no I/O.
  *
  * <p><b>Locks.</b> One read/write lock guards the index and the directory: {@code archive}, {@code
  * deleteOlderThan} and {@code close} take the write lock, {@code find}, {@code query}, {@code count}
@@ -80,14 +81,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Failures.</b> A failed write deletes its temp file and leaves the index untouched. A failed
  * fsync is never retried: the instance fails closed (every later call throws) and must be reopened,
- * which rebuilds the index from the files actually on disk. A partition that cannot be read on open
- * stops the open with an error naming the file: nothing is deleted or skipped silently.
+ * which rebuilds the index from the files actually on disk. Every page carries a CRC that reads
+ * verify. Opening decodes only the columns the index needs ({@code operation_id, backend, status,
+ * timestamp, updated_at, completed_at}); a partition whose footer or those columns are damaged
+ * stops the open with an error naming the file (nothing is deleted or skipped silently), and
+ * damage in another column is reported, naming the file, by the call that reads that partition.
  */
-final class ParquetArchive implements AutoCloseable {
+final class ParquetArchive implements OperationArchive {
   private static final Logger LOG = LoggerFactory.getLogger(ParquetArchive.class);
   private static final Pattern PARTITION_NAME = Pattern.compile("wal_(\\d+)_(\\d+)\\.parquet");
   private static final String TEMP_SUFFIX = ".tmp";
   private static final CompressionCodecName CODEC = CompressionCodecName.ZSTD;
+  /** Partitions whose decoded rows stay in memory (at most this many times partitionSize rows). */
+  private static final int RECENT_PARTITIONS = 8;
   /** Newest first; ties broken by id so that paging is stable. */
   private static final Comparator<Operation> NEWEST_FIRST =
       Comparator.comparing(Operation::timestamp).reversed().thenComparing(Operation::operationId);
@@ -99,6 +105,19 @@ final class ParquetArchive implements AutoCloseable {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   /** Guarded by lock. Partition file name → its index entry. */
   private final Map<String, Partition> partitions = new HashMap<>();
+  /**
+   * The rows of the most recently written or read partitions (the newest operations are the ones
+   * asked for most). Guarded by its own monitor, since readers fill it under the shared read lock;
+   * entries change only under the write lock, so a reader never caches rows a writer replaced.
+   */
+  private final Map<String, List<Operation>> recent = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<Operation>> eldest) {
+      return size() > RECENT_PARTITIONS;
+    }
+  };
   /** Guarded by the write lock. Sequence number of the next new partition file. */
   private long nextSequence;
   /** Guarded by lock. Set when an fsync failed or on close; every later call throws. */
@@ -134,7 +153,8 @@ final class ParquetArchive implements AutoCloseable {
    *
    * @throws IllegalArgumentException if an operation is not terminal or an id occurs twice in the list
    */
-  void archive(List<Operation> terminal) throws IOException {
+  @Override
+  public void archive(List<Operation> terminal) throws IOException {
     requireNonNull(terminal, "terminal");
     Map<String, Operation> byId = new LinkedHashMap<>();
     for (int i = 0; i < terminal.size(); i++) {
@@ -146,20 +166,19 @@ final class ParquetArchive implements AutoCloseable {
         throw new IllegalArgumentException("terminal must hold each operation_id once, but "
             + op.operationId() + " occurs twice (second at index " + i + ")");
     }
-    if (byId.isEmpty()) return;
     lock.writeLock().lock();
     try {
       ensureUsable();
       // Ids already archived: drop identical rows from the batch, remove differing old rows.
-      Map<Partition, List<Operation>> candidates = new HashMap<>();
+      Set<Partition> candidates = new LinkedHashSet<>();
       for (String id : byId.keySet()) {
         long h = idHash(id);
         for (Partition p : partitions.values()) {
-          if (p.mayContain(h)) candidates.computeIfAbsent(p, k -> new ArrayList<>());
+          if (p.mayContain(h)) candidates.add(p);
         }
       }
-      for (Partition p : candidates.keySet()) {
-        List<Operation> rows = read(p.name());
+      for (Partition p : candidates) {
+        List<Operation> rows = rows(p.name());
         List<Operation> keep = new ArrayList<>(rows.size());
         for (Operation row : rows) {
           Operation incoming = byId.get(row.operationId());
@@ -182,7 +201,8 @@ final class ParquetArchive implements AutoCloseable {
   }
 
   /** The archived row of this operation, if any. */
-  Optional<Operation> find(String operationId) throws IOException {
+  @Override
+  public Optional<Operation> find(String operationId) throws IOException {
     requireNonNull(operationId, "operationId");
     long h = idHash(operationId);
     lock.readLock().lock();
@@ -190,7 +210,7 @@ final class ParquetArchive implements AutoCloseable {
       ensureUsable();
       for (Partition p : partitions.values()) {
         if (!p.mayContain(h)) continue;
-        for (Operation op : read(p.name())) {
+        for (Operation op : rows(p.name())) {
           if (op.operationId().equals(operationId)) return Optional.of(op);
         }
       }
@@ -201,10 +221,14 @@ final class ParquetArchive implements AutoCloseable {
   }
 
   /**
-   * Archived operations matching {@code q}, newest {@code timestamp} first (ties by id): the
-   * matches at positions {@code q.offset()} to {@code q.offset() + q.limit() - 1}.
+   * The newest {@code q.offset() + q.limit()} archived operations matching {@code q}'s status and
+   * backend, newest {@code timestamp} first (ties by id). The offset is not skipped here: the log
+   * merges these rows with its live operations and applies the offset to the merged list, which is
+   * only correct if each source gives its first {@code offset + limit} rows ({@link
+   * OperationArchive#query}).
    */
-  List<Operation> query(OperationQuery q) throws IOException {
+  @Override
+  public List<Operation> query(OperationQuery q) throws IOException {
     requireNonNull(q, "q");
     int wanted = q.offset() + q.limit();
     lock.readLock().lock();
@@ -219,7 +243,7 @@ final class ParquetArchive implements AutoCloseable {
       PriorityQueue<Operation> best = new PriorityQueue<>(NEWEST_FIRST.reversed());
       for (Partition p : newestFirst) {
         if (best.size() == wanted && p.maxTimestamp().isBefore(best.peek().timestamp())) break;
-        for (Operation op : read(p.name())) {
+        for (Operation op : rows(p.name())) {
           if (!q.matches(op)) continue;
           best.add(op);
           if (best.size() > wanted) best.poll();
@@ -227,7 +251,7 @@ final class ParquetArchive implements AutoCloseable {
       }
       List<Operation> sorted = new ArrayList<>(best);
       sorted.sort(NEWEST_FIRST);
-      return sorted.size() <= q.offset() ? List.of() : List.copyOf(sorted.subList(q.offset(), sorted.size()));
+      return List.copyOf(sorted);
     } finally {
       lock.readLock().unlock();
     }
@@ -240,7 +264,8 @@ final class ParquetArchive implements AutoCloseable {
    *
    * @return how many rows were removed
    */
-  int deleteOlderThan(Instant cutoff, OperationStatus statusOrNull) throws IOException {
+  @Override
+  public int deleteOlderThan(Instant cutoff, OperationStatus statusOrNull) throws IOException {
     requireNonNull(cutoff, "cutoff");
     Predicate<Operation> victim = op -> finishedAt(op).isBefore(cutoff)
         && (statusOrNull == null || op.status() == statusOrNull);
@@ -251,7 +276,7 @@ final class ParquetArchive implements AutoCloseable {
       for (Partition p : List.copyOf(partitions.values())) {
         if (!p.oldestFinish().isBefore(cutoff)) continue;
         if (statusOrNull != null && !p.statuses().contains(statusOrNull)) continue;
-        List<Operation> rows = read(p.name());
+        List<Operation> rows = rows(p.name());
         List<Operation> keep = rows.stream().filter(victim.negate()).toList();
         if (keep.size() == rows.size()) continue;
         rewrite(p, keep);
@@ -264,7 +289,8 @@ final class ParquetArchive implements AutoCloseable {
   }
 
   /** Rows in the archive. */
-  long count() {
+  @Override
+  public long count() {
     lock.readLock().lock();
     try {
       ensureUsable();
@@ -275,7 +301,8 @@ final class ParquetArchive implements AutoCloseable {
   }
 
   /** Partition files in the archive. */
-  int partitionCount() {
+  @Override
+  public int partitionCount() {
     lock.readLock().lock();
     try {
       ensureUsable();
@@ -292,6 +319,9 @@ final class ParquetArchive implements AutoCloseable {
     try {
       if (unusableReason == null) unusableReason = "the archive in " + directory + " is closed";
       partitions.clear();
+      synchronized (recent) {
+        recent.clear();
+      }
     } finally {
       lock.writeLock().unlock();
     }
@@ -315,14 +345,13 @@ final class ParquetArchive implements AutoCloseable {
         Matcher m = PARTITION_NAME.matcher(name);
         if (!m.matches()) continue;
         maxSequence = Math.max(maxSequence, Long.parseLong(m.group(2)));
-        List<Operation> rows;
+        List<OperationReadSupport.Summary> rows;
         try {
-          rows = read(name);
-        } catch (IOException | RuntimeException e) {
-          throw new IOException("WAL archive partition " + file + " cannot be read (" + e
-              + "); move it out of " + directory + " to open the archive without it", e);
+          rows = read(name, OperationReadSupport.summaries());
+        } catch (IOException e) {
+          throw new IOException(e.getMessage() + "; move it out of " + directory + " to open the archive without it", e);
         }
-        if (!rows.isEmpty()) partitions.put(name, Partition.of(name, rows));
+        if (!rows.isEmpty()) partitions.put(name, Partition.ofSummaries(name, rows));
       }
     }
     if (removedTemp) fsyncDirectory();
@@ -339,10 +368,20 @@ final class ParquetArchive implements AutoCloseable {
     } while (Files.exists(directory.resolve(name)));
     install(name, rows, false);
     partitions.put(name, Partition.of(name, rows));
+    cache(name, rows);
+  }
+
+  /** Guarded by the write lock. {@code rows == null} forgets the partition. */
+  private void cache(String name, List<Operation> rows) {
+    synchronized (recent) {
+      if (rows == null) recent.remove(name);
+      else recent.put(name, List.copyOf(rows));
+    }
   }
 
   /** Guarded by the write lock. Replaces a partition with the given rows, or deletes it if none. */
   private void rewrite(Partition p, List<Operation> keep) throws IOException {
+    cache(p.name(), null);
     if (keep.isEmpty()) {
       Files.delete(directory.resolve(p.name()));
       partitions.remove(p.name());
@@ -350,6 +389,7 @@ final class ParquetArchive implements AutoCloseable {
     } else {
       install(p.name(), keep, true);
       partitions.put(p.name(), Partition.of(p.name(), keep));
+      cache(p.name(), keep);
     }
   }
 
@@ -402,6 +442,9 @@ final class ParquetArchive implements AutoCloseable {
   private IOException failClosed(String what, IOException cause) {
     unusableReason = what + " failed (" + cause + "); the archive refuses further calls: reopen it";
     partitions.clear();
+    synchronized (recent) {
+      recent.clear();
+    }
     return new IOException(unusableReason, cause);
   }
 
@@ -421,16 +464,29 @@ final class ParquetArchive implements AutoCloseable {
 
   // ---------------------------------------------------------------- reading
 
-  private List<Operation> read(String name) throws IOException {
-    List<Operation> rows = new ArrayList<>();
-    try (ParquetReader<Operation> reader = new ReaderBuilder(new LocalInputFile(directory.resolve(name)))
+  /** The rows of a partition, from the cache of recent partitions or else from its file. */
+  private List<Operation> rows(String name) throws IOException {
+    synchronized (recent) {
+      List<Operation> cached = recent.get(name);
+      if (cached != null) return cached;
+    }
+    List<Operation> rows = List.copyOf(read(name, OperationReadSupport.operations()));
+    synchronized (recent) {
+      recent.put(name, rows);
+    }
+    return rows;
+  }
+
+  private <T> List<T> read(String name, OperationReadSupport<T> support) throws IOException {
+    List<T> rows = new ArrayList<>();
+    try (ParquetReader<T> reader = new ReaderBuilder<>(new LocalInputFile(directory.resolve(name)), support)
         .withConf(new PlainParquetConfiguration())
         .withCodecFactory(codecs)
         .usePageChecksumVerification(true)
         .build()) {
-      for (Operation op = reader.read(); op != null; op = reader.read()) rows.add(op);
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+      for (T row = reader.read(); row != null; row = reader.read()) rows.add(row);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("WAL archive partition " + directory.resolve(name) + " cannot be read (" + e + ")", e);
     }
     return rows;
   }
@@ -468,20 +524,23 @@ final class ParquetArchive implements AutoCloseable {
   private record Partition(String name, int rows, Instant maxTimestamp, Instant oldestFinish,
       Set<OperationStatus> statuses, Set<String> backends, long[] sortedIdHashes) {
 
-    static Partition of(String name, Collection<Operation> rows) {
+    static Partition of(String name, List<Operation> rows) {
+      return ofSummaries(name, rows.stream().map(OperationReadSupport.Summary::of).toList());
+    }
+
+    static Partition ofSummaries(String name, List<OperationReadSupport.Summary> rows) {
       Instant max = Instant.MIN;
       Instant oldest = Instant.MAX;
       EnumSet<OperationStatus> statuses = EnumSet.noneOf(OperationStatus.class);
       Set<String> backends = new HashSet<>();
       long[] hashes = new long[rows.size()];
       int i = 0;
-      for (Operation op : rows) {
-        if (op.timestamp().isAfter(max)) max = op.timestamp();
-        Instant finished = finishedAt(op);
-        if (finished.isBefore(oldest)) oldest = finished;
-        statuses.add(op.status());
-        backends.add(op.backend());
-        hashes[i++] = idHash(op.operationId());
+      for (OperationReadSupport.Summary row : rows) {
+        if (row.timestamp().isAfter(max)) max = row.timestamp();
+        if (row.finishedAt().isBefore(oldest)) oldest = row.finishedAt();
+        statuses.add(row.status());
+        backends.add(row.backend());
+        hashes[i++] = idHash(row.operationId());
       }
       Arrays.sort(hashes);
       return new Partition(name, rows.size(), max, oldest, statuses, Set.copyOf(backends), hashes);
@@ -526,14 +585,17 @@ final class ParquetArchive implements AutoCloseable {
     }
   }
 
-  private static final class ReaderBuilder extends ParquetReader.Builder<Operation> {
-    ReaderBuilder(InputFile file) {
+  private static final class ReaderBuilder<T> extends ParquetReader.Builder<T> {
+    private final ReadSupport<T> support;
+
+    ReaderBuilder(InputFile file, ReadSupport<T> support) {
       super(file, new PlainParquetConfiguration());
+      this.support = support;
     }
 
     @Override
-    protected ReadSupport<Operation> getReadSupport() {
-      return new OperationReadSupport();
+    protected ReadSupport<T> getReadSupport() {
+      return support;
     }
   }
 }

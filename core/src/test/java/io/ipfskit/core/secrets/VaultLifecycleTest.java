@@ -223,4 +223,22 @@ class VaultLifecycleTest {
       assertTrue(a.verifyAudit().valid());
     }
   }
+
+  @Test
+  void retrieve_interruptedCaller_failsButVaultKeepsWorking() {
+    try (Vault v = open()) {
+      SecretId id = v.store("svc", SecretValue.of("password1"), SecretType.PASSWORD, null, null).secretId();
+      Thread.currentThread().interrupt();
+      try {
+        assertThrows(VaultStorageException.class, () -> v.retrieve(id));
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is restored");
+      } finally {
+        Thread.interrupted();
+      }
+      assertEquals("password1", v.retrieve(id).reveal());
+      SecretId other = v.store("svc", SecretValue.of("password2"), SecretType.PASSWORD, null, null).secretId();
+      assertEquals("password2", v.retrieve(other).reveal());
+      assertTrue(v.verifyAudit().valid());
+    }
+  }
 }

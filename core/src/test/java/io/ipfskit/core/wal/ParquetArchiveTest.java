@@ -31,6 +31,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,9 +99,11 @@ class ParquetArchiveTest {
         assertEquals(Optional.of(partialResult), archive.find("a-3"));
         assertEquals(Optional.empty(), archive.find("a-4"));
       }
-      try (ParquetArchive reopened = new ParquetArchive(dir, 1000)) {
+      try (ParquetArchive reopened = new ParquetArchive(dir, 1000)) {   // reads the file, not the cache
         Operation back = reopened.find("a-1").orElseThrow();
         assertEquals(withAll, back);
+        assertEquals(Optional.of(withNulls), reopened.find("a-2"));
+        assertEquals(Optional.of(partialResult), reopened.find("a-3"));
         assertTrue(back.parameters().get("five_text").isString());
         assertTrue(back.parameters().get("five").isNumber());
         assertTrue(back.parameters().get("nothing").isNull());
@@ -306,7 +313,7 @@ class ParquetArchiveTest {
   @Nested
   class Query {
     @Test
-    void query_filtersAndPages_newestFirstLikeSortingEverything() throws IOException {
+    void query_filtersAndOffsetPlusLimit_newestFirstLikeSortingEverything() throws IOException {
       List<Operation> all = new ArrayList<>();
       // Interleave timestamps across partitions so ranges overlap.
       for (int i = 0; i < 200; i++) all.add(i % 5 == 0 ? failed((i * 37) % 200) : full((i * 53) % 200));
@@ -321,7 +328,7 @@ class ParquetArchiveTest {
             new OperationQuery(OperationStatus.COMPLETED, "ipfs", 5, 20), new OperationQuery(null, "nowhere", 5, 0),
             new OperationQuery(null, null, 50, 10_000))) {
           List<Operation> expected = all.stream().filter(q::matches).sorted(newest)
-              .skip(q.offset()).limit(q.limit()).toList();
+              .limit(q.offset() + q.limit()).toList();
           assertEquals(expected, archive.query(q), q.toString());
         }
       }
@@ -448,6 +455,34 @@ class ParquetArchiveTest {
       assertTrue(e.getMessage().startsWith("WAL archive partition " + file + " cannot be read"), e.getMessage());
       assertTrue(e.getMessage().endsWith("move it out of " + dir + " to open the archive without it"), e.getMessage());
       assertEquals(bytes.length - 10, Files.size(file), "nothing deleted");
+    }
+
+    @Test
+    void query_flippedByteInParametersColumn_openSucceedsAndReadNamesTheFile() throws IOException {
+      List<Operation> ops = new ArrayList<>();
+      for (int i = 0; i < 10; i++) ops.add(full(i));
+      try (ParquetArchive archive = new ParquetArchive(dir, 10)) {
+        archive.archive(ops);
+      }
+      Path file = dir.resolve(partitionFiles().get(0));
+      long start;
+      long length;
+      try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file),
+          ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+        ColumnChunkMetaData values = reader.getFooter().getBlocks().get(0).getColumns().stream()
+            .filter(c -> c.getPath().toDotString().equals("parameters.key_value.value")).findFirst().orElseThrow();
+        start = values.getStartingPos();
+        length = values.getTotalSize();
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      bytes[(int) (start + length - 3)] ^= 0x5a;   // inside the last page's data of that column
+      Files.write(file, bytes);
+
+      try (ParquetArchive reopened = new ParquetArchive(dir, 10)) {   // the index columns are intact
+        assertEquals(10, reopened.count());
+        IOException e = assertThrows(IOException.class, () -> reopened.query(new OperationQuery(null, null, 5, 0)));
+        assertTrue(e.getMessage().startsWith("WAL archive partition " + file + " cannot be read ("), e.getMessage());
+      }
     }
 
     @Test

@@ -17,14 +17,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks (figures go to stdout; see BENCHMARKS.md).",
-    subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class})
+    subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class, WalBenchCommand.class})
 final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: secrets or stdio");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: secrets, stdio or wal");
   }
 
   @Command(name = "secrets", mixinStandardHelpOptions = true,

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     description = {"MCP server for an encrypted secrets vault and durable storage operations.",
         "Home: $IPFS_KIT_HOME (default ~/.ipfs_kit); settings: $IPFS_KIT_HOME/config.properties,"
             + " overridden by IPFS_KIT_* environment variables."},
-    subcommands = {ServeCommand.class, SecretsCommand.class, BenchCommand.class, ManifestCommand.class,
+    subcommands = {ServeCommand.class, SecretsCommand.class, WalCommand.class, BenchCommand.class, ManifestCommand.class,
         CommandLine.HelpCommand.class})
 final class RootCommand implements Runnable {
 

@@ -22,7 +22,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--transport", defaultValue = "stdio",
       description = "Transport to serve on: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-  Transport transport;
+  Transport transport = Transport.stdio;
 
   private final CliContext context;
 
@@ -33,6 +33,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (KitHome home = context.openHome()) {
+      WalCommand.joinInBackground(home);
       // stdout belongs to JSON-RPC: anything a library prints with System.out goes to stderr.
       OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
       System.setOut(System.err);

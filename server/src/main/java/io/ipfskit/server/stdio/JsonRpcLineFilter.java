@@ -24,12 +24,14 @@ final class JsonRpcLineFilter {
 
   enum Kind { FORWARD_REQUEST, FORWARD_OTHER, REJECT, IGNORE }
 
-  /** What to do with one line; {@code errorResponse} is set for {@link Kind#REJECT}. */
-  record Verdict(Kind kind, String errorResponse) {}
+  /**
+   * What to do with one line: {@code errorResponse} is set for {@link Kind#REJECT}; {@code method}
+   * and {@code id} for forwarded requests and notifications (id null for notifications).
+   */
+  record Verdict(Kind kind, String errorResponse, String method, JsonNode id) {}
 
-  private static final Verdict REQUEST = new Verdict(Kind.FORWARD_REQUEST, null);
-  private static final Verdict OTHER = new Verdict(Kind.FORWARD_OTHER, null);
-  private static final Verdict BLANK = new Verdict(Kind.IGNORE, null);
+  private static final Verdict OTHER = new Verdict(Kind.FORWARD_OTHER, null, null, null);
+  private static final Verdict BLANK = new Verdict(Kind.IGNORE, null, null, null);
 
   private final JsonMapper mapper =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -80,7 +82,7 @@ final class JsonRpcLineFilter {
         return reject(replyId, INVALID_REQUEST,
             "Invalid Request: 'params' must be an object when present, but was a " + kindOf(params));
       }
-      return hasId ? REQUEST : OTHER;
+      return new Verdict(hasId ? Kind.FORWARD_REQUEST : Kind.FORWARD_OTHER, null, method.stringValue(), id);
     }
     if (hasId && (message.has("result") || message.has("error"))) {
       return OTHER; // a response to a server-to-client request
@@ -104,8 +106,8 @@ final class JsonRpcLineFilter {
     return mapper.writeValueAsString(response);
   }
 
-  private Verdict reject(JsonNode idOrNull, int code, String message) {
-    return new Verdict(Kind.REJECT, errorResponse(idOrNull, code, message));
+  Verdict reject(JsonNode idOrNull, int code, String message) {
+    return new Verdict(Kind.REJECT, errorResponse(idOrNull, code, message), null, null);
   }
 
   private static String describeVersion(JsonNode version) {

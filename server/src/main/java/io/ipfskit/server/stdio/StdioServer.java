@@ -24,15 +24,25 @@ import org.slf4j.LoggerFactory;
  * error. The SDK writes its responses to the same {@link TrackingOutputStream}; both writers hold
  * its monitor per line.
  *
+ * <p>Session order: a request other than {@code initialize} or {@code ping} that arrives before
+ * {@code initialize} is answered here with -32600 (the SDK would hold it forever). Requests that
+ * arrive after {@code initialize} but before {@code notifications/initialized} are held by the
+ * SDK until that notification comes, as the MCP lifecycle prescribes.
+ *
  * <p>Shutdown: when {@code in} ends, {@link #run} waits (at most {@link #DRAIN_TIMEOUT_MILLIS})
- * until every forwarded request has its response, then ends the SDK's input and closes the server.
- * A client may therefore write requests and close its end at once and still get every answer.
+ * until every forwarded request that can be answered has its response (requests still waiting
+ * for {@code notifications/initialized} never will be), then ends the SDK's input and closes the
+ * server. A client may therefore write requests and close its end at once and still get every
+ * answer. Only the calling thread touches the session-state counters.
  */
 public final class StdioServer {
 
   /** Longest accepted message line; longer lines are discarded and answered with -32600. */
   public static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
   static final long DRAIN_TIMEOUT_MILLIS = 60_000;
+  private static final String INITIALIZE = "initialize";
+  private static final String INITIALIZED = "notifications/initialized";
+  private static final String PING = "ping";
 
   private static final Logger log = LoggerFactory.getLogger(StdioServer.class);
 
@@ -58,11 +68,15 @@ public final class StdioServer {
         // Each tool validates its own arguments against the same rules as its input schema, with
         // messages that name the argument and never repeat a rejected value (see ToolInput).
         .validateToolInputs(false)
+        .jsonSchemaValidator(new LazySchemaValidator()) // output schemas are still checked, from the first call on
         .tools(tools)
         .build();
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
     BoundedLineReader reader = new BoundedLineReader(in, MAX_LINE_BYTES);
-    long forwardedRequests = 0;
+    long answerableRequests = 0; // forwarded requests the SDK will answer
+    long heldRequests = 0; // forwarded before notifications/initialized; answered once it comes
+    boolean initializeSeen = false;
+    boolean initializedSeen = false;
     try {
       for (Line line = reader.next(); line != null; line = reader.next()) {
         if (line.tooLong()) {
@@ -75,10 +89,29 @@ public final class StdioServer {
         JsonRpcLineFilter.Verdict verdict = filter.check(line.bytes());
         switch (verdict.kind()) {
           case FORWARD_REQUEST -> {
-            forwardedRequests++;
+            String method = verdict.method();
+            if (INITIALIZE.equals(method)) {
+              initializeSeen = true;
+              answerableRequests++;
+            } else if (!initializeSeen && !PING.equals(method)) {
+              sdkOut.writeOwnLine(filter.errorResponse(verdict.id(), JsonRpcLineFilter.INVALID_REQUEST,
+                  "Invalid Request: the session is not initialized; send 'initialize' first"));
+              continue;
+            } else if (initializedSeen) {
+              answerableRequests++;
+            } else {
+              heldRequests++;
+            }
             sdkIn.offer(withNewline(line.bytes()));
           }
-          case FORWARD_OTHER -> sdkIn.offer(withNewline(line.bytes()));
+          case FORWARD_OTHER -> {
+            if (INITIALIZED.equals(verdict.method()) && !initializedSeen) {
+              initializedSeen = true;
+              answerableRequests += heldRequests;
+              heldRequests = 0;
+            }
+            sdkIn.offer(withNewline(line.bytes()));
+          }
           case REJECT -> {
             log.debug("rejected a stdin line: {}", verdict.errorResponse());
             sdkOut.writeOwnLine(verdict.errorResponse());
@@ -89,10 +122,14 @@ public final class StdioServer {
     } catch (IOException e) {
       log.warn("reading stdin failed, shutting down: {}", e.toString());
     }
-    boolean drained = sdkOut.awaitSdkLines(forwardedRequests, DRAIN_TIMEOUT_MILLIS);
+    if (heldRequests > 0) {
+      log.warn("stdin closed before notifications/initialized; {} request(s) held for it stay unanswered",
+          heldRequests);
+    }
+    boolean drained = sdkOut.awaitSdkLines(answerableRequests, DRAIN_TIMEOUT_MILLIS);
     if (!drained) {
       log.warn("stdin closed with {} request(s) unanswered after {} ms; exiting",
-          forwardedRequests - sdkOut.sdkLines(), DRAIN_TIMEOUT_MILLIS);
+          answerableRequests - sdkOut.sdkLines(), DRAIN_TIMEOUT_MILLIS);
     }
     sdkIn.finish();
     try {

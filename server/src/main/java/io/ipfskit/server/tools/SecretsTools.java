@@ -157,7 +157,7 @@ public final class SecretsTools implements ToolSet {
           SecretId id = SecretId.parse("secret_id", args.string("secret_id"));
           Vault v = vault.get();
           SecretValue value = v.retrieve(id);
-          SecretMetadata meta = metadata(v, id);
+          SecretMetadata meta = v.metadata(id); // no audit line; the retrieve above wrote one
           return ToolResults.success(
               new Retrieved(id.value(), meta.service(), meta.secretType().wireName(), value.reveal()),
               "Secret " + id.value() + " (" + meta.secretType().wireName() + " for '" + meta.service() + "'): "
@@ -308,12 +308,6 @@ public final class SecretsTools implements ToolSet {
         });
   }
 
-  /** The metadata of one secret, for the service and type in a retrieve result. */
-  private static SecretMetadata metadata(Vault vault, SecretId id) {
-    return vault.list().stream().filter(m -> m.secretId().equals(id)).findFirst()
-        .orElseThrow(() -> new SecretNotFoundException(id));
-  }
-
   private static ToolAnnotations annotations(boolean readOnly, boolean destructive, boolean idempotent) {
     return ToolAnnotations.builder()
         .readOnlyHint(readOnly)
@@ -349,10 +343,11 @@ public final class SecretsTools implements ToolSet {
     } catch (SecretValidationException e) {
       return ToolResults.error("Invalid arguments for " + name + ": " + e.getMessage());
     } catch (SecretNotFoundException e) {
-      return ToolResults.error(e.getMessage() + ". Call secrets_list to see the stored ids.");
+      return ToolResults.error("No secret with secret_id " + e.secretId().value()
+          + " exists; call secrets_list to see the stored ids.");
     } catch (SecretExpiredException e) {
-      return ToolResults.error(e.getMessage() + ". Expired secrets cannot be retrieved;"
-          + " store a fresh value with secrets_store, or rotate it with secrets_rotate.");
+      return ToolResults.error("Secret " + e.secretId().value() + " expired at " + e.expiredAt()
+          + "; expired secrets are not returned. Store a fresh value with secrets_store.");
     } catch (VaultCryptoException e) {
       log.warn("{}: vault crypto failure: {}", name, e.getMessage());
       return ToolResults.error("The vault could not decrypt: " + e.getMessage()

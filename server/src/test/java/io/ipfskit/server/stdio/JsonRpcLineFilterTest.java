@@ -61,7 +61,7 @@ class JsonRpcLineFilterTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"|FORWARD_REQUEST_NOT_EXPECTED|-32700",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"|-|-32700",
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\"} trailing|-|-32700",
       "[]|-|-32600",
       "42|-|-32600",

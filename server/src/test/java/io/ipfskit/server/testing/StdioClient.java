@@ -77,13 +77,18 @@ public final class StdioClient implements AutoCloseable {
 
   /** Starts {@code serve} with {@code IPFS_KIT_HOME=home} plus {@code env}. */
   public static StdioClient start(Path home, Map<String, String> env, String... extraArgs) throws IOException {
+    return start(home, home.resolveSibling(home.getFileName() + ".stderr.log"), env, extraArgs);
+  }
+
+  /** Like {@link #start(Path, Map, String...)} with stderr in {@code stderrFile}: for several servers on one home. */
+  public static StdioClient start(Path home, Path stderrFile, Map<String, String> env, String... extraArgs)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar().toString(), "serve"));
     command.addAll(List.of(extraArgs));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("IPFS_KIT_"));
     builder.environment().put("IPFS_KIT_HOME", home.toString());
     builder.environment().putAll(env);
-    Path stderrFile = home.resolveSibling(home.getFileName() + ".stderr.log");
     builder.redirectError(stderrFile.toFile());
     return new StdioClient(builder.start(), stderrFile);
   }
@@ -150,7 +155,7 @@ public final class StdioClient implements AutoCloseable {
     synchronized (unclaimed) {
       for (Iterator<JsonNode> it = unclaimed.iterator(); it.hasNext(); ) {
         JsonNode message = it.next();
-        if (id.equals(message.get("id"))) {
+        if (sameId(id, message.get("id"))) {
           it.remove();
           return message;
         }
@@ -159,13 +164,24 @@ public final class StdioClient implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       JsonNode message = poll(deadline, "a response with id " + id);
-      if (id.equals(message.get("id"))) {
+      if (sameId(id, message.get("id"))) {
         return message;
       }
       synchronized (unclaimed) {
         unclaimed.add(message);
       }
     }
+  }
+
+  /** JSON-RPC ids compare by value: 7 read back as an int equals 7 sent as a long. */
+  private static boolean sameId(JsonNode expected, JsonNode actual) {
+    if (actual == null) {
+      return false;
+    }
+    if (expected.isIntegralNumber() && actual.isIntegralNumber()) {
+      return expected.longValue() == actual.longValue();
+    }
+    return expected.equals(actual);
   }
 
   /** The next message with {@code "id": null}: how the server answers unparseable lines. */
@@ -206,6 +222,14 @@ public final class StdioClient implements AutoCloseable {
     if (!nonJsonLines.isEmpty()) {
       fail("stdout carried " + nonJsonLines.size() + " line(s) that are not JSON objects, first: "
           + nonJsonLines.get(0));
+    }
+  }
+
+  /** Kills the server with SIGKILL (no shutdown hooks, nothing cleaned up) and waits until it is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      fail("server did not die within " + DEFAULT_TIMEOUT + " of SIGKILL");
     }
   }
 

@@ -1,0 +1,185 @@
+package io.ipfskit.core.secrets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SecretInputTest {
+
+  @Nested
+  class Ids {
+    @Test
+    void parse_wrongLength_namesLength() {
+      SecretValidationException e = assertThrows(SecretValidationException.class, () -> SecretId.parse("secret_id", "abcde"));
+      assertEquals("secret_id must be 16 hexadecimal characters, but was 5 characters long", e.getMessage());
+      assertEquals("secret_id", e.field());
+    }
+
+    @Test
+    void parse_nonHex_namesPosition() {
+      SecretValidationException e = assertThrows(SecretValidationException.class,
+          () -> SecretId.parse("secret_id", "0123456789abcdeg"));
+      assertEquals("secret_id must be 16 hexadecimal characters, but character 16 is not a hexadecimal digit", e.getMessage());
+    }
+
+    @Test
+    void parse_upperCase_isNormalised() {
+      assertEquals("0123456789abcdef", SecretId.parse("secret_id", "0123456789ABCDEF").value());
+    }
+
+    @Test
+    void random_isSixteenLowerHex() {
+      assertTrue(SecretId.random().value().matches("[0-9a-f]{16}"));
+    }
+  }
+
+  @Test
+  void secretType_unknown_listsAllowedValues() {
+    SecretValidationException e = assertThrows(SecretValidationException.class, () -> SecretType.parse("secret_type", "ssh"));
+    assertEquals("secret_type must be one of api_key, password, token, certificate, private_key, connection_string,"
+        + " but was 'ssh'", e.getMessage());
+    assertEquals(SecretType.CONNECTION_STRING, SecretType.parse("secret_type", "connection_string"));
+  }
+
+  @Test
+  void secretValue_toString_isRedacted() {
+    assertEquals("SecretValue[redacted]", SecretValue.of("hunter2").toString());
+    assertEquals("Password[redacted]", new KeySource.Password("hunter2".toCharArray()).toString());
+  }
+
+  @Nested
+  class Validation {
+    @TempDir Path tmp;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "api_key|short|secret_value of type api_key must be 10 to 256 characters long, but was 5 characters long",
+        "api_key|AKIA1234567890|secret_value of type api_key starting with AKIA (an AWS access key id) must be exactly 20 characters long, but was 14 characters long",
+        "token|123456789|secret_value of type token must be 10 to 2048 characters long, but was 9 characters long",
+        "connection_string|just-a-hostname|secret_value of type connection_string must contain '://', '=' or '@' (e.g. postgres://user@host/db or Server=host;Database=db), but none of them occurs in the 15 characters given",
+    })
+    void store_valueBreaksTypeRule_namesRuleNotValue(String type, String value, String message) {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store("svc", SecretValue.of(value), SecretType.parse("secret_type", type), null, null));
+        assertEquals(message, e.getMessage());
+        assertFalse(e.getMessage().contains(value));
+        assertTrue(v.list().isEmpty());
+      }
+    }
+
+    @Test
+    void store_emptyPassword_rejected() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store("svc", SecretValue.of(""), SecretType.PASSWORD, null, null));
+        assertEquals("secret_value of type password must not be empty, but was 0 characters long", e.getMessage());
+      }
+    }
+
+    @Test
+    void store_oversizedValue_rejectedWithByteCount() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store("svc", SecretValue.of("é".repeat(40_000)), SecretType.CERTIFICATE, null, null));
+        assertEquals("secret_value must be at most 65536 bytes in UTF-8, but was 80000 bytes", e.getMessage());
+      }
+    }
+
+    @Test
+    void store_zeroOrNegativeDurations_rejected() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store("svc", SecretValue.of("password1"), SecretType.PASSWORD, Duration.ZERO, null));
+        assertEquals("expires_in must be a positive number of seconds (omit it for none), but was 0", e.getMessage());
+        e = assertThrows(SecretValidationException.class,
+            () -> v.store("svc", SecretValue.of("password1"), SecretType.PASSWORD, null, Duration.ofSeconds(-5)));
+        assertEquals("rotation_interval must be a positive number of seconds (omit it for none), but was -5", e.getMessage());
+      }
+    }
+
+    @Test
+    void store_blankOrHugeService_rejected() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store("   ", SecretValue.of("password1"), SecretType.PASSWORD, null, null));
+        assertEquals("service must be 1 to 256 characters and not blank, but was 3 characters long and blank", e.getMessage());
+        e = assertThrows(SecretValidationException.class,
+            () -> v.store("x".repeat(257), SecretValue.of("password1"), SecretType.PASSWORD, null, null));
+        assertEquals("service must be 1 to 256 characters and not blank, but was 257 characters long", e.getMessage());
+      }
+    }
+
+    @Test
+    void rotate_newValueBreaksRule_keepsOldValue() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretId id = v.store("svc", SecretValue.of("token-0123456789"), SecretType.TOKEN, null, null).secretId();
+        SecretValidationException e = assertThrows(SecretValidationException.class, () -> v.rotate(id, SecretValue.of("tiny")));
+        assertEquals("new_value of type token must be 10 to 2048 characters long, but was 4 characters long", e.getMessage());
+        assertEquals("token-0123456789", v.retrieve(id).reveal());
+        assertEquals(1, v.versions(id).size());
+      }
+    }
+  }
+
+  @Nested
+  class Environment {
+    @TempDir Path home;
+
+    @Test
+    void fromEnvironment_empty_usesKeyFileAndDefaults() {
+      VaultConfig c = VaultConfig.fromEnvironment(home, Map.of());
+      assertEquals(home.resolve("secrets"), c.directory());
+      assertEquals(new KeySource.KeyFile(home.resolve("secrets/master.key")), c.keySource());
+      assertEquals(Kdf.PBKDF2_SHA256, c.kdf());
+      assertEquals(5, c.maxVersions());
+      assertEquals(null, c.legacyKeyOrNull());
+    }
+
+    @Test
+    void fromEnvironment_allSet_parsesEach() throws Exception {
+      Path pw = home.resolve("pw.txt");
+      Files.writeString(pw, "s3cret pass\n");
+      VaultConfig c = VaultConfig.fromEnvironment(home, Map.of("IPFS_KIT_MASTER_PASSWORD_FILE", pw.toString(),
+          "IPFS_KIT_KDF", "argon2id", "IPFS_KIT_LEGACY_KEY_HEX", "00ff10", "IPFS_KIT_SECRETS_MAX_VERSIONS", "9"));
+      assertEquals(new KeySource.Password("s3cret pass".toCharArray()), c.keySource());
+      assertEquals(Kdf.ARGON2ID, c.kdf());
+      assertEquals(9, c.maxVersions());
+      assertEquals(3, c.legacyKeyOrNull().length);
+      assertFalse(c.toString().contains("s3cret"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "IPFS_KIT_KDF|scrypt|IPFS_KIT_KDF must be pbkdf2 or argon2id, but was 'scrypt'",
+        "IPFS_KIT_SECRETS_MAX_VERSIONS|0|IPFS_KIT_SECRETS_MAX_VERSIONS must be an integer from 1 to 100, but was 0",
+        "IPFS_KIT_SECRETS_MAX_VERSIONS|many|IPFS_KIT_SECRETS_MAX_VERSIONS must be an integer from 1 to 100, but was 'many'",
+        "IPFS_KIT_LEGACY_KEY_HEX|abc|IPFS_KIT_LEGACY_KEY_HEX must be a non-empty even number of hexadecimal digits, but has 3 characters",
+    })
+    void fromEnvironment_badValue_failsNamingVariable(String name, String value, String message) {
+      Map<String, String> env = new HashMap<>();
+      env.put(name, value);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaultConfig.fromEnvironment(home, env));
+      assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void fromEnvironment_passwordAndFileBoth_rejected() {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaultConfig.fromEnvironment(home,
+          Map.of("IPFS_KIT_MASTER_PASSWORD", "a", "IPFS_KIT_MASTER_PASSWORD_FILE", "/x")));
+      assertEquals("set only one of IPFS_KIT_MASTER_PASSWORD and IPFS_KIT_MASTER_PASSWORD_FILE, but both were set", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,350 @@
+package io.ipfskit.server.cli;
+
+import io.ipfskit.core.wal.RepairReport;
+import io.ipfskit.server.KitConfig;
+import io.ipfskit.server.KitHome;
+import io.ipfskit.core.wal.WalConfig;
+import io.ipfskit.core.wal.WriteAheadLog;
+import io.ipfskit.server.wal.OperationJson;
+import io.ipfskit.server.wal.SharedWal;
+import io.ipfskit.server.wal.WalCallException;
+import io.ipfskit.server.wal.WalMethod;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code ipfs-kit wal ...}: inspect and manage the home's write-ahead log. Each command forwards to
+ * the process that owns the log (a running server) or, when none does, opens the log itself for
+ * the duration of the command. Exit codes: 0 success, 1 error, 2 usage, 3 wait timed out.
+ */
+@Command(name = "wal", mixinStandardHelpOptions = true,
+    description = "Inspect and manage the write-ahead log of storage operations.",
+    subcommands = {
+        WalCommand.Status.class, WalCommand.ListOps.class, WalCommand.Show.class, WalCommand.Wait.class,
+        WalCommand.Retry.class, WalCommand.Cancel.class, WalCommand.Cleanup.class, WalCommand.Health.class,
+        WalCommand.Repair.class, WalReportCommand.class})
+final class WalCommand implements Runnable {
+  static final int EXIT_ERROR = 1;
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_TIMEOUT = 3;
+
+  private static final Logger log = LoggerFactory.getLogger(WalCommand.class);
+
+  @Spec CommandSpec spec;
+
+  private final CliContext context;
+
+  WalCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "Missing subcommand: status, list, show, wait, retry, cancel, cleanup, health, repair or report");
+  }
+
+  /** The home and its {@code IPFS_KIT_*} settings (file, then environment). */
+  KitConfig config() {
+    return context.config();
+  }
+
+  /** Joins the home's WAL as a one-shot command: forward to the owner, or own it until closed. */
+  SharedWal openWal() throws IOException {
+    KitConfig config = config();
+    return SharedWal.forHome(config.home(), config.settings(), null);
+  }
+
+  /**
+   * Joins the home's WAL on a background thread so {@code serve} answers {@code initialize} and
+   * {@code tools/list} without waiting for recovery, and pending operations resume at once. A
+   * failure is logged; the next WAL tool call tries again and reports it.
+   */
+  static void joinInBackground(KitHome home) {
+    Thread t = new Thread(() -> {
+      try {
+        home.wal();
+      } catch (RuntimeException e) {
+        log.warn("could not open the write-ahead log at start: {}", e.getMessage());
+      }
+    }, "wal-join");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Shared plumbing: open the shared WAL, run, print errors as one line on stderr. */
+  abstract static class Sub implements Callable<Integer> {
+    @ParentCommand WalCommand parent;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    @Override
+    public final Integer call() {
+      try (SharedWal wal = parent.openWal()) {
+        return run(wal);
+      } catch (WalCallException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
+        return EXIT_ERROR;
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
+        return EXIT_ERROR;
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
+        return EXIT_USAGE;
+      }
+    }
+
+    abstract int run(SharedWal wal) throws IOException;
+
+    ObjectNode args() {
+      return OperationJson.MAPPER.createObjectNode();
+    }
+
+    void printJson(JsonNode n) {
+      out().println(OperationJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n));
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Counts of operations by status and the log's state.")
+  static final class Status extends Sub {
+    @Override
+    int run(SharedWal wal) {
+      ObjectNode r = wal.call(WalMethod.STATUS, args());
+      if (json) {
+        printJson(r);
+      } else {
+        r.properties().forEach(e -> out().printf("%-20s %s%n", e.getKey(), e.getValue().isNull() ? "-" : e.getValue().asString()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Operations, newest first.")
+  static final class ListOps extends Sub {
+    @Parameters(arity = "0..1", paramLabel = "STATUS",
+        description = "Only this status: pending, processing, completed, failed, retrying, cancelled.")
+    String status;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "Only this backend.")
+    String backend;
+
+    @Option(names = "--limit", defaultValue = "100", description = "At most this many (1..10000, default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--offset", defaultValue = "0", description = "Skip this many first (default ${DEFAULT-VALUE}).")
+    int offset;
+
+    @Override
+    int run(SharedWal wal) {
+      ObjectNode a = args();
+      if (status != null) a.put("status", status);
+      if (backend != null) a.put("backend", backend);
+      a.put("limit", limit);
+      a.put("offset", offset);
+      ObjectNode r = wal.call(WalMethod.LIST, a);
+      if (json) {
+        printJson(r);
+        return 0;
+      }
+      out().printf("%-36s  %-8s  %-8s  %-10s  %3s  %-24s  %s%n", "OPERATION_ID", "TYPE", "BACKEND", "STATUS", "PRI", "CREATED", "RESULT / ERROR");
+      for (JsonNode o : r.path("operations")) {
+        out().printf("%-36s  %-8s  %-8s  %-10s  %3d  %-24s  %s%n", o.path("operation_id").asString(),
+            o.path("operation_type").asString(), o.path("backend").asString(), o.path("status").asString(),
+            o.path("priority").asInt(), o.path("timestamp").asString(), outcome(o));
+      }
+      out().println(r.path("count").asInt() + " operation(s)");
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "One operation as JSON.")
+  static final class Show extends Sub {
+    @Parameters(paramLabel = "ID", description = "The operation id.")
+    String id;
+
+    @Override
+    int run(SharedWal wal) {
+      ObjectNode a = args();
+      a.put("operation_id", id);
+      printJson(wal.call(WalMethod.GET, a).path("operation"));
+      return 0;
+    }
+  }
+
+  @Command(name = "wait", mixinStandardHelpOptions = true,
+      description = "Wait until an operation finishes. Exit 0 if completed, 1 if failed or cancelled, 3 if still running at the timeout.")
+  static final class Wait extends Sub {
+    @Parameters(paramLabel = "ID", description = "The operation id.")
+    String id;
+
+    @Option(names = "--timeout", defaultValue = "60s", paramLabel = "DURATION",
+        description = "How long to wait, e.g. 30s, 5m, 1h (default ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Override
+    int run(SharedWal wal) {
+      Duration total = DurationArg.parse("--timeout", timeout);
+      Instant deadline = Instant.now().plus(total);
+      ObjectNode r;
+      do {  // one call waits at most 300 s on the owner; longer waits take several calls
+        double leftSeconds = Math.max(0.001, Duration.between(Instant.now(), deadline).toMillis() / 1000.0);
+        ObjectNode a = args();
+        a.put("operation_id", id);
+        a.put("timeout", Math.min(leftSeconds, 300));
+        r = wal.call(WalMethod.WAIT, a);
+      } while (!r.path("finished").asBoolean() && Instant.now().isBefore(deadline));
+      if (json) {
+        printJson(r);
+      } else {
+        out().println(id + " " + r.path("status").asString() + outcomeSuffix(r.path("operation")));
+      }
+      if (r.path("completed").asBoolean()) return 0;
+      return r.path("finished").asBoolean() ? EXIT_ERROR : EXIT_TIMEOUT;
+    }
+  }
+
+  @Command(name = "retry", mixinStandardHelpOptions = true, description = "Put a failed or cancelled operation back to pending.")
+  static final class Retry extends Sub {
+    @Parameters(paramLabel = "ID", description = "The operation id.")
+    String id;
+
+    @Override
+    int run(SharedWal wal) {
+      ObjectNode a = args();
+      a.put("operation_id", id);
+      ObjectNode r = wal.call(WalMethod.RETRY, a);
+      if (json) printJson(r); else out().println(id + " " + r.path("operation").path("status").asString());
+      return 0;
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a pending or retrying operation.")
+  static final class Cancel extends Sub {
+    @Parameters(paramLabel = "ID", description = "The operation id.")
+    String id;
+
+    @Override
+    int run(SharedWal wal) {
+      ObjectNode a = args();
+      a.put("operation_id", id);
+      ObjectNode r = wal.call(WalMethod.CANCEL, a);
+      if (json) printJson(r); else out().println(id + " " + r.path("operation").path("status").asString());
+      return 0;
+    }
+  }
+
+  @Command(name = "cleanup", mixinStandardHelpOptions = true, description = "Remove finished operations older than --age-days.")
+  static final class Cleanup extends Sub {
+    @Option(names = "--age-days", paramLabel = "DAYS", description = "Age in days (default: the configured max_age_days).")
+    Integer ageDays;
+
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only this final status: completed, failed or cancelled.")
+    String status;
+
+    @Override
+    int run(SharedWal wal) {
+      ObjectNode a = args();
+      if (ageDays != null) a.put("age_days", ageDays);
+      if (status != null) a.put("status", status);
+      ObjectNode r = wal.call(WalMethod.CLEANUP, a);
+      if (json) printJson(r); else out().println("removed " + r.path("removed_count").asLong() + " operation(s)");
+      return 0;
+    }
+  }
+
+  @Command(name = "health", mixinStandardHelpOptions = true, description = "Whether the log accepts writes, and backend health. Exit 1 if unhealthy.")
+  static final class Health extends Sub {
+    @Override
+    int run(SharedWal wal) {
+      ObjectNode r = wal.call(WalMethod.HEALTH, args());
+      if (json) {
+        printJson(r);
+      } else {
+        out().println("wal: " + (r.path("healthy").asBoolean() ? "healthy" : "UNHEALTHY")
+            + (r.path("failed_closed").asBoolean() ? " (failed closed after an fsync error: restart the server)" : ""));
+        out().printf("pending %d, retrying %d, failed %d%n", r.path("pending").asLong(), r.path("retrying").asLong(), r.path("failed").asLong());
+        for (JsonNode b : r.path("backends")) {
+          out().printf("backend %-10s %-10s completed %d, failed %d, retries %d%n", b.path("backend").asString(),
+              b.path("health").asString(), b.path("completed").asLong(), b.path("failed").asLong(), b.path("retries").asLong());
+        }
+      }
+      return r.path("healthy").asBoolean() ? 0 : EXIT_ERROR;
+    }
+  }
+
+  /** Not a {@link Sub}: it must not open the log, which refuses to open when it is corrupt. */
+  @Command(name = "repair", mixinStandardHelpOptions = true,
+      description = "Truncate a corrupt log at the first bad record, keeping a .broken copy. Refuses while a server owns the log.")
+  static final class Repair implements Callable<Integer> {
+    @ParentCommand WalCommand parent;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Path home;
+      WalConfig config;
+      try {
+        KitConfig kit = parent.config();
+        home = kit.home();
+        config = WalConfig.load(home, kit.settings());
+      } catch (IOException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal repair: " + e.getMessage());
+        return EXIT_ERROR;
+      }
+      Optional<ObjectNode> owner = SharedWal.pingOwner(home, config);
+      if (owner.isPresent()) {
+        spec.commandLine().getErr().println("ipfs-kit wal repair: process " + owner.get().path("pid").asLong()
+            + " owns the WAL at " + owner.get().path("wal_dir").asString() + " (since " + owner.get().path("owner_since").asString()
+            + "); stop it before repairing");
+        return EXIT_ERROR;
+      }
+      try {
+        List<RepairReport> reports = WriteAheadLog.repair(config.directory());
+        PrintWriter out = spec.commandLine().getOut();
+        if (reports.isEmpty()) out.println("nothing to repair in " + config.directory());
+        for (RepairReport r : reports) {
+          out.println("cut " + r.bytesCut() + " bytes from " + r.file() + " at offset " + r.offset() + " (" + r.reason()
+              + "); the original is kept as " + r.file().getFileName() + ".broken");
+        }
+        return 0;
+      } catch (IOException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal repair: " + e.getMessage());
+        return EXIT_ERROR;
+      }
+    }
+  }
+
+  static String outcome(JsonNode o) {
+    if (o.path("result").path("cid").isString()) return o.path("result").path("cid").asString();
+    if (o.path("error").isString()) return o.path("error").asString();
+    return "";
+  }
+
+  static String outcomeSuffix(JsonNode o) {
+    String s = outcome(o);
+    return s.isEmpty() ? "" : " " + s;
+  }
+}

@@ -1,0 +1,298 @@
+package io.ipfskit.server.wal;
+
+import io.ipfskit.core.storage.LocalBlockStore;
+import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.wal.WalConfig;
+import io.ipfskit.core.wal.WalLockedException;
+import io.ipfskit.core.wal.WriteAheadLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A home directory's write-ahead log as one process sees it when several processes (two agent
+ * hosts each spawning {@code ipfs-kit serve}, a CLI next to a server) use the same home. Exactly one
+ * process owns the log: it holds the WAL lock ({@link WriteAheadLog#open} refuses everyone else
+ * with {@link WalLockedException}), runs it, and answers the others over a Unix domain socket
+ * ({@link OwnerSocketServer}). Every other process forwards each {@link #call} to the owner.
+ *
+ * <p>Invariants: never two writers, because only the lock holder opens the log and only the lock
+ * holder binds the socket; the owner deletes its socket file before it releases the lock. When a
+ * call finds no owner answering, this process tries to take the lock (recovering the log and
+ * starting to listen); if another process wins that race, the call keeps forwarding, polling with
+ * a bounded backoff until the new owner listens. A call whose request reached an owner that then
+ * died is not repeated unless it is read-only, since the owner may have applied it.
+ *
+ * <p>Locks: {@code this} guards taking and releasing ownership; {@link #owned} is volatile so calls
+ * read it without locking. Optionally a watcher pings the owner every interval and takes over when
+ * it is gone, so pending operations keep running even when nobody calls.
+ *
+ * <p>Callers must {@link #close} it: that stops listening, deletes the socket, then closes the log.
+ */
+public final class SharedWal implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SharedWal.class);
+  /** How long a call waits for a new owner to appear after the old one went away. */
+  static final Duration OWNER_HANDOVER_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Opens the storage backends the owner runs operations on; called each time ownership is taken. */
+  @FunctionalInterface
+  public interface BackendsFactory {
+    Map<String, StorageBackend> open() throws IOException;
+  }
+
+  private record Owned(WriteAheadLog wal, Map<String, StorageBackend> backends, OwnerSocketServer server,
+      WalRequestHandler handler) {}
+
+  private final WalConfig config;
+  private final Path walDir;
+  private final Path socketPath;
+  private final BackendsFactory backendsFactory;
+  private final Clock clock;
+  private final ScheduledExecutorService watcher;
+  private volatile Owned owned;
+  private volatile boolean closed;
+
+  private SharedWal(Path home, WalConfig config, BackendsFactory backendsFactory, Clock clock, Duration watchInterval) {
+    this.config = config;
+    this.walDir = config.directory().toAbsolutePath().normalize();
+    this.socketPath = OwnerSocketPath.forHome(home);
+    this.backendsFactory = backendsFactory;
+    this.clock = clock;
+    if (watchInterval == null) {
+      this.watcher = null;
+    } else {
+      this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "wal-owner-watch");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+  }
+
+  /**
+   * Joins the home's WAL: owns it if nobody does, else forwards to the owner.
+   *
+   * @param ownerWatchInterval null for none; else how often to check that the owner is alive and
+   *     take over when it is not (servers pass a few seconds; one-shot CLI commands pass null)
+   * @throws WalCallException if the log exists but cannot be opened (corruption: run {@code ipfs-kit
+   *     wal repair}) or the socket cannot be created
+   */
+  public static SharedWal open(Path home, WalConfig config, BackendsFactory backends, Clock clock,
+      Duration ownerWatchInterval) {
+    if (ownerWatchInterval != null && (ownerWatchInterval.isNegative() || ownerWatchInterval.isZero())) {
+      throw new IllegalArgumentException("ownerWatchInterval must be > 0, but was " + ownerWatchInterval);
+    }
+    SharedWal shared = new SharedWal(home, config, backends, clock, ownerWatchInterval);
+    shared.tryTakeOwnership();
+    if (shared.watcher != null) {
+      long ms = ownerWatchInterval.toMillis();
+      shared.watcher.scheduleWithFixedDelay(shared::watchOwner, ms, ms, TimeUnit.MILLISECONDS);
+    }
+    return shared;
+  }
+
+  /**
+   * {@link #open} with the home's WAL configuration ({@code IPFS_KIT_WAL_*} from {@code env}) and
+   * the embedded {@code local} backend (a block store under {@code <home>/blocks}).
+   *
+   * @throws IOException if the WAL configuration file cannot be read
+   * @throws IllegalArgumentException if the configuration is invalid (the message names the key)
+   */
+  public static SharedWal forHome(Path home, Map<String, String> env, Duration ownerWatchInterval) throws IOException {
+    WalConfig config = WalConfig.load(home, env);
+    return open(home, config, () -> Map.of("local", LocalBlockStore.open(home.resolve("blocks"))),
+        Clock.systemUTC(), ownerWatchInterval);
+  }
+
+  /**
+   * Asks the process that owns the home's WAL who it is, without ever taking ownership.
+   *
+   * @return {@code pid, wal_dir, owner_since} of a live owner of this WAL directory, or empty when
+   *     none answers
+   */
+  public static Optional<ObjectNode> pingOwner(Path home, WalConfig config) {
+    try {
+      return Optional.of(OwnerSocketClient.call(OwnerSocketPath.forHome(home),
+          config.directory().toAbsolutePath().normalize(), WalMethod.PING, null, PING_TIMEOUT));
+    } catch (OwnerSocketClient.OwnerUnreachableException e) {
+      return Optional.empty();
+    } catch (WalCallException e) {
+      // Someone answers on this home's socket but owns another WAL directory: not ours.
+      log.warn("the process on {} does not own {}: {}", OwnerSocketPath.forHome(home), config.directory(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Runs one WAL call here if this process owns the log, else on the owner; takes over when the
+   * owner is gone. Relative {@code params.path}/{@code params.destination} of {@code add}/{@code get}
+   * are made absolute against this process's working directory first, because the owner may run
+   * elsewhere.
+   *
+   * @throws WalCallException with a message for the caller; never any other exception for
+   *     expected failures
+   */
+  public ObjectNode call(WalMethod method, ObjectNode args) {
+    ObjectNode a = args == null ? OperationJson.MAPPER.createObjectNode() : args.deepCopy();
+    if (method == WalMethod.ADD) absolutizePaths(a);
+    Duration timeout = forwardTimeout(method, a);
+    long giveUpAt = System.nanoTime() + OWNER_HANDOVER_TIMEOUT.toNanos();
+    long backoffMillis = 10;
+    OwnerSocketClient.OwnerUnreachableException last = null;
+    while (true) {
+      Owned o = owned;
+      if (o != null) return o.handler().handle(method, a);
+      if (closed) throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "the WAL connection is closed (server shutting down)");
+      try {
+        return OwnerSocketClient.call(socketPath, walDir, method, a, timeout);
+      } catch (OwnerSocketClient.OwnerUnreachableException e) {
+        if (e.requestSent() && !method.isReadOnly()) {
+          throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "the process owning the WAL went away while handling "
+              + method.wireName() + "; it may or may not have been applied: check with wal_list_operations before repeating it");
+        }
+        last = e;
+      }
+      if (tryTakeOwnership()) continue;
+      if (System.nanoTime() - giveUpAt > 0) {
+        throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "the WAL at " + walDir
+            + " is locked by another process that does not answer on " + socketPath + " (" + last.getMessage()
+            + "); wait for that process to finish or stop it, then try again");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
+      backoffMillis = Math.min(backoffMillis * 2, 250);
+    }
+  }
+
+  /** True while this process holds the WAL lock (and serves the others). */
+  public boolean isOwner() {
+    return owned != null;
+  }
+
+  public Path socketPath() {
+    return socketPath;
+  }
+
+  public Path walDirectory() {
+    return walDir;
+  }
+
+  /** @return true if this process owns the log now; false if another process holds the lock */
+  private synchronized boolean tryTakeOwnership() {
+    if (owned != null) return true;
+    if (closed) return false;
+    Map<String, StorageBackend> backends;
+    try {
+      backends = backendsFactory.open();
+    } catch (IOException e) {
+      throw new WalCallException(WalCallException.Kind.INTERNAL, "cannot open the storage backends: " + e.getMessage(), e);
+    }
+    WriteAheadLog wal;
+    try {
+      wal = WriteAheadLog.open(config, backends, clock);
+    } catch (WalLockedException e) {
+      closeBackends(backends);
+      return false;
+    } catch (IOException | RuntimeException e) {
+      closeBackends(backends);
+      throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "cannot open the WAL at " + walDir + ": "
+          + e.getMessage() + " (if it reports corruption, stop every ipfs-kit server on this home and run 'ipfs-kit wal repair')", e);
+    }
+    WalRequestHandler handler = new WalRequestHandler(wal, clock.instant());
+    OwnerSocketServer server;
+    try {
+      server = OwnerSocketServer.start(socketPath, walDir, handler);
+    } catch (IOException e) {
+      // Owning without listening would strand every other process: give the lock back.
+      closeQuietly(wal);
+      closeBackends(backends);
+      throw new WalCallException(WalCallException.Kind.INTERNAL, e.getMessage(), e);
+    }
+    owned = new Owned(wal, backends, server, handler);
+    log.info("this process (pid {}) now owns the WAL at {}", ProcessHandle.current().pid(), walDir);
+    return true;
+  }
+
+  private void watchOwner() {
+    if (owned != null || closed) return;
+    try {
+      OwnerSocketClient.call(socketPath, walDir, WalMethod.PING, null, PING_TIMEOUT);
+    } catch (OwnerSocketClient.OwnerUnreachableException e) {
+      try {
+        tryTakeOwnership();
+      } catch (WalCallException ex) {
+        log.warn("could not take over the WAL after its owner went away: {}", ex.getMessage());
+      }
+    } catch (WalCallException e) {
+      log.warn("the WAL owner answered a ping with an error: {}", e.getMessage());
+    }
+  }
+
+  private static void absolutizePaths(ObjectNode args) {
+    JsonNode params = args.get("params");
+    if (params == null || !params.isObject()) return;
+    ObjectNode p = (ObjectNode) params;
+    for (String field : new String[] {"path", "destination"}) {
+      JsonNode v = p.get(field);
+      if (v != null && v.isString() && !v.stringValue().isEmpty()) {
+        p.put(field, Path.of(v.stringValue()).toAbsolutePath().normalize().toString());
+      }
+    }
+  }
+
+  private static Duration forwardTimeout(WalMethod method, ObjectNode args) {
+    Duration base = method.forwardTimeout();
+    if (method != WalMethod.WAIT) return base;
+    JsonNode t = args.get("timeout");
+    double seconds = t != null && t.isNumber() && t.asDouble() > 0
+        ? Math.min(t.asDouble(), WalRequestHandler.MAX_WAIT_SECONDS) : WalRequestHandler.DEFAULT_WAIT_SECONDS;
+    return base.plusMillis((long) (seconds * 1000));
+  }
+
+  /** Stops listening and deletes the socket first, then closes the log (releasing the lock). */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (watcher != null) watcher.shutdownNow();
+    Owned o = owned;
+    owned = null;
+    if (o == null) return;
+    try {
+      o.server().close();
+    } catch (IOException e) {
+      log.warn("closing the WAL owner socket failed: {}", e.toString());
+    }
+    closeQuietly(o.wal());
+    closeBackends(o.backends());
+    log.info("released the WAL at {}", walDir);
+  }
+
+  private static void closeQuietly(WriteAheadLog wal) {
+    try {
+      wal.close();
+    } catch (IOException e) {
+      log.warn("closing the WAL failed: {}", e.toString());
+    }
+  }
+
+  private static void closeBackends(Map<String, StorageBackend> backends) {
+    for (StorageBackend b : backends.values()) {
+      try {
+        b.close();
+      } catch (Exception e) {
+        log.warn("closing backend {} failed: {}", b.name(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.ipfskit.server.wal;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The calls a process can make on a home's WAL, locally or forwarded to the owner. Argument names
+ * are the MCP tool input names, so a tool hands its arguments over unchanged.
+ */
+public enum WalMethod {
+  ADD(false, Duration.ofSeconds(30)),
+  STATUS(true, Duration.ofSeconds(30)),
+  LIST(true, Duration.ofSeconds(60)),
+  GET(true, Duration.ofSeconds(30)),
+  /** Blocks up to its {@code timeout} argument; the forwarding deadline adds that on top. */
+  WAIT(true, Duration.ofSeconds(30)),
+  RETRY(false, Duration.ofSeconds(30)),
+  CANCEL(false, Duration.ofSeconds(30)),
+  CLEANUP(false, Duration.ofSeconds(120)),
+  METRICS(true, Duration.ofSeconds(30)),
+  /** Read-only without a {@code set} argument; {@link #isReadOnly} is conservative. */
+  CONFIG(false, Duration.ofSeconds(30)),
+  HEALTH(true, Duration.ofSeconds(30)),
+  /** Who owns the log: {@code pid}, {@code wal_dir}, {@code owner_since}. */
+  PING(true, Duration.ofSeconds(5));
+
+  private final boolean readOnly;
+  private final Duration forwardTimeout;
+
+  WalMethod(boolean readOnly, Duration forwardTimeout) {
+    this.readOnly = readOnly;
+    this.forwardTimeout = forwardTimeout;
+  }
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** True when repeating the call cannot change the log, so a lost reply may be retried safely. */
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  Duration forwardTimeout() {
+    return forwardTimeout;
+  }
+
+  static WalMethod parse(String value) {
+    for (WalMethod m : values()) {
+      if (m.wireName().equals(value)) return m;
+    }
+    throw new WalCallException(WalCallException.Kind.INVALID_ARGUMENT,
+        "method must be a known WAL method, but was '" + value + "' (owner and caller run different versions?)");
+  }
+}

@@ -1,0 +1,74 @@
+package io.ipfskit.server.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipfskit.core.wal.FsyncMode;
+import io.ipfskit.core.wal.Operation;
+import io.ipfskit.core.wal.OperationResult;
+import io.ipfskit.core.wal.OperationStatus;
+import io.ipfskit.core.wal.OperationType;
+import io.ipfskit.core.wal.WalStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+class OperationJsonTest {
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+  @Test
+  void operation_completedAdd_referenceFieldNamesAndValues() {
+    ObjectNode params = OperationJson.MAPPER.createObjectNode();
+    params.put("content", "hello");
+    params.putObject("nested").put("n", 3);
+    Operation op = new Operation("op-1", OperationType.ADD, "local", params, OperationStatus.COMPLETED, 7, T0,
+        T0.plusSeconds(2), T0.plusSeconds(2), new OperationResult("bafkreiabc", 5L, null), null, null, 1, 5, null);
+
+    ObjectNode json = OperationJson.operation(op);
+
+    assertEquals(List.of("operation_id", "operation_type", "backend", "parameters", "status", "priority", "timestamp",
+        "updated_at", "completed_at", "result", "error", "error_type", "retry_count", "max_retries", "next_retry_at"),
+        new ArrayList<>(json.propertyNames()));
+    assertEquals("op-1", json.get("operation_id").asString());
+    assertEquals("add", json.get("operation_type").asString());
+    assertEquals("completed", json.get("status").asString());
+    assertEquals(3, json.get("parameters").get("nested").get("n").asInt(), "parameters keep their JSON values");
+    assertEquals("2026-11-22T10:00:02Z", json.get("completed_at").asString());
+    assertEquals("bafkreiabc", json.get("result").get("cid").asString());
+    assertEquals(5, json.get("result").get("size").asLong());
+    assertTrue(json.get("result").get("destination").isNull());
+    assertTrue(json.get("error").isNull());
+    assertTrue(json.get("next_retry_at").isNull());
+    assertEquals(1, json.get("retry_count").asInt());
+  }
+
+  @Test
+  void operation_pending_resultAndTimesNull() {
+    ObjectNode params = OperationJson.MAPPER.createObjectNode().put("cid", "bafkreiabc");
+    Operation op = new Operation("op-2", OperationType.PIN, "local", params, OperationStatus.RETRYING, 5, T0, T0,
+        null, null, "connection refused", "BackendUnavailable", 2, 5, T0.plusSeconds(60));
+    ObjectNode json = OperationJson.operation(op);
+    assertTrue(json.get("result").isNull());
+    assertTrue(json.get("completed_at").isNull());
+    assertEquals("connection refused", json.get("error").asString());
+    assertEquals("BackendUnavailable", json.get("error_type").asString());
+    assertEquals("2026-11-22T10:01:00Z", json.get("next_retry_at").asString());
+  }
+
+  @Test
+  void status_someCounts_everyStatusPresentWithZeroDefault() {
+    WalStatus s = new WalStatus(3, Map.of(OperationStatus.PENDING, 1L, OperationStatus.COMPLETED, 2L), 9,
+        FsyncMode.ALWAYS, 1, 0, 0, null, false);
+    ObjectNode json = OperationJson.status(s);
+    assertEquals(3, json.get("total").asLong());
+    assertEquals(1, json.get("pending").asLong());
+    assertEquals(2, json.get("completed").asLong());
+    assertEquals(0, json.get("failed").asLong());
+    assertEquals(0, json.get("cancelled").asLong());
+    assertEquals("always", json.get("fsync_mode").asString());
+    assertTrue(json.get("last_checkpoint").isNull());
+  }
+}

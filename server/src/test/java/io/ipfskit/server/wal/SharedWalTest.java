@@ -1,0 +1,197 @@
+package io.ipfskit.server.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Two {@link SharedWal}s on one home in one JVM: the first owns the log, the second forwards over
+ * the real Unix socket. (Two real processes: {@code WalTwoProcessIT}.)
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SharedWalTest {
+  @TempDir Path home;
+  private SharedWal first;
+  private SharedWal second;
+
+  private SharedWal open() throws IOException {
+    return SharedWal.forHome(home, Map.of(), null);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (second != null) second.close();
+    if (first != null) first.close();
+  }
+
+  private static ObjectNode args() {
+    return OperationJson.MAPPER.createObjectNode();
+  }
+
+  private static ObjectNode addContent(String content) {
+    ObjectNode a = args().put("operation_type", "add");
+    a.putObject("params").put("content", content);
+    return a;
+  }
+
+  private static ObjectNode waitArgs(String id) {
+    return args().put("operation_id", id).put("timeout", 30);
+  }
+
+  @Test
+  void open_noOtherProcess_ownsAndListensOnPrivateSocket() throws Exception {
+    first = open();
+    assertTrue(first.isOwner());
+    assertTrue(Files.exists(first.socketPath()));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(first.socketPath())));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(first.socketPath().getParent())));
+  }
+
+  @Test
+  void call_secondOnSameHome_forwardsToOwnerAndSeesSameOperations() throws Exception {
+    first = open();
+    second = open();
+    assertFalse(second.isOwner(), "the lock allows one owner");
+
+    String id = second.call(WalMethod.ADD, addContent("hello from second")).get("operation_id").asString();
+    ObjectNode done = second.call(WalMethod.WAIT, waitArgs(id));
+
+    assertTrue(done.get("completed").asBoolean(), done.toString());
+    String cid = done.get("operation").get("result").get("cid").asString();
+    assertTrue(cid.startsWith("bafkrei"), cid);
+    assertEquals(cid, first.call(WalMethod.GET, args().put("operation_id", id)).get("operation").get("result").get("cid").asString(),
+        "the owner sees the operation the forwarder added");
+  }
+
+  @Test
+  void call_ownerClosed_nextCallTakesOwnershipAndKeepsHistory() throws Exception {
+    first = open();
+    second = open();
+    String id = first.call(WalMethod.ADD, addContent("before handover")).get("operation_id").asString();
+    first.call(WalMethod.WAIT, waitArgs(id));
+    first.close();
+    first = null;
+
+    ObjectNode status = second.call(WalMethod.STATUS, null);
+
+    assertTrue(second.isOwner(), "took over after the owner went away");
+    assertTrue(status.get("total").asLong() >= 1, status.toString());
+  }
+
+  @Test
+  void call_unknownOperationForwarded_sameNotFoundMessageAsLocal() throws Exception {
+    first = open();
+    second = open();
+    ObjectNode a = args().put("operation_id", "no-such-id");
+    WalCallException local = assertThrows(WalCallException.class, () -> first.call(WalMethod.GET, a));
+    WalCallException forwarded = assertThrows(WalCallException.class, () -> second.call(WalMethod.GET, a));
+    assertEquals(WalCallException.Kind.NOT_FOUND, forwarded.kind());
+    assertEquals(local.getMessage(), forwarded.getMessage());
+    assertEquals("no operation with operation_id 'no-such-id'; list known ids with wal_list_operations", local.getMessage());
+  }
+
+  @Test
+  void call_badOperationType_invalidArgumentNamingFieldAndValue() throws Exception {
+    first = open();
+    ObjectNode a = args().put("operation_type", "explode");
+    WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
+    assertEquals(WalCallException.Kind.INVALID_ARGUMENT, e.kind());
+    assertTrue(e.getMessage().startsWith("operation_type must be one of [add, get, pin"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("but was 'explode'"), e.getMessage());
+  }
+
+  @Test
+  void call_unconfiguredBackend_invalidArgumentAndNothingAdded() throws Exception {
+    first = open();
+    ObjectNode a = addContent("x").put("backend", "s3");
+    WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
+    assertEquals(WalCallException.Kind.INVALID_ARGUMENT, e.kind());
+    assertTrue(e.getMessage().contains("s3"), e.getMessage());
+    assertEquals(0, first.call(WalMethod.STATUS, null).get("total").asLong());
+  }
+
+  @Test
+  void call_getWithoutCid_invalidArgumentNamingCid() throws Exception {
+    first = open();
+    ObjectNode a = args().put("operation_type", "get");
+    WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
+    assertEquals(WalCallException.Kind.INVALID_ARGUMENT, e.kind());
+    assertTrue(e.getMessage().contains("cid"), e.getMessage());
+  }
+
+  @Test
+  void call_priorityOutOfRange_rejectedBeforeTheLog() throws Exception {
+    first = open();
+    ObjectNode a = addContent("x").put("priority", 11);
+    WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
+    assertEquals("priority must be between 1 and 10, but was 11", e.getMessage());
+  }
+
+  @Test
+  void call_retryPendingOperation_conflict() throws Exception {
+    first = open();
+    String id = first.call(WalMethod.ADD, addContent("x")).get("operation_id").asString();
+    first.call(WalMethod.WAIT, waitArgs(id));
+    WalCallException e = assertThrows(WalCallException.class,
+        () -> first.call(WalMethod.RETRY, args().put("operation_id", id)));
+    assertEquals(WalCallException.Kind.CONFLICT, e.kind());
+  }
+
+  @Test
+  void call_getWithRelativeDestination_forwardedAsAbsoluteAndWritesSameBytes() throws Exception {
+    first = open();
+    second = open();
+    String id = second.call(WalMethod.ADD, addContent("round trip")).get("operation_id").asString();
+    String cid = second.call(WalMethod.WAIT, waitArgs(id)).get("operation").get("result").get("cid").asString();
+    Path dest = home.resolve("out.txt");
+    Path relative = Path.of("").toAbsolutePath().relativize(dest);
+
+    ObjectNode get = args().put("operation_type", "get");
+    get.putObject("params").put("cid", cid).put("destination", relative.toString());
+    String getId = second.call(WalMethod.ADD, get).get("operation_id").asString();
+    ObjectNode done = second.call(WalMethod.WAIT, waitArgs(getId));
+
+    assertTrue(done.get("completed").asBoolean(), done.toString());
+    assertEquals(dest.toString(), done.get("operation").get("parameters").get("destination").asString());
+    assertEquals("round trip", Files.readString(dest));
+  }
+
+  @Test
+  void pingOwner_ownerAlive_reportsPidAndWalDir() throws Exception {
+    first = open();
+    var ping = SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.load(home, Map.of()));
+    assertTrue(ping.isPresent());
+    assertEquals(ProcessHandle.current().pid(), ping.get().get("pid").asLong());
+    first.close();
+    first = null;
+    assertTrue(SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.load(home, Map.of())).isEmpty());
+  }
+
+  @Test
+  void open_watcher_takesOverWithoutAnyCall() throws Exception {
+    first = open();
+    second = SharedWal.forHome(home, Map.of(), Duration.ofMillis(50));
+    first.close();
+    first = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!second.isOwner() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(second.isOwner());
+  }
+
+}
