@@ -78,6 +78,8 @@ public final class WriteAheadLog implements AutoCloseable {
   static final int CHECKPOINT_AT_SEGMENTS = 3;
   static final long ARCHIVE_MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(30);
   static final String LOCK_FILE = "LOCK";
+  /** Finished operations older than {@code max_age_days} are removed this often (log and archive). */
+  static final long AUTO_CLEANUP_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
 
   /** Opens the archive once the directory lock is held (opening it cleans up temp files). */
   interface ArchiveFactory {
@@ -1119,6 +1121,7 @@ public final class WriteAheadLog implements AutoCloseable {
   // ================================================================ maintenance
 
   private void maintenanceLoop() {
+    long lastCleanupNanos = System.nanoTime();
     while (!closed) {
       lock.lock();
       try {
@@ -1132,6 +1135,11 @@ public final class WriteAheadLog implements AutoCloseable {
       if (closed || log.failedClosed()) return;
       try {
         if (archive != null && config.archiveCompleted()) archiveDue(false);
+        if (System.nanoTime() - lastCleanupNanos >= AUTO_CLEANUP_EVERY_NANOS) {
+          lastCleanupNanos = System.nanoTime();
+          int removed = cleanup(config.maxAgeDays(), null);
+          if (removed > 0) LOG.info("removed {} finished operations older than max_age_days={}", removed, config.maxAgeDays());
+        }
         if (autoCheckpoint && log.segmentCount() >= CHECKPOINT_AT_SEGMENTS || log.recordsSinceCheckpoint() >= CHECKPOINT_EVERY_RECORDS)
           checkpoint();
       } catch (IOException | RuntimeException e) {
