@@ -66,7 +66,16 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link SegmentLog} for the flush lock, taken before {@code lock}, never after).
  * {@code maintenance} serialises checkpoints, archiving and cleanup. Recovery: latest checkpoint,
  * then replay of every record after it; a torn tail of the last segment is truncated, corruption
- * anywhere else refuses to open ({@link WalCorruptionException}).
+ * anywhere else refuses to open ({@link WalCorruptionException}); operations found
+ * {@code processing} go back to {@code pending}.
+ *
+ * <p>Archive: durable terminal operations are handed to the archive (Parquet partitions under
+ * {@code <directory>/partitions}) in batches, when {@code partition_size} are waiting, when the
+ * oldest has waited 30 s, and on every {@link #checkpoint} (also run on {@link #close} and when
+ * three segments exist). Sequence: ARCHIVING record (fsynced), {@code archive()}, ARCHIVED record
+ * (drops them from the log); after a crash in between, recovery re-archives only what the archive
+ * does not already hold. With {@code archive_completed=false} they stay in the log and checkpoints.
+ * A maintenance thread also removes finished operations older than {@code max_age_days} hourly.
  *
  * <p>Callers must {@link #close} the log; it writes a checkpoint and releases the directory lock.
  */
