@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.LoggerFactory;
 
 /**
  * An opened {@code IPFS_KIT_HOME}: the parsed configurations and the components living there,
@@ -99,6 +100,23 @@ public final class KitHome implements AutoCloseable {
       }
     }
     return wal;
+  }
+
+  /**
+   * Joins the WAL ({@link #wal()}) on a background thread, so the server answers {@code initialize}
+   * and {@code tools/list} without waiting for recovery while pending operations resume at once. A
+   * failure is logged; the next WAL tool call tries again and reports it.
+   */
+  public void joinWalInBackground() {
+    Thread t = new Thread(() -> {
+      try {
+        wal();
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(KitHome.class).warn("could not open the write-ahead log at start: {}", e.getMessage());
+      }
+    }, "wal-join");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override

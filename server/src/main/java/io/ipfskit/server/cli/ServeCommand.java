@@ -33,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (KitHome home = context.openHome()) {
-      WalCommand.joinInBackground(home);
+      home.joinWalInBackground();
       // stdout belongs to JSON-RPC: anything a library prints with System.out goes to stderr.
       OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
       System.setOut(System.err);

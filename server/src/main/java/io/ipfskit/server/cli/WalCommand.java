@@ -2,7 +2,6 @@ package io.ipfskit.server.cli;
 
 import io.ipfskit.core.wal.RepairReport;
 import io.ipfskit.server.KitConfig;
-import io.ipfskit.server.KitHome;
 import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.core.wal.WriteAheadLog;
 import io.ipfskit.server.wal.OperationJson;
@@ -17,8 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,8 +42,6 @@ final class WalCommand implements Runnable {
   static final int EXIT_USAGE = 2;
   static final int EXIT_TIMEOUT = 3;
 
-  private static final Logger log = LoggerFactory.getLogger(WalCommand.class);
-
   @Spec CommandSpec spec;
 
   private final CliContext context;
@@ -70,23 +65,6 @@ final class WalCommand implements Runnable {
   SharedWal openWal() throws IOException {
     KitConfig config = config();
     return SharedWal.forHome(config.home(), config.settings(), null);
-  }
-
-  /**
-   * Joins the home's WAL on a background thread so {@code serve} answers {@code initialize} and
-   * {@code tools/list} without waiting for recovery, and pending operations resume at once. A
-   * failure is logged; the next WAL tool call tries again and reports it.
-   */
-  static void joinInBackground(KitHome home) {
-    Thread t = new Thread(() -> {
-      try {
-        home.wal();
-      } catch (RuntimeException e) {
-        log.warn("could not open the write-ahead log at start: {}", e.getMessage());
-      }
-    }, "wal-join");
-    t.setDaemon(true);
-    t.start();
   }
 
   /** Shared plumbing: open the shared WAL, run, print errors as one line on stderr. */
