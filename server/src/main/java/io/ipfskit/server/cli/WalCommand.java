@@ -147,11 +147,12 @@ final class WalCommand implements Runnable {
         printJson(r);
         return 0;
       }
-      out().printf("%-36s  %-8s  %-8s  %-10s  %3s  %-24s  %s%n", "OPERATION_ID", "TYPE", "BACKEND", "STATUS", "PRI", "CREATED", "RESULT / ERROR");
+      out().printf("%-36s  %-8s  %-8s  %-10s  %3s  %-20s  %s%n", "OPERATION_ID", "TYPE", "BACKEND", "STATUS", "PRI", "CREATED", "RESULT / ERROR");
       for (JsonNode o : r.path("operations")) {
-        out().printf("%-36s  %-8s  %-8s  %-10s  %3d  %-24s  %s%n", o.path("operation_id").asString(),
+        out().printf("%-36s  %-8s  %-8s  %-10s  %3d  %-20s  %s%n", o.path("operation_id").asString(),
             o.path("operation_type").asString(), o.path("backend").asString(), o.path("status").asString(),
-            o.path("priority").asInt(), o.path("timestamp").asString(), outcome(o));
+            o.path("priority").asInt(), java.time.Instant.parse(o.path("timestamp").asString())
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS), outcome(o));
       }
       out().println(r.path("count").asInt() + " operation(s)");
       return 0;
