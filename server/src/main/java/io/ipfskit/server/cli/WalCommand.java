@@ -81,6 +81,12 @@ final class WalCommand implements Runnable {
 
     @Override
     public final Integer call() {
+      try {
+        validate();
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
+        return EXIT_USAGE;
+      }
       try (SharedWal wal = parent.openWal()) {
         return run(wal);
       } catch (WalCallException e) {
@@ -94,6 +100,9 @@ final class WalCommand implements Runnable {
         return EXIT_USAGE;
       }
     }
+
+    /** Checks options that need no log, before the log is opened. */
+    void validate() {}
 
     abstract int run(SharedWal wal) throws IOException;
 
@@ -183,9 +192,15 @@ final class WalCommand implements Runnable {
         description = "How long to wait, e.g. 30s, 5m, 1h (default ${DEFAULT-VALUE}).")
     String timeout;
 
+    private Duration total;
+
+    @Override
+    void validate() {
+      total = DurationArg.parse("--timeout", timeout);
+    }
+
     @Override
     int run(SharedWal wal) {
-      Duration total = DurationArg.parse("--timeout", timeout);
       Instant deadline = Instant.now().plus(total);
       ObjectNode r;
       do {  // one call waits at most 300 s on the owner; longer waits take several calls
