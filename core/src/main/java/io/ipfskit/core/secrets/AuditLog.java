@@ -41,6 +41,13 @@ import tools.jackson.databind.JsonNode;
  * are written to the page cache only (they survive a process crash, not a power cut) so a read costs
  * no fsync.
  *
+ * <p>Truncation and recomputed chains: a plain hash chain cannot show that lines were cut from its
+ * end, nor stop someone who edits a line and recomputes every later {@code prev_hash}. So after each
+ * durable (mutation) line, {@code audit.head} records the line count and the last line's hash under
+ * an HMAC-SHA256 keyed from the store's data key; {@link #verify} checks the log against it. The head
+ * is replaced atomically but not fsynced: after a power cut it may be older than the log, which is
+ * still consistent (it vouches for a prefix).
+ *
  * <p>Access counts: the number of successful {@code retrieve} lines per secret in the chained part
  * (reset by a successful {@code store} of the same id), kept up to date incrementally as lines are
  * read. Reads therefore never rewrite the store files. The reference's own counts stay in
@@ -50,6 +57,10 @@ final class AuditLog {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   static final String FILE = "audit.log";
   static final String ZERO_HASH = "0".repeat(64);
+  static final String HEAD_FILE = "audit.head";
+  private static final String HEAD_FORMAT = "ipfs-kit-audit-head/1";
+  /** Actions whose lines are always durable and followed by a head update. */
+  private static final java.util.Set<String> MUTATIONS = java.util.Set.of("store", "rotate", "delete", "change_password");
 
   static final class Access {
     long count;
@@ -57,18 +68,24 @@ final class AuditLog {
   }
 
   private final Path file;
+  private final Path headFile;
+  private final byte[] headKey;
   private final StoreLock lock;
   private FileChannel channel; // guarded by this; reopened if an interrupt closed it
   private final MessageDigest sha256 = newSha256();
   // guarded by this
   private long scanned;
+  private long lines;
   private byte[] lastHash;
   private boolean chainStarted;
   private boolean closed;
   private final Map<String, Access> access = new HashMap<>();
 
-  AuditLog(Path dir, StoreLock lock) {
+  AuditLog(Path dir, StoreLock lock, byte[] dataKey) {
     this.file = dir.resolve(FILE);
+    this.headFile = dir.resolve(HEAD_FILE);
+    this.headKey = KeyDerivation.hkdfSha256(dataKey, "ipfs-kit audit head".getBytes(StandardCharsets.US_ASCII),
+        "v1".getBytes(StandardCharsets.US_ASCII), 32);
     this.lock = lock;
     synchronized (this) {
       try {
@@ -92,6 +109,7 @@ final class AuditLog {
 
   private void resetScan() {
     scanned = 0;
+    lines = 0;
     lastHash = null;
     chainStarted = false;
     access.clear();
@@ -145,9 +163,13 @@ final class AuditLog {
           throw new VaultStorageException("cannot append to the audit log " + file + ": " + e, e);
         }
         scanned += bytes.length + 1;
+        lines++;
         lastHash = sha256.digest(bytes);
         chainStarted = true;
         count(secretIdOrNull, action, success, now);
+        if (durable) {
+          writeHead();
+        }
       }
       return null;
     });
@@ -227,6 +249,24 @@ final class AuditLog {
     }
   }
 
+  private String headMac(long lineCount, String hashHex) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(headKey, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal((HEAD_FORMAT + "|" + lineCount + "|" + hashHex).getBytes(StandardCharsets.US_ASCII)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
+  /** Must hold {@code this} and the audit lock. */
+  private void writeHead() {
+    String hash = HexFormat.of().formatHex(lastHash);
+    String json = "{\"format\":\"" + HEAD_FORMAT + "\",\"lines\":" + lines + ",\"last_hash\":\"" + hash
+        + "\",\"mac\":\"" + headMac(lines, hash) + "\"}\n";
+    VaultFiles.replaceWithoutFsync(headFile, json.getBytes(StandardCharsets.US_ASCII));
+  }
+
   private void repairTornTail(byte[] data, int off, int len) throws IOException {
     if (parse(data, off, len) != null) {
       ch().write(ByteBuffer.wrap(new byte[] {'\n'}), scanned + len);
@@ -243,6 +283,7 @@ final class AuditLog {
   private void processLine(byte[] data, int off, int len) {
     sha256.update(data, off, len);
     lastHash = sha256.digest();
+    lines++;
     JsonNode n = parse(data, off, len);
     if (n == null || !n.isObject()) {
       return;
@@ -382,10 +423,12 @@ final class AuditLog {
 
   AuditVerification verify() {
     List<byte[]> lines = completeLines();
+    List<String> hashes = new ArrayList<>(lines.size());
     MessageDigest md = newSha256();
     String prevHash = ZERO_HASH;
     boolean started = false;
     long legacy = 0;
+    long mutationLines = 0;
     for (int i = 0; i < lines.size(); i++) {
       byte[] line = lines.get(i);
       int lineNo = i + 1;
@@ -403,6 +446,10 @@ final class AuditLog {
         legacy++;
       } else {
         started = true;
+        JsonNode action = n.get("action");
+        if (action != null && action.isString() && MUTATIONS.contains(action.stringValue())) {
+          mutationLines++;
+        }
         if (!ph.isString() || !ph.stringValue().equals(prevHash)) {
           return new AuditVerification(false, lines.size(), legacy, "line " + lineNo
               + ": prev_hash does not match the SHA-256 of " + (i == 0 ? "an empty log" : "line " + i)
@@ -410,8 +457,39 @@ final class AuditLog {
         }
       }
       prevHash = HexFormat.of().formatHex(md.digest(line));
+      hashes.add(prevHash);
     }
-    return new AuditVerification(true, lines.size(), legacy, null);
+    String headProblem = checkHead(hashes, mutationLines);
+    return new AuditVerification(headProblem == null, lines.size(), legacy, headProblem);
+  }
+
+  /** Null when audit.head is absent or vouches for a prefix of the log, else the problem. */
+  private String checkHead(List<String> hashes, long mutationLines) {
+    byte[] bytes = VaultFiles.readOrNull(headFile);
+    if (bytes == null) {
+      return mutationLines == 0 ? null // a reference store, or no mutation yet
+          : headFile + " is missing although the log holds " + mutationLines + " mutation entries (it was deleted)";
+    }
+    JsonNode n = parse(bytes, 0, bytes.length);
+    if (n == null || !n.isObject() || n.get("lines") == null || !n.get("lines").isIntegralNumber()
+        || n.get("last_hash") == null || !n.get("last_hash").isString() || n.get("mac") == null || !n.get("mac").isString()) {
+      return headFile + " is damaged (not the expected JSON object)";
+    }
+    long count = n.get("lines").longValue();
+    String hash = n.get("last_hash").stringValue();
+    if (!MessageDigest.isEqual(headMac(count, hash).getBytes(StandardCharsets.US_ASCII),
+        n.get("mac").stringValue().getBytes(StandardCharsets.US_ASCII))) {
+      return headFile + " failed authentication (HMAC mismatch): it was modified or written for another store";
+    }
+    if (count > hashes.size()) {
+      return "the log has " + hashes.size() + " lines, but " + headFile + " vouches for " + count
+          + ": lines were removed from its end";
+    }
+    if (count > 0 && !hashes.get((int) count - 1).equals(hash)) {
+      return "line " + count + " differs from the one " + headFile + " vouches for: the log was rewritten at or before line "
+          + count + " (its hash chain was recomputed)";
+    }
+    return null;
   }
 
   Path file() {

@@ -1,31 +1,22 @@
 package io.ipfskit.core.secrets;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import javax.crypto.AEADBadTagException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -68,11 +59,9 @@ public final class Vault implements AutoCloseable {
   private final Clock clock;
   private final StoreLock lock;
   private final AuditLog audit;
-  private final byte[] dataKey;
+  private final SecretCipher cipher;
   private final Object reloadMonitor = new Object();
   private volatile Snapshot snapshot;
-  private volatile byte[] legacyKey;
-  private final ConcurrentHashMap<String, byte[]> v2Keys = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private Vault(VaultConfig config, KdfCost cost, StoreLock lock, AuditLog audit, byte[] dataKey) {
@@ -82,9 +71,7 @@ public final class Vault implements AutoCloseable {
     this.clock = config.clock();
     this.lock = lock;
     this.audit = audit;
-    this.dataKey = dataKey;
-    byte[] lk = config.legacyKeyOrNull();
-    this.legacyKey = lk;
+    this.cipher = new SecretCipher(dataKey, config.legacyKeyOrNull(), dir.resolve(StoreState.SECRETS_FILE));
   }
 
   /** Opens with the default KDF cost (PBKDF2 600,000 iterations / Argon2id 64 MiB). */
@@ -143,7 +130,7 @@ public final class Vault implements AutoCloseable {
         }
         return null;
       });
-      audit = new AuditLog(dir, lock);
+      audit = new AuditLog(dir, lock, dataKey);
       Vault vault = new Vault(config, cost, lock, audit, dataKey);
       vault.state(); // parses and checks the store files now rather than on first use
       return vault;
@@ -215,64 +202,7 @@ public final class Vault implements AutoCloseable {
     if (e.blobProblemOrNull() != null) {
       throw new VaultCryptoException(e.blobProblemOrNull() + " (" + dir.resolve(StoreState.SECRETS_FILE) + ")");
     }
-    return decryptBlob(e.id(), e.parsedOrNull());
-  }
-
-  private String decryptBlob(String id, BlobCodec.Parsed parsed) {
-    Path file = dir.resolve(StoreState.SECRETS_FILE);
-    try {
-      if (parsed instanceof BlobCodec.V3 v3) {
-        return BlobCodec.openV3(dataKey, id, v3);
-      } else if (parsed instanceof BlobCodec.V2 v2) {
-        return BlobCodec.openV2(legacyKey(), v2, v2Keys);
-      } else {
-        return BlobCodec.openV1(legacyKey(), (BlobCodec.V1) parsed);
-      }
-    } catch (AEADBadTagException ex) {
-      if (parsed instanceof BlobCodec.V3) {
-        throw new VaultCryptoException("secret " + id + " in " + file + " failed authentication: its blob was modified, "
-            + "moved from another secret or version, or this store's data key differs (AES-GCM tag check failed)");
-      }
-      throw new VaultCryptoException("v2 secret " + id + " in " + file + " failed authentication with the legacy master key:"
-          + " set IPFS_KIT_LEGACY_KEY_HEX to the key the reference used, or the blob was modified");
-    } catch (CharacterCodingException ex) {
-      throw new VaultCryptoException("secret " + id + " in " + file + " (v" + parsed.encryptionVersion()
-          + ") does not decrypt to UTF-8 text" + (parsed instanceof BlobCodec.V1
-              ? ": wrong legacy master key (set IPFS_KIT_LEGACY_KEY_HEX to the key the reference used) or a modified blob"
-              : ""));
-    }
-  }
-
-  private byte[] legacyKey() {
-    byte[] k = legacyKey;
-    if (k == null) {
-      k = referenceMasterKey();
-      legacyKey = k;
-    }
-    return k;
-  }
-
-  /** The reference derivation: SHA-256 of the trimmed /etc/machine-id, else of the host name. */
-  static byte[] referenceMasterKey() {
-    String material;
-    try {
-      Path machineId = Path.of("/etc/machine-id");
-      if (Files.exists(machineId)) {
-        material = Files.readString(machineId).strip();
-      } else {
-        Path hostname = Path.of("/proc/sys/kernel/hostname");
-        material = Files.exists(hostname) ? Files.readString(hostname).strip()
-            : java.net.InetAddress.getLocalHost().getHostName();
-      }
-    } catch (IOException e) {
-      throw new VaultStorageException("cannot derive the reference master key from /etc/machine-id or the host name: " + e
-          + "; set IPFS_KIT_LEGACY_KEY_HEX", e);
-    }
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return cipher.decrypt(e.id(), e.parsedOrNull());
   }
 
   /** Metadata of every secret (never values), in store order. */
@@ -415,7 +345,7 @@ public final class Vault implements AutoCloseable {
       while (cur.blobs.containsKey(id.value()) || cur.entries.containsKey(id.value())) {
         id = SecretId.random();
       }
-      String blob = BlobCodec.format(BlobCodec.sealV3(dataKey, id.value(), 1, value.reveal()));
+      String blob = cipher.seal(id.value(), 1, value.reveal());
       StoreState.Draft d = new StoreState.Draft(cur);
       ObjectNode m = StoreJson.NODES.objectNode();
       m.put("secret_id", id.value());
@@ -463,7 +393,7 @@ public final class Vault implements AutoCloseable {
         throw ex;
       }
       int nextVersion = e.version() + 1;
-      String blob = BlobCodec.format(BlobCodec.sealV3(dataKey, id.value(), nextVersion, newValue.reveal()));
+      String blob = cipher.seal(id.value(), nextVersion, newValue.reveal());
       StoreState.Draft d = new StoreState.Draft(cur);
       List<StoreState.OldVersion> kept = new ArrayList<>(cur.versions.getOrDefault(id.value(), List.of()));
       if (e.blob() != null) {
@@ -555,7 +485,7 @@ public final class Vault implements AutoCloseable {
           throw new VaultCryptoException(e.blobProblemOrNull());
         }
         if (e.encryptionVersion() != 3) {
-          d.blobs.put(id, reencrypt(id, e.parsedOrNull(), e.version()));
+          d.blobs.put(id, cipher.reencrypt(id, e.parsedOrNull(), e.version()));
           d.blobsChanged = true;
           changed = true;
         }
@@ -564,7 +494,7 @@ public final class Vault implements AutoCloseable {
         for (StoreState.OldVersion v : olds) {
           BlobCodec.Parsed p = parseOrThrow(id, v.blob());
           if (p.encryptionVersion() != 3) {
-            newOlds.add(new StoreState.OldVersion(v.version(), v.createdAt(), reencrypt(id, p, v.version())));
+            newOlds.add(new StoreState.OldVersion(v.version(), v.createdAt(), cipher.reencrypt(id, p, v.version())));
             changed = true;
           } else {
             newOlds.add(v);
@@ -596,7 +526,7 @@ public final class Vault implements AutoCloseable {
       try {
         BlobCodec.Parsed p = BlobCodec.parse(orphan.getValue());
         if (p.encryptionVersion() != 3) {
-          d.blobs.put(orphan.getKey(), reencrypt(orphan.getKey(), p, 1));
+          d.blobs.put(orphan.getKey(), cipher.reencrypt(orphan.getKey(), p, 1));
           d.blobsChanged = true;
         }
       } catch (BlobCodec.MalformedBlobException | VaultCryptoException ex) {
@@ -628,23 +558,6 @@ public final class Vault implements AutoCloseable {
       throw new VaultCryptoException("a kept version of secret " + id + " in " + StoreState.VERSIONS_FILE + " is damaged: "
           + ex.getMessage());
     }
-  }
-
-  /** Decrypts a legacy blob, seals it as v3 and proves the new blob decrypts to the same text. */
-  private String reencrypt(String id, BlobCodec.Parsed legacy, int version) {
-    String plain = decryptBlob(id, legacy);
-    BlobCodec.V3 sealed = BlobCodec.sealV3(dataKey, id, version, plain);
-    String blob = BlobCodec.format(sealed);
-    String check;
-    try {
-      check = decryptBlob(id, BlobCodec.parse(blob));
-    } catch (BlobCodec.MalformedBlobException e) {
-      throw new IllegalStateException("a freshly written v3 blob does not parse", e);
-    }
-    if (!MessageDigest.isEqual(check.getBytes(StandardCharsets.UTF_8), plain.getBytes(StandardCharsets.UTF_8))) {
-      throw new VaultCryptoException("secret " + id + ": the re-encrypted blob did not decrypt to the original value; not migrated");
-    }
-    return blob;
   }
 
   private Path backup(Instant now) {
@@ -680,7 +593,7 @@ public final class Vault implements AutoCloseable {
     KeySource.Password source = new KeySource.Password(newPassword);
     Instant now = clock.instant();
     lock.withStoreLock(() -> {
-      Keyring.write(dir, dataKey, source, config.kdf(), cost, now);
+      Keyring.write(dir, cipher.dataKey(), source, config.kdf(), cost, now);
       audit.append(now, null, "", "change_password", true, null, true);
       return null;
     });
@@ -717,8 +630,7 @@ public final class Vault implements AutoCloseable {
     closed = true;
     audit.close();
     lock.release();
-    Arrays.fill(dataKey, (byte) 0);
-    v2Keys.values().forEach(k -> Arrays.fill(k, (byte) 0));
+    cipher.destroy();
   }
 
   @Override

@@ -115,6 +115,30 @@ final class VaultFiles {
     }
   }
 
+  /**
+   * Replaces {@code target} atomically (temp 0600 → rename) without fsync: for files whose older
+   * version is still correct after a power cut (the audit head). Failures are logged, not thrown.
+   */
+  static void replaceWithoutFsync(Path target, byte[] content) {
+    Path temp = target.resolveSibling("." + target.getFileName() + TEMP_MARK + Long.toHexString(Gcm.RANDOM.nextLong()));
+    try {
+      try (FileChannel ch = openPrivate(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      LOG.warn("could not replace {}: {}", target, e.toString());
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // best effort; stale temps are removed at the next open
+      }
+    }
+  }
+
   static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);

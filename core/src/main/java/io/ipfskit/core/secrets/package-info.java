@@ -4,8 +4,9 @@
  * <p>Store directory ({@code $IPFS_KIT_HOME/secrets}): the reference's {@code secrets.enc.json},
  * {@code metadata.json} and {@code audit.log}, plus {@code keyring.json} (wrapped data key),
  * {@code versions.enc.json} (kept previous versions), {@code master.key} (when no password is
- * configured), {@code .lock} (inter-process locks and the change counter) and {@code backup-*}
- * directories written by migration. Files are 0600, directories 0700.
+ * configured), {@code audit.head} (HMAC-keyed line count + hash of the audit log, so truncation and
+ * recomputed chains are detected), {@code .lock} (inter-process locks and the change counter) and
+ * {@code backup-*} directories written by migration. Files are 0600, directories 0700.
  *
  * <p>Crypto: blobs are written only as v3 ({@code v3:<version>:salt:nonce:ct}), AES-256-GCM with a
  * per-secret HKDF-SHA256 key from the data key and AAD = secret id + version. The data key is wrapped

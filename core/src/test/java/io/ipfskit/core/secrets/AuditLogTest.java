@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +125,45 @@ class AuditLogTest {
     try (Vault v = open()) {
       SecretValidationException e = assertThrows(SecretValidationException.class, () -> v.audit(null, 0));
       assertEquals("limit must be 1 to 100000, but was 0", e.getMessage());
+    }
+  }
+
+  @Test
+  void verifyAudit_lastLineDeleted_isDetectedByKeyedHead() throws Exception {
+    List<String> lines = new ArrayList<>(Files.readAllLines(log));
+    lines.remove(lines.size() - 1);
+    Files.write(log, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    try (Vault v = open()) {
+      assertEquals(new AuditVerification(false, 5, 0, "the log has 5 lines, but " + log.resolveSibling("audit.head")
+          + " vouches for 6: lines were removed from its end"), v.verifyAudit());
+    }
+  }
+
+  @Test
+  void verifyAudit_lineEditedAndChainRecomputed_isDetectedByKeyedHead() throws Exception {
+    List<String> lines = new ArrayList<>(Files.readAllLines(log));
+    lines.set(1, lines.get(1).replace("\"success\":true", "\"success\":false"));
+    String prev = lines.get(0);
+    for (int i = 1; i < lines.size(); i++) {
+      String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(prev.getBytes(StandardCharsets.UTF_8)));
+      lines.set(i, lines.get(i).replaceFirst("\"prev_hash\":\"[0-9a-f]{64}\"", "\"prev_hash\":\"" + hash + "\""));
+      prev = lines.get(i);
+    }
+    Files.write(log, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    try (Vault v = open()) {
+      AuditVerification r = v.verifyAudit();
+      assertFalse(r.valid());
+      assertEquals("line 6 differs from the one " + log.resolveSibling("audit.head") + " vouches for: the log was rewritten"
+          + " at or before line 6 (its hash chain was recomputed)", r.problemOrNull());
+    }
+  }
+
+  @Test
+  void verifyAudit_headDeleted_isDetected() throws Exception {
+    Files.delete(log.resolveSibling("audit.head"));
+    try (Vault v = open()) {
+      assertEquals(log.resolveSibling("audit.head") + " is missing although the log holds 4 mutation entries (it was deleted)",
+          v.verifyAudit().problemOrNull());
     }
   }
 }

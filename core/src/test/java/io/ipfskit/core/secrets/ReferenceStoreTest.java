@@ -296,6 +296,6 @@ class ReferenceStoreTest {
     String material = Files.exists(machineId) ? Files.readString(machineId).strip()
         : Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
     assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)),
-        Vault.referenceMasterKey());
+        SecretCipher.referenceMasterKey());
   }
 }

@@ -30,7 +30,7 @@ public final class SecretsBench {
 
   /**
    * @param scratchDir an empty or new directory the benchmark may fill (stores are created inside)
-   * @param iterations measured operations per kind (retrieve; store uses at most 2,000)
+   * @param iterations measured operations per kind (retrieve; store uses at most 500, each is several fsyncs)
    */
   public static void run(Path scratchDir, int iterations, PrintStream out) {
     if (iterations < 10) {
@@ -91,7 +91,7 @@ public final class SecretsBench {
       }
       report(out, "retrieve (store of " + RETRIEVE_SECRETS + " secrets, audit line without fsync)", retrieve);
 
-      int stores = Math.min(iterations, 2_000);
+      int stores = Math.min(iterations, 500);
       for (int i = 0; i < Math.min(50, stores); i++) { // warm-up
         vault.store("warmup", SecretValue.of("warmup-value-" + i), SecretType.PASSWORD, null, null);
       }
