@@ -252,4 +252,18 @@ class SharedWalTest {
       }
     }
   }
+
+  @Test
+  void call_homePathTooLongForSocketAddress_forwardsOverShortFallbackSocket() throws Exception {
+    Path longHome = Files.createDirectories(home.resolve("a".repeat(60)).resolve("b".repeat(60)));
+    try (SharedWal owner = SharedWal.forHome(longHome, Map.of(), null);
+         SharedWal forwarder = SharedWal.forHome(longHome, Map.of(), null)) {
+      assertTrue(owner.isOwner());
+      assertFalse(forwarder.isOwner());
+      assertFalse(owner.socketPath().startsWith(longHome), owner.socketPath().toString());
+      assertTrue(owner.socketPath().toString().length() <= OwnerSocketPath.MAX_SOCKET_PATH_BYTES);
+      String id = forwarder.call(WalMethod.ADD, addContent("long home")).get("operation_id").asString();
+      assertEquals("completed", forwarder.call(WalMethod.WAIT, waitArgs(id)).get("status").asString());
+    }
+  }
 }
