@@ -75,6 +75,9 @@ final class WalCommand implements Runnable {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--verbose", description = "Also log what the log does (open, recovery, ownership) on stderr.")
+    boolean verbose;
+
     PrintWriter out() {
       return spec.commandLine().getOut();
     }
@@ -87,6 +90,7 @@ final class WalCommand implements Runnable {
         spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
         return EXIT_USAGE;
       }
+      quietLogs(verbose);
       try (SharedWal wal = parent.openWal()) {
         return run(wal);
       } catch (WalCallException e) {
@@ -329,6 +333,14 @@ final class WalCommand implements Runnable {
         return EXIT_ERROR;
       }
     }
+  }
+
+  /**
+   * A one-shot command prints its result; the log's INFO lines (opened, owner, released) are noise
+   * there. Must run before the first io.ipfskit logger exists (slf4j-simple reads levels then).
+   */
+  static void quietLogs(boolean verbose) {
+    if (!verbose) System.setProperty("org.slf4j.simpleLogger.log.io.ipfskit", "warn");
   }
 
   static String outcome(JsonNode o) {
