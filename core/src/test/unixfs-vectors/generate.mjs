@@ -28,14 +28,14 @@ function* pattern (size) {
   }
 }
 
-async function cidOf (source) {
+async function cidOf (source, chunkSize = CHUNK, maxChildrenPerNode = 174) {
   const blockstore = new MemoryBlockstore()
   const options = {
     cidVersion: 1,
     rawLeaves: true,
     reduceSingleLeafToSelf: true,
-    chunker: fixedSize({ chunkSize: CHUNK }),
-    layout: balanced({ maxChildrenPerNode: 174 }),
+    chunker: fixedSize({ chunkSize }),
+    layout: balanced({ maxChildrenPerNode }),
     wrapWithDirectory: false
   }
   let last
@@ -56,11 +56,23 @@ vectors.push({
   cid: await cidOf([new TextEncoder().encode('hello world')])
 })
 
+// Deep trees are too big to test at Kubo's sizes (a third level needs 174*174 chunks, 7.9 GB), so
+// these exercise the same balanced layout with tiny chunks and at most 3 links per node: up to
+// four levels, with short groups at several levels. Not Kubo CIDs: layout checks only.
+const layoutVectors = []
+for (const chunks of [2, 3, 4, 9, 10, 12, 27, 28, 31]) {
+  for (const extra of [0, 5]) {
+    const size = chunks * 1024 + extra
+    layoutVectors.push({ chunkSize: 1024, maxChildrenPerNode: 3, size, content: 'pattern', cid: await cidOf(pattern(size), 1024, 3) })
+  }
+}
+
 const importerVersion = JSON.parse(readFileSync(
   new URL('./node_modules/ipfs-unixfs-importer/package.json', import.meta.url))).version
 console.log(JSON.stringify({
   generator: `ipfs-unixfs-importer ${importerVersion} (src/test/unixfs-vectors/generate.mjs)`,
   options: 'cidVersion 1, rawLeaves true, chunker fixedSize 262144, layout balanced maxChildrenPerNode 174, reduceSingleLeafToSelf true',
   pattern: PATTERN + " for content 'pattern'; content 'utf8:<text>' is that text's UTF-8 bytes",
-  vectors
+  vectors,
+  layoutVectors
 }, null, 2))

@@ -11,7 +11,7 @@ import java.util.List;
  * <p>The shape is the "balanced" layout of Kubo ({@code ipfs add} default, go-unixfs
  * {@code balanced.Layout}) and of the JS importer ({@code layout/balanced.js}): level 0 is the
  * sequence of raw leaves; level {@code n+1} is level {@code n} cut into consecutive groups of
- * {@value #MAX_LINKS}, each group becoming one dag-pb node (a short last group too, even a group of
+ * {@value #MAX_LINKS} (the link limit), each group becoming one dag-pb node (a short last group too, even a group of
  * one); the first level with a single entry is the root. A file of exactly one chunk is that raw
  * leaf itself (Kubo with raw leaves, the JS importer's {@code reduceSingleLeafToSelf}). Because a
  * full group never depends on what comes after it, groups are reduced as soon as they fill, and
@@ -32,11 +32,20 @@ final class BalancedFileLayout {
   }
 
   private final BlockSink sink;
+  private final int maxLinks;
   private final List<List<UnixFsNode.Link>> pending = new ArrayList<>();
   private final List<Long> added = new ArrayList<>();
 
+  /** Kubo's layout: at most {@value #MAX_LINKS} links per node. */
   BalancedFileLayout(BlockSink sink) {
+    this(sink, MAX_LINKS);
+  }
+
+  /** The same layout with another link limit (tests build deep trees from a few small chunks). */
+  BalancedFileLayout(BlockSink sink, int maxLinks) {
+    if (maxLinks < 2) throw new IllegalArgumentException("maxLinks must be >= 2, but was " + maxLinks);
     this.sink = sink;
+    this.maxLinks = maxLinks;
   }
 
   /** Adds the next chunk of the file ({@code length <= CHUNK_BYTES}) as a raw leaf. */
@@ -62,13 +71,13 @@ final class BalancedFileLayout {
 
   private void push(int level, UnixFsNode.Link link) throws IOException {
     if (pending.size() == level) {
-      pending.add(new ArrayList<>(MAX_LINKS));
+      pending.add(new ArrayList<>(maxLinks));
       added.add(0L);
     }
     List<UnixFsNode.Link> links = pending.get(level);
     links.add(link);
     added.set(level, added.get(level) + 1);
-    if (links.size() == MAX_LINKS) {
+    if (links.size() == maxLinks) {
       UnixFsNode.Link node = reduce(links);
       links.clear();
       push(level + 1, node);

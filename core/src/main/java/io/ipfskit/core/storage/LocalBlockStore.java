@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * to {@code tmp/}, fsynced, then renamed into place (a concurrent add of the same block renames
  * identical bytes over it). Before {@code add} returns, every directory it renamed into is fsynced,
  * then the root marker is created and {@code roots/} fsynced; pin markers are fsynced the same way.
- * A crash leaves at most stray temp files (deleted on open) and unreferenced blocks. Reads verify
+ * A crash leaves at most stray temp files (deleted on open) and unreferenced blocks (kept until
+ * the same content is added and removed again: there is no garbage collector yet). Reads verify
  * each block's sha2-256.
  *
  * <p><b>Locks.</b> One read/write lock: {@code add}, {@code get}, {@code pin} and {@code unpin} share
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Choices.</b> {@code add} does not pin (unlike {@code ipfs add}); pin explicitly. {@code
  * remove} refuses a pinned CID (unpin first) and otherwise deletes the blocks of that CID's DAG that
  * no other added or pinned root still uses, walking those roots' dag-pb nodes (raw leaves are never
- * read for this). An invalid CID string is a non-retryable {@link StorageException} whose message
+ * read for this; one node per 174 chunks, so the walk is small next to the data, but it grows with
+ * the number of stored roots). An invalid CID string is a non-retryable {@link StorageException} whose message
  * names {@code cid}, the rule and the value, from every method; an unknown CID is a {@link
  * ContentNotFoundException} from {@code get}, {@code pin} and {@code unpin}, and a no-op for {@code
  * remove} (per {@link StorageBackend#remove}).
@@ -212,7 +214,16 @@ public final class LocalBlockStore implements StorageBackend {
       Set<Cid> live = new HashSet<>();
       for (Path markers : new Path[] {roots, pins}) {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(markers)) {
-          for (Path m : s) reachable(Cid.parse(m.getFileName().toString()), live);
+          for (Path m : s) {
+            Cid other;
+            try {
+              other = Cid.parse(m.getFileName().toString());
+            } catch (IllegalArgumentException notAMarker) {
+              LOG.warn("Ignoring {}: not a CID marker file ({})", m, notAMarker.getMessage());
+              continue;
+            }
+            reachable(other, live);
+          }
         }
       }
       Set<Cid> mine = new LinkedHashSet<>();
@@ -225,7 +236,7 @@ public final class LocalBlockStore implements StorageBackend {
       for (Path dir : touched) fsyncDirectory(dir);
     } catch (StorageException e) {
       throw e;
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException e) {
       throw new StorageException("local block store could not remove cid " + root + ": " + e, true, e);
     } finally {
       lock.writeLock().unlock();

@@ -58,6 +58,9 @@ public final class LocalBlockStoreBenchmark {
       add[r] = (b - a) / 1e9;
       get[r] = (c - b) / 1e9;
     }
+    try (java.util.stream.Stream<Path> files = Files.walk(base)) {   // leave nothing behind
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+    }
     System.out.printf("file %d MiB (%d blocks of 256 KiB), root %s%n", mib, mib * 4, cid);
     System.out.printf("add (hash + write + fsync per block): median %.2f s = %.0f MiB/s%n", median(add), mib / median(add));
     System.out.printf("get (read + verify sha2-256 per block): median %.2f s = %.0f MiB/s%n", median(get), mib / median(get));

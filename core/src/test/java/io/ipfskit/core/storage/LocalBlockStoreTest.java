@@ -18,7 +18,9 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +55,25 @@ class LocalBlockStoreTest {
     @Override
     public String toString() {
       return size + " bytes of " + content;
+    }
+  }
+
+  /** An entry of "layoutVectors": the same importer with tiny chunks and few links, for deep trees. */
+  record LayoutVector(int chunkSize, int maxChildrenPerNode, long size, String cid) {
+    @Override
+    public String toString() {
+      return size + " bytes in chunks of " + chunkSize + ", <= " + maxChildrenPerNode + " links";
+    }
+  }
+
+  static List<LayoutVector> layoutVectors() throws IOException {
+    try (InputStream in = LocalBlockStoreTest.class.getResourceAsStream("/unixfs-vectors.json")) {
+      List<LayoutVector> out = new ArrayList<>();
+      for (JsonNode v : JsonMapper.builder().build().readTree(in).get("layoutVectors")) {
+        out.add(new LayoutVector(v.get("chunkSize").asInt(), v.get("maxChildrenPerNode").asInt(),
+            v.get("size").asLong(), v.get("cid").asString()));
+      }
+      return out;
     }
   }
 
@@ -142,6 +163,25 @@ class LocalBlockStoreTest {
         store.get(stored.cid(), out);
       }
       assertArrayEquals(sha256(v.open()), md.digest());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.ipfskit.core.storage.LocalBlockStoreTest#layoutVectors")
+    void balancedLayout_deepTreesWithShortGroups_sameRootAsJsImporter(LayoutVector v) throws Exception {
+      Map<Cid, byte[]> blocks = new HashMap<>();
+      BalancedFileLayout layout = new BalancedFileLayout(
+          (cid, block, length) -> blocks.put(cid, java.util.Arrays.copyOf(block, length)), v.maxChildrenPerNode());
+      byte[] content = pattern((int) v.size());
+      for (int from = 0; from < content.length; from += v.chunkSize()) {
+        byte[] chunk = java.util.Arrays.copyOfRange(content, from, Math.min(content.length, from + v.chunkSize()));
+        layout.addChunk(chunk, chunk.length);
+      }
+      UnixFsNode.Link root = layout.finish();
+      assertEquals(v.cid(), root.cid().toString());
+      assertEquals(v.size(), root.fileSize());
+      for (Map.Entry<Cid, byte[]> b : blocks.entrySet()) {
+        assertTrue(b.getKey().matches(b.getValue(), b.getValue().length), "every block matches its CID");
+      }
     }
 
     @Test
@@ -266,6 +306,7 @@ class LocalBlockStoreTest {
       assertThrows(ContentNotFoundException.class, () -> store.get(cidA, OutputStream.nullOutputStream()));
 
       store.pin(cidB);
+      Files.write(dir.resolve("roots").resolve(".cidB.swp"), new byte[] {1});   // a stray non-marker file
       store.remove(firstLeaf);                             // A0 is still used by pinned B
       assertArrayEquals(b, getBytes(store, cidB));
     }

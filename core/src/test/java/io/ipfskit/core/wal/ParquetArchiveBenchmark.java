@@ -65,6 +65,9 @@ public final class ParquetArchiveBenchmark {
         bytes = s.mapToLong(p -> p.toFile().length()).sum();
       }
     }
+    try (java.util.stream.Stream<Path> files = Files.walk(base)) {   // leave nothing behind
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+    }
     System.out.printf("rows=%d partitions=%d bytes=%d (%.1f B/row)%n", rows, (rows + 999) / 1000, bytes, (double) bytes / rows);
     System.out.printf("archive (write+fsync): median %.0f ms = %.0f rows/s%n", median(write), rows / median(write) * 1000);
     System.out.printf("open (read all rows, build index): median %.0f ms = %.0f rows/s%n", median(open), rows / median(open) * 1000);
