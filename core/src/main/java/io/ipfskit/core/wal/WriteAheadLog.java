@@ -66,7 +66,16 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link SegmentLog} for the flush lock, taken before {@code lock}, never after).
  * {@code maintenance} serialises checkpoints, archiving and cleanup. Recovery: latest checkpoint,
  * then replay of every record after it; a torn tail of the last segment is truncated, corruption
- * anywhere else refuses to open ({@link WalCorruptionException}).
+ * anywhere else refuses to open ({@link WalCorruptionException}); operations found
+ * {@code processing} go back to {@code pending}.
+ *
+ * <p>Archive: durable terminal operations are handed to the archive (Parquet partitions under
+ * {@code <directory>/partitions}) in batches, when {@code partition_size} are waiting, when the
+ * oldest has waited 30 s, and on every {@link #checkpoint} (also run on {@link #close} and when
+ * three segments exist). Sequence: ARCHIVING record (fsynced), {@code archive()}, ARCHIVED record
+ * (drops them from the log); after a crash in between, recovery re-archives only what the archive
+ * does not already hold. With {@code archive_completed=false} they stay in the log and checkpoints.
+ * A maintenance thread also removes finished operations older than {@code max_age_days} hourly.
  *
  * <p>Callers must {@link #close} the log; it writes a checkpoint and releases the directory lock.
  */
@@ -78,18 +87,33 @@ public final class WriteAheadLog implements AutoCloseable {
   static final int CHECKPOINT_AT_SEGMENTS = 3;
   static final long ARCHIVE_MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(30);
   static final String LOCK_FILE = "LOCK";
+  /** Finished operations older than {@code max_age_days} are removed this often (log and archive). */
+  static final long AUTO_CLEANUP_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
 
-  /** Package-private wiring for tests and the archive: what {@link #open} passes by default. */
-  record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint) {
+  /** Opens the archive once the directory lock is held (opening it cleans up temp files). */
+  interface ArchiveFactory {
+    OperationArchive open(WalConfig config) throws IOException;
+  }
+
+  /**
+   * Package-private wiring for tests and production: a ready archive instance (tests) or a factory
+   * called under the directory lock (production); null for neither keeps terminal operations in the log.
+   */
+  record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint,
+      ArchiveFactory archiveFactory) {
     Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused) {
-      this(archive, forceHook, startPaused, true);
+      this(archive, forceHook, startPaused, true, null);
+    }
+
+    Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint) {
+      this(archive, forceHook, startPaused, autoCheckpoint, null);
     }
   }
 
   private final Path dir;
   private final Clock clock;
   private final Map<String, StorageBackend> backends;
-  private final OperationArchive archive;
+  private final OperationArchive archive; // null: terminal operations stay in the log
   private final FileChannel lockChannel;
   private final FileLock fileLock;
   private final ReentrantLock lock = new ReentrantLock();
@@ -134,21 +158,18 @@ public final class WriteAheadLog implements AutoCloseable {
    */
   public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
       throws IOException {
-    return open(config, backends, clock, new Options(defaultArchive(config), null, false));
+    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive));
   }
 
   /** Like {@link #open} but runs no operation until {@link #resumeProcessing()} (benchmarks, maintenance). */
   public static WriteAheadLog openPaused(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
       throws IOException {
-    return open(config, backends, clock, new Options(defaultArchive(config), null, true));
+    return open(config, backends, clock, new Options(null, null, true, true, WriteAheadLog::defaultArchive));
   }
 
-  /**
-   * The archive {@link #open} uses. Until the Parquet archive is wired in this returns null: terminal
-   * operations then stay in the log and its checkpoints (durable, just not compacted).
-   */
-  static OperationArchive defaultArchive(WalConfig config) {
-    return null; // lead: new ParquetArchive(config.directory().resolve("partitions"), config.partitionSize())
+  /** The archive {@link #open} uses: Parquet partitions in {@code <directory>/partitions}. */
+  static OperationArchive defaultArchive(WalConfig config) throws IOException {
+    return new ParquetOperationArchive(new ParquetArchive(config.directory().resolve("partitions"), config.partitionSize()));
   }
 
   static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
@@ -166,7 +187,6 @@ public final class WriteAheadLog implements AutoCloseable {
     this.config = config;
     this.mode = config.fsyncMode();
     this.backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
-    this.archive = options.archive();
     this.paused = options.startPaused();
     this.autoCheckpoint = options.autoCheckpoint();
     WalFiles.createPrivateDirectories(dir);
@@ -185,7 +205,9 @@ public final class WriteAheadLog implements AutoCloseable {
     this.lockChannel = ch;
     this.fileLock = fl;
     SegmentLog opened = null;
+    OperationArchive openedArchive = options.archive();
     try {
+      if (options.archiveFactory() != null) openedArchive = options.archiveFactory().open(config);
       for (String b : this.backends.keySet()) {
         backendWork.put(b, lock.newCondition());
         ready.put(b, new PriorityQueue<>());
@@ -196,6 +218,7 @@ public final class WriteAheadLog implements AutoCloseable {
       this.entries = r.entries;
       opened = new SegmentLog(dir, config, lock, r.segments, r.appendOffset, r.lastSeq, options.forceHook());
       this.log = opened;
+      this.archive = openedArchive;
       afterRecovery();
       LOG.info("write-ahead log {} opened: {} operations, last sequence {}, {} segment(s), recovered in {} ms",
           dir, entries.size(), r.lastSeq, log.segmentCount(), (System.nanoTime() - t0) / 1_000_000);
@@ -203,6 +226,13 @@ public final class WriteAheadLog implements AutoCloseable {
       if (opened != null) {
         try {
           opened.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (openedArchive != null && options.archiveFactory() != null) {
+        try {
+          openedArchive.close();
         } catch (IOException suppressed) {
           e.addSuppressed(suppressed);
         }
@@ -1115,6 +1145,7 @@ public final class WriteAheadLog implements AutoCloseable {
   // ================================================================ maintenance
 
   private void maintenanceLoop() {
+    long lastCleanupNanos = System.nanoTime();
     while (!closed) {
       lock.lock();
       try {
@@ -1128,6 +1159,11 @@ public final class WriteAheadLog implements AutoCloseable {
       if (closed || log.failedClosed()) return;
       try {
         if (archive != null && config.archiveCompleted()) archiveDue(false);
+        if (System.nanoTime() - lastCleanupNanos >= AUTO_CLEANUP_EVERY_NANOS) {
+          lastCleanupNanos = System.nanoTime();
+          int removed = cleanup(config.maxAgeDays(), null);
+          if (removed > 0) LOG.info("removed {} finished operations older than max_age_days={}", removed, config.maxAgeDays());
+        }
         if (autoCheckpoint && log.segmentCount() >= CHECKPOINT_AT_SEGMENTS || log.recordsSinceCheckpoint() >= CHECKPOINT_EVERY_RECORDS)
           checkpoint();
       } catch (IOException | RuntimeException e) {
