@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.LoggerFactory;
 
 /**
  * An opened {@code IPFS_KIT_HOME}: the parsed configurations and the components living there,
@@ -20,9 +21,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * unlocked lazily on the first {@link #vault()} call: deriving the key-encryption key from a
  * password costs ~0.4 s, which must not delay {@code initialize} and {@code tools/list}.
  *
- * <p>Thread safety: {@link #vault()}, {@link #wal()} and {@link #close()} synchronise on this object
- * (it guards {@code vault}, {@code wal} and {@code closed}); a failed unlock or WAL open is not
- * remembered, the next call tries again.
+ * <p>Thread safety: {@link #vault()} and {@link #close()} synchronise on this object (it guards
+ * {@code vault} and {@code closed}); {@link #wal()} on {@code walLock}, so neither waits for the
+ * other's slow start. A failed unlock or WAL open is not remembered, the next call tries again.
  */
 public final class KitHome implements AutoCloseable {
 
@@ -32,7 +33,10 @@ public final class KitHome implements AutoCloseable {
   private final KitConfig config;
   private final VaultConfig vaultConfig;
   private Vault vault; // guarded by this
-  private SharedWal wal; // guarded by this
+  /** Guards {@code wal} (not {@code this}, so a WAL recovery never waits for a vault unlock or the reverse). */
+  private final Object walLock = new Object();
+  private SharedWal wal; // guarded by walLock
+  private boolean walClosed; // guarded by walLock
   private boolean closed; // guarded by this
 
   private KitHome(KitConfig config, VaultConfig vaultConfig) {
@@ -87,18 +91,37 @@ public final class KitHome implements AutoCloseable {
    * @throws IllegalArgumentException on an invalid {@code IPFS_KIT_WAL_*} setting
    * @throws IllegalStateException after {@link #close()}
    */
-  public synchronized SharedWal wal() {
-    if (closed) {
-      throw new IllegalStateException("home " + config.home() + " is closed");
-    }
-    if (wal == null) {
-      try {
-        wal = SharedWal.forHome(config.home(), config.settings(), WAL_OWNER_WATCH_INTERVAL);
-      } catch (IOException e) {
-        throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "cannot read the WAL configuration: " + e.getMessage(), e);
+  public SharedWal wal() {
+    synchronized (walLock) {
+      if (walClosed) {
+        throw new IllegalStateException("home " + config.home() + " is closed");
       }
+      if (wal == null) {
+        try {
+          wal = SharedWal.forHome(config.home(), config.settings(), WAL_OWNER_WATCH_INTERVAL);
+        } catch (IOException e) {
+          throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "cannot read the WAL configuration: " + e.getMessage(), e);
+        }
+      }
+      return wal;
     }
-    return wal;
+  }
+
+  /**
+   * Joins the WAL ({@link #wal()}) on a background thread, so the server answers {@code initialize}
+   * and {@code tools/list} without waiting for recovery while pending operations resume at once. A
+   * failure is logged; the next WAL tool call tries again and reports it.
+   */
+  public void joinWalInBackground() {
+    Thread t = new Thread(() -> {
+      try {
+        wal();
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(KitHome.class).warn("could not open the write-ahead log at start: {}", e.getMessage());
+      }
+    }, "wal-join");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override
@@ -107,9 +130,12 @@ public final class KitHome implements AutoCloseable {
       return;
     }
     closed = true;
-    if (wal != null) {
-      wal.close();
-      wal = null;
+    synchronized (walLock) {
+      walClosed = true;
+      if (wal != null) {
+        wal.close();
+        wal = null;
+      }
     }
     if (vault != null) {
       vault.close();

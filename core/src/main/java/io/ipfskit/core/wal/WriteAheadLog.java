@@ -324,19 +324,34 @@ public final class WriteAheadLog implements AutoCloseable {
     Bytes buf = encoders.get();
     RecordCodec.created(buf, id, op.operationType(), backend, op.priority(), now, 0L, false, paramBytes, s);
     long seq;
+    Entry e;
     lock.lock();
     try {
       seq = log.appendLocked(buf);
       s.seq = seq;
-      Entry e = new Entry(id, op.operationType(), backend, paramBytes, op.priority(), now, seq);
+      e = new Entry(id, op.operationType(), backend, paramBytes, op.priority(), now, seq);
       e.latest = s;
-      if (mode != FsyncMode.ALWAYS) e.durable = s;
       entries.put(id, e);
-      enqueueLocked(e, now);
+      if (mode != FsyncMode.ALWAYS) {
+        e.durable = s;
+        enqueueLocked(e, now);
+      }
     } finally {
       lock.unlock();
     }
-    if (mode == FsyncMode.ALWAYS) log.awaitSynced(seq);
+    if (mode == FsyncMode.ALWAYS) {
+      log.awaitSynced(seq);
+      // Publish and schedule only now: were the processor to append "processing" first, readers
+      // would find neither a durable state nor a synced latest one and report the id as unknown.
+      lock.lock();
+      try {
+        e.durable = s;
+        enqueueLocked(e, now);
+        visibleChanged.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
     appendMicros.record((System.nanoTime() - t0) / 1000);
     return new Operation(id, op.operationType(), backend, params, OperationStatus.PENDING, op.priority(), nowI, nowI,
         null, null, null, null, 0, s.maxRetries, null);

@@ -33,10 +33,10 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (KitHome home = context.openHome()) {
-      WalCommand.joinInBackground(home);
       // stdout belongs to JSON-RPC: anything a library prints with System.out goes to stderr.
       OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
       System.setOut(System.err);
+      home.joinWalInBackground();  // after the redirect: WAL recovery may load chatty libraries
       return StdioServer.run(new FileInputStream(FileDescriptor.in), stdout, "ipfs-kit", Version.current(),
           ToolCatalog.all(home));
     }

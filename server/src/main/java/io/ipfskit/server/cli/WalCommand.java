@@ -2,7 +2,6 @@ package io.ipfskit.server.cli;
 
 import io.ipfskit.core.wal.RepairReport;
 import io.ipfskit.server.KitConfig;
-import io.ipfskit.server.KitHome;
 import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.core.wal.WriteAheadLog;
 import io.ipfskit.server.wal.OperationJson;
@@ -17,8 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,8 +42,6 @@ final class WalCommand implements Runnable {
   static final int EXIT_USAGE = 2;
   static final int EXIT_TIMEOUT = 3;
 
-  private static final Logger log = LoggerFactory.getLogger(WalCommand.class);
-
   @Spec CommandSpec spec;
 
   private final CliContext context;
@@ -72,23 +67,6 @@ final class WalCommand implements Runnable {
     return SharedWal.forHome(config.home(), config.settings(), null);
   }
 
-  /**
-   * Joins the home's WAL on a background thread so {@code serve} answers {@code initialize} and
-   * {@code tools/list} without waiting for recovery, and pending operations resume at once. A
-   * failure is logged; the next WAL tool call tries again and reports it.
-   */
-  static void joinInBackground(KitHome home) {
-    Thread t = new Thread(() -> {
-      try {
-        home.wal();
-      } catch (RuntimeException e) {
-        log.warn("could not open the write-ahead log at start: {}", e.getMessage());
-      }
-    }, "wal-join");
-    t.setDaemon(true);
-    t.start();
-  }
-
   /** Shared plumbing: open the shared WAL, run, print errors as one line on stderr. */
   abstract static class Sub implements Callable<Integer> {
     @ParentCommand WalCommand parent;
@@ -97,12 +75,22 @@ final class WalCommand implements Runnable {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--verbose", description = "Also log what the log does (open, recovery, ownership) on stderr.")
+    boolean verbose;
+
     PrintWriter out() {
       return spec.commandLine().getOut();
     }
 
     @Override
     public final Integer call() {
+      try {
+        validate();
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
+        return EXIT_USAGE;
+      }
+      quietLogs(verbose);
       try (SharedWal wal = parent.openWal()) {
         return run(wal);
       } catch (WalCallException e) {
@@ -116,6 +104,9 @@ final class WalCommand implements Runnable {
         return EXIT_USAGE;
       }
     }
+
+    /** Checks options that need no log, before the log is opened. */
+    void validate() {}
 
     abstract int run(SharedWal wal) throws IOException;
 
@@ -169,11 +160,12 @@ final class WalCommand implements Runnable {
         printJson(r);
         return 0;
       }
-      out().printf("%-36s  %-8s  %-8s  %-10s  %3s  %-24s  %s%n", "OPERATION_ID", "TYPE", "BACKEND", "STATUS", "PRI", "CREATED", "RESULT / ERROR");
+      out().printf("%-36s  %-8s  %-8s  %-10s  %3s  %-20s  %s%n", "OPERATION_ID", "TYPE", "BACKEND", "STATUS", "PRI", "CREATED", "RESULT / ERROR");
       for (JsonNode o : r.path("operations")) {
-        out().printf("%-36s  %-8s  %-8s  %-10s  %3d  %-24s  %s%n", o.path("operation_id").asString(),
+        out().printf("%-36s  %-8s  %-8s  %-10s  %3d  %-20s  %s%n", o.path("operation_id").asString(),
             o.path("operation_type").asString(), o.path("backend").asString(), o.path("status").asString(),
-            o.path("priority").asInt(), o.path("timestamp").asString(), outcome(o));
+            o.path("priority").asInt(), java.time.Instant.parse(o.path("timestamp").asString())
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS), outcome(o));
       }
       out().println(r.path("count").asInt() + " operation(s)");
       return 0;
@@ -204,9 +196,15 @@ final class WalCommand implements Runnable {
         description = "How long to wait, e.g. 30s, 5m, 1h (default ${DEFAULT-VALUE}).")
     String timeout;
 
+    private Duration total;
+
+    @Override
+    void validate() {
+      total = DurationArg.parse("--timeout", timeout);
+    }
+
     @Override
     int run(SharedWal wal) {
-      Duration total = DurationArg.parse("--timeout", timeout);
       Instant deadline = Instant.now().plus(total);
       ObjectNode r;
       do {  // one call waits at most 300 s on the owner; longer waits take several calls
@@ -335,6 +333,14 @@ final class WalCommand implements Runnable {
         return EXIT_ERROR;
       }
     }
+  }
+
+  /**
+   * A one-shot command prints its result; the log's INFO lines (opened, owner, released) are noise
+   * there. Must run before the first io.ipfskit logger exists (slf4j-simple reads levels then).
+   */
+  static void quietLogs(boolean verbose) {
+    if (!verbose) System.setProperty("org.slf4j.simpleLogger.log.io.ipfskit", "warn");
   }
 
   static String outcome(JsonNode o) {

@@ -40,6 +40,9 @@ final class WalReportCommand implements Callable<Integer> {
   @Option(names = "--window", defaultValue = "24h", paramLabel = "DURATION", description = "How far back to look, e.g. 1h, 24h, 7d (default ${DEFAULT-VALUE}).")
   String window;
 
+  @Option(names = "--verbose", description = "Also log what the log does (open, recovery, ownership) on stderr.")
+  boolean verbose;
+
   @Override
   public Integer call() {
     Duration w;
@@ -49,6 +52,7 @@ final class WalReportCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("ipfs-kit wal report: " + e.getMessage());
       return WalCommand.EXIT_USAGE;
     }
+    WalCommand.quietLogs(verbose);
     try (SharedWal wal = parent.openWal()) {
       Instant now = Instant.now();
       WalReportPage.Data data = collect(wal, now, w);

@@ -25,6 +25,7 @@ final class WalReportPage {
       "completed", "#2e7d32", "failed", "#c62828", "cancelled", "#6d4c41",
       "retrying", "#ef6c00", "processing", "#1565c0", "pending", "#9e9e9e");
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter SHORT = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
   private WalReportPage() {}
@@ -62,7 +63,8 @@ final class WalReportPage {
     }
     cards(h, d);
     h.append("<div class=\"grid\">");
-    section(h, "Operations by status", "In the window; all-time totals from the log on the right.", statusBars(d));
+    section(h, "Operations by status", "Added in the window, by current status. Right: all operations still in the log"
+        + " (finished ones move to the Parquet archive: " + d.status().path("archived_operations").asLong() + " so far).", statusBars(d));
     section(h, "Operations over time", "Operations added per interval, coloured by their current status.", timeline(d));
     section(h, "Operation latency", "Time from add to completion of completed operations: p50 and p95 per interval (log scale).", latencyChart(d));
     section(h, "Latency distribution", "Completed operations per latency band.", latencyHistogram(d));
@@ -129,7 +131,7 @@ final class WalReportPage {
       s.append(text(left - 8, y + 19, st, "end", "lbl"));
       s.append(rect(left, y + 4, Math.max(bw, n > 0 ? 2 : 0), rowH - 10, COLOR.get(st)));
       s.append(text(left + bw + 6, y + 19, String.valueOf(n), "start", "val"));
-      s.append(text(w - 4, y + 19, "all: " + d.status().path(st).asLong(), "end", "muted"));
+      s.append(text(w - 4, y + 19, "in log: " + d.status().path(st).asLong(), "end", "muted"));
       y += rowH;
     }
     return s.append("</svg>").toString();
@@ -160,7 +162,7 @@ final class WalReportPage {
       }
     }
     xAxis(s, d, left, top + plotH, plotW);
-    legend(s, left, hgt - 12, STATUSES);
+    legend(s, 8, hgt - 12, STATUSES);
     return s.append("</svg>").toString();
   }
 
@@ -313,9 +315,9 @@ final class WalReportPage {
       h.append("<p class=\"note\">No failed operations in the window.</p></section>");
       return;
     }
-    h.append("<table><tr><th>Added</th><th>Operation</th><th>Type</th><th>Backend</th><th>Error</th></tr>");
+    h.append("<table><tr><th>Added (UTC)</th><th>Operation</th><th>Type</th><th>Backend</th><th>Error</th></tr>");
     for (Op o : failed) {
-      h.append("<tr><td>").append(esc(TIME.format(o.created()))).append("</td><td><code>").append(esc(o.id()))
+      h.append("<tr><td class=\"nowrap\">").append(esc(SECONDS.format(o.created()))).append("</td><td class=\"nowrap\"><code>").append(esc(o.id()))
           .append("</code></td><td>").append(esc(o.type())).append("</td><td>").append(esc(o.backend()))
           .append("</td><td>").append(esc(o.error() == null ? "" : o.error())).append("</td></tr>");
     }
@@ -356,7 +358,7 @@ final class WalReportPage {
   private static void legend(StringBuilder s, double x, double y, String[] keys) {
     for (String k : keys) {
       s.append(legendItem(x, y, COLOR.get(k), k));
-      x += 30 + k.length() * 6.5;
+      x += 24 + k.length() * 6.2;
     }
   }
 
@@ -449,5 +451,5 @@ final class WalReportPage {
       "svg text{font:12px system-ui,sans-serif;fill:#212121}svg text.muted{fill:#757575;font-size:11px}svg text.val{font-weight:600}",
       "svg .grid{stroke:#eeeeee;stroke-width:1}",
       "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eeeeee;vertical-align:middle}th{font-size:12px;color:#616161}",
-      ".badge{color:#fff;border-radius:10px;padding:2px 8px;font-size:12px}code{font-size:12px}footer{color:#9e9e9e;font-size:12px;text-align:center}");
+      ".nowrap{white-space:nowrap}.badge{color:#fff;border-radius:10px;padding:2px 8px;font-size:12px}code{font-size:12px}footer{color:#9e9e9e;font-size:12px;text-align:center}");
 }

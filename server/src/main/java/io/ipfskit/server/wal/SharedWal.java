@@ -158,7 +158,7 @@ public final class SharedWal implements AutoCloseable {
       try {
         return OwnerSocketClient.call(socketPath, walDir, method, a, timeout);
       } catch (OwnerSocketClient.OwnerUnreachableException e) {
-        if (e.requestSent() && !method.isReadOnly()) {
+        if (e.requestSent() && !isReadOnly(method, a)) {
           throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "the process owning the WAL went away while handling "
               + method.wireName() + "; it may or may not have been applied: check with wal_list_operations before repeating it");
         }
@@ -249,6 +249,11 @@ public final class SharedWal implements AutoCloseable {
         p.put(field, Path.of(v.stringValue()).toAbsolutePath().normalize().toString());
       }
     }
+  }
+
+  /** Whether repeating this call cannot change the log ({@code config} is, when it sets nothing). */
+  private static boolean isReadOnly(WalMethod method, ObjectNode args) {
+    return method.isReadOnly() || (method == WalMethod.CONFIG && !args.hasNonNull("set"));
   }
 
   private static Duration forwardTimeout(WalMethod method, ObjectNode args) {

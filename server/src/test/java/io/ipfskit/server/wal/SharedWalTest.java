@@ -194,4 +194,76 @@ class SharedWalTest {
     assertTrue(second.isOwner());
   }
 
+
+  @Test
+  void call_manyConcurrentForwardedAdds_allRecordedWithDistinctIds() throws Exception {
+    first = open();
+    second = open();
+    int threads = 16;
+    int perThread = 10;
+    java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < perThread; i++) {
+            ids.add(second.call(WalMethod.ADD, addContent("t" + thread + "-" + i)).get("operation_id").asString());
+          }
+          return null;
+        }));
+      }
+      for (var f : futures) f.get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(threads * perThread, ids.size());
+    assertEquals(threads * perThread, first.call(WalMethod.STATUS, null).get("total").asLong());
+  }
+
+  @Test
+  void call_twoForwardersRaceAfterOwnerCloses_exactlyOneTakesOverAndBothCallsSucceed() throws Exception {
+    first = open();
+    second = open();
+    try (SharedWal third = open()) {
+      first.close();
+      first = null;
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var a = pool.submit(() -> {
+          start.await();
+          return second.call(WalMethod.ADD, addContent("from second")).get("operation_id").asString();
+        });
+        var b = pool.submit(() -> {
+          start.await();
+          return third.call(WalMethod.ADD, addContent("from third")).get("operation_id").asString();
+        });
+        String idA = a.get(60, TimeUnit.SECONDS);
+        String idB = b.get(60, TimeUnit.SECONDS);
+        assertTrue(second.isOwner() ^ third.isOwner(), "exactly one owner");
+        SharedWal owner = second.isOwner() ? second : third;
+        assertEquals(2, owner.call(WalMethod.STATUS, null).get("total").asLong());
+        owner.call(WalMethod.GET, args().put("operation_id", idA));
+        owner.call(WalMethod.GET, args().put("operation_id", idB));
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void call_homePathTooLongForSocketAddress_forwardsOverShortFallbackSocket() throws Exception {
+    Path longHome = Files.createDirectories(home.resolve("a".repeat(60)).resolve("b".repeat(60)));
+    try (SharedWal owner = SharedWal.forHome(longHome, Map.of(), null);
+         SharedWal forwarder = SharedWal.forHome(longHome, Map.of(), null)) {
+      assertTrue(owner.isOwner());
+      assertFalse(forwarder.isOwner());
+      assertFalse(owner.socketPath().startsWith(longHome), owner.socketPath().toString());
+      assertTrue(owner.socketPath().toString().length() <= OwnerSocketPath.MAX_SOCKET_PATH_BYTES);
+      String id = forwarder.call(WalMethod.ADD, addContent("long home")).get("operation_id").asString();
+      assertEquals("completed", forwarder.call(WalMethod.WAIT, waitArgs(id)).get("status").asString());
+    }
+  }
 }
