@@ -57,7 +57,7 @@ class WalCliIT {
       assertEquals(0, status.exit(), status.err());
       JsonNode counts = StdioClient.JSON.readTree(status.out());
       assertEquals(1, counts.path("total").asLong(), status.out());
-      assertEquals(1, counts.path("completed").asLong() + counts.path("archived_operations").asLong(), status.out());
+      assertEquals(1, counts.path("completed").asLong(), status.out());
 
       Run list = cli(home, "wal", "list", "completed");
       assertEquals(0, list.exit(), list.err());

@@ -3,6 +3,7 @@ package io.ipfskit.core.wal;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,9 @@ interface OperationArchive extends AutoCloseable {
   int deleteOlderThan(Instant cutoff, OperationStatus statusOrNull) throws IOException;
 
   long count();
+
+  /** Rows per status; statuses with no rows may be absent. */
+  Map<OperationStatus, Long> countByStatus();
 
   int partitionCount();
 

@@ -16,7 +16,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumSet;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -288,6 +289,22 @@ final class ParquetArchive implements OperationArchive {
     }
   }
 
+  /** Rows in the archive per status (terminal statuses only ever appear). */
+  @Override
+  public Map<OperationStatus, Long> countByStatus() {
+    lock.readLock().lock();
+    try {
+      ensureUsable();
+      Map<OperationStatus, Long> counts = new EnumMap<>(OperationStatus.class);
+      for (Partition p : partitions.values()) {
+        p.statusCounts().forEach((status, n) -> counts.merge(status, (long) n, Long::sum));
+      }
+      return counts;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Rows in the archive. */
   @Override
   public long count() {
@@ -522,7 +539,11 @@ final class ParquetArchive implements OperationArchive {
 
   /** What the index knows about one partition file without reading it. */
   private record Partition(String name, int rows, Instant maxTimestamp, Instant oldestFinish,
-      Set<OperationStatus> statuses, Set<String> backends, long[] sortedIdHashes) {
+      Map<OperationStatus, Integer> statusCounts, Set<String> backends, long[] sortedIdHashes) {
+
+    Set<OperationStatus> statuses() {
+      return statusCounts.keySet();
+    }
 
     static Partition of(String name, List<Operation> rows) {
       return ofSummaries(name, rows.stream().map(OperationReadSupport.Summary::of).toList());
@@ -531,19 +552,20 @@ final class ParquetArchive implements OperationArchive {
     static Partition ofSummaries(String name, List<OperationReadSupport.Summary> rows) {
       Instant max = Instant.MIN;
       Instant oldest = Instant.MAX;
-      EnumSet<OperationStatus> statuses = EnumSet.noneOf(OperationStatus.class);
+      Map<OperationStatus, Integer> statusCounts = new EnumMap<>(OperationStatus.class);
       Set<String> backends = new HashSet<>();
       long[] hashes = new long[rows.size()];
       int i = 0;
       for (OperationReadSupport.Summary row : rows) {
         if (row.timestamp().isAfter(max)) max = row.timestamp();
         if (row.finishedAt().isBefore(oldest)) oldest = row.finishedAt();
-        statuses.add(row.status());
+        statusCounts.merge(row.status(), 1, Integer::sum);
         backends.add(row.backend());
         hashes[i++] = idHash(row.operationId());
       }
       Arrays.sort(hashes);
-      return new Partition(name, rows.size(), max, oldest, statuses, Set.copyOf(backends), hashes);
+      return new Partition(name, rows.size(), max, oldest, Collections.unmodifiableMap(statusCounts),
+          Set.copyOf(backends), hashes);
     }
 
     boolean mayContain(long idHash) {

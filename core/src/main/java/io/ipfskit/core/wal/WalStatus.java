@@ -7,7 +7,7 @@ import java.util.Map;
  * A snapshot of the log.
  *
  * @param totalOperations operations in the log plus archived operations
- * @param byStatus operations still in the log (not yet archived) per status; every status is a key
+ * @param byStatus operations per status, in the log and in the archive; every status is a key
  * @param lastSequence sequence number of the newest record
  * @param segmentCount segment files on disk
  * @param archivedOperations rows in the archive

@@ -169,7 +169,7 @@ public final class WriteAheadLog implements AutoCloseable {
 
   /** The archive {@link #open} uses: Parquet partitions in {@code <directory>/partitions}. */
   static OperationArchive defaultArchive(WalConfig config) throws IOException {
-    return new ParquetOperationArchive(new ParquetArchive(config.directory().resolve("partitions"), config.partitionSize()));
+    return new ParquetArchive(config.directory().resolve("partitions"), config.partitionSize());
   }
 
   static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
@@ -630,7 +630,11 @@ public final class WriteAheadLog implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    long archived = archive == null ? 0 : archive.count();
+    long archived = 0;
+    if (archive != null) {
+      archived = archive.count();
+      archive.countByStatus().forEach((status, n) -> by.merge(status, n, Long::sum));
+    }
     return new WalStatus(live + archived, by, lastSeq, mode, log.segmentCount(), archived,
         archive == null ? 0 : archive.partitionCount(), lastCheckpoint, log.failedClosed());
   }

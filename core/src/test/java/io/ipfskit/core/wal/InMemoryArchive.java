@@ -3,7 +3,9 @@ package io.ipfskit.core.wal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Test stand-in for the Parquet archive: same contract, kept in memory. */
@@ -39,6 +41,13 @@ final class InMemoryArchive implements OperationArchive {
   @Override
   public synchronized long count() {
     return rows.size();
+  }
+
+  @Override
+  public synchronized Map<OperationStatus, Long> countByStatus() {
+    Map<OperationStatus, Long> counts = new EnumMap<>(OperationStatus.class);
+    for (Operation o : rows) counts.merge(o.status(), 1L, Long::sum);
+    return counts;
   }
 
   @Override

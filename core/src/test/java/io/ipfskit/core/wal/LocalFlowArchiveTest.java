@@ -81,7 +81,12 @@ class LocalFlowArchiveTest {
       ids.add(refused.operationId());
 
       wal.checkpoint();
-      assertEquals(4, wal.status().archivedOperations());
+      WalStatus status = wal.status();
+      assertEquals(4, status.archivedOperations());
+      assertEquals(4, status.totalOperations());
+      assertEquals(3L, status.byStatus().get(OperationStatus.COMPLETED), "archived operations count per status");
+      assertEquals(1L, status.byStatus().get(OperationStatus.FAILED));
+      assertEquals(0L, status.byStatus().get(OperationStatus.PENDING));
     }
 
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement();
@@ -97,6 +102,7 @@ class LocalFlowArchiveTest {
     }
 
     try (WriteAheadLog reopened = open(LocalBlockStore.open(tmp.resolve("blocks")))) {
+      assertEquals(3L, reopened.status().byStatus().get(OperationStatus.COMPLETED), "counts survive a reopen");
       Operation fromArchive = reopened.get(ids.get(0)).orElseThrow();
       assertEquals(HELLO_CID, fromArchive.result().cid());
       assertEquals("hello world", fromArchive.parameters().get("content").asString());

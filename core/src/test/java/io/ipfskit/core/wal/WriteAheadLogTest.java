@@ -260,7 +260,8 @@ class WriteAheadLogTest {
       assertEquals(2, st.archivedOperations());
       assertEquals(3, st.totalOperations());
       assertEquals(1L, st.byStatus().get(OperationStatus.PENDING));
-      assertEquals(0L, st.byStatus().get(OperationStatus.COMPLETED));
+      assertEquals(1L, st.byStatus().get(OperationStatus.COMPLETED), "archived operations are counted per status");
+      assertEquals(1L, st.byStatus().get(OperationStatus.CANCELLED));
       assertEquals(OperationStatus.COMPLETED, wal.get(done).orElseThrow().status());
       assertEquals("archived", wal.get(done).orElseThrow().parameters().get("content").asString());
       List<Operation> all = wal.list(new OperationQuery(null, null, 10, 0));

@@ -63,8 +63,8 @@ final class WalReportPage {
     }
     cards(h, d);
     h.append("<div class=\"grid\">");
-    section(h, "Operations by status", "Added in the window, by current status. Right: all operations still in the log"
-        + " (finished ones move to the Parquet archive: " + d.status().path("archived_operations").asLong() + " so far).", statusBars(d));
+    section(h, "Operations by status", "Added in the window, by current status. Right: all operations, in the log and in the Parquet archive"
+        + " (" + d.status().path("archived_operations").asLong() + " archived so far).", statusBars(d));
     section(h, "Operations over time", "Operations added per interval, coloured by their current status.", timeline(d));
     section(h, "Operation latency", "Time from add to completion of completed operations: p50 and p95 per interval (log scale).", latencyChart(d));
     section(h, "Latency distribution", "Completed operations per latency band.", latencyHistogram(d));
@@ -131,7 +131,7 @@ final class WalReportPage {
       s.append(text(left - 8, y + 19, st, "end", "lbl"));
       s.append(rect(left, y + 4, Math.max(bw, n > 0 ? 2 : 0), rowH - 10, COLOR.get(st)));
       s.append(text(left + bw + 6, y + 19, String.valueOf(n), "start", "val"));
-      s.append(text(w - 4, y + 19, "in log: " + d.status().path(st).asLong(), "end", "muted"));
+      s.append(text(w - 4, y + 19, "all: " + d.status().path(st).asLong(), "end", "muted"));
       y += rowH;
     }
     return s.append("</svg>").toString();

@@ -107,9 +107,9 @@ public final class WalTools implements ToolSet {
     required.add(0, "total");
     Tool tool = Tool.builder("wal_status", input(props()))
         .title("Write-ahead log status")
-        .description("Counts of the operations in the log by status (pending, processing, completed, failed, retrying, cancelled) "
-            + "and the log's state. Finished operations already moved to the Parquet archive are counted in "
-            + "archived_operations and total, not per status; wal_list_operations shows them.")
+        .description("Counts of operations by status (pending, processing, completed, failed, retrying, cancelled), "
+            + "including finished operations already moved to the Parquet archive (also counted in "
+            + "archived_operations), and the log's state.")
         .outputSchema(object(p, required.toArray(String[]::new)))
         .annotations(annotations("Write-ahead log status", true, false, true, false))
         .build();
