@@ -224,33 +224,36 @@ final class WalCommand implements Runnable {
     }
   }
 
-  @Command(name = "retry", mixinStandardHelpOptions = true, description = "Put a failed or cancelled operation back to pending.")
-  static final class Retry extends Sub {
+  /** retry and cancel: one operation id in, its new status out. */
+  abstract static class Transition extends Sub {
     @Parameters(paramLabel = "ID", description = "The operation id.")
     String id;
+
+    abstract WalMethod method();
 
     @Override
     int run(SharedWal wal) {
       ObjectNode a = args();
       a.put("operation_id", id);
-      ObjectNode r = wal.call(WalMethod.RETRY, a);
+      ObjectNode r = wal.call(method(), a);
       if (json) printJson(r); else out().println(id + " " + r.path("operation").path("status").asString());
       return 0;
     }
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a pending or retrying operation.")
-  static final class Cancel extends Sub {
-    @Parameters(paramLabel = "ID", description = "The operation id.")
-    String id;
-
+  @Command(name = "retry", mixinStandardHelpOptions = true, description = "Put a failed or cancelled operation back to pending.")
+  static final class Retry extends Transition {
     @Override
-    int run(SharedWal wal) {
-      ObjectNode a = args();
-      a.put("operation_id", id);
-      ObjectNode r = wal.call(WalMethod.CANCEL, a);
-      if (json) printJson(r); else out().println(id + " " + r.path("operation").path("status").asString());
-      return 0;
+    WalMethod method() {
+      return WalMethod.RETRY;
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a pending or retrying operation.")
+  static final class Cancel extends Transition {
+    @Override
+    WalMethod method() {
+      return WalMethod.CANCEL;
     }
   }
 
