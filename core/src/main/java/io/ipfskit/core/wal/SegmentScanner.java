@@ -30,7 +30,7 @@ import java.util.zip.CRC32C;
 final class SegmentScanner {
 
   interface Visitor {
-    /** @param payload positioned after seq and kind, limited to this record */
+    /** @param payload positioned after seq and kind, limited to this record; valid only during the call */
     void record(long seq, byte kind, ByteBuffer payload) throws IOException;
   }
 
@@ -61,6 +61,7 @@ final class SegmentScanner {
     int size = buf.limit();
     int pos = 0;
     long lastSeq = afterSeq;
+    ByteBuffer payload = buf.duplicate(); // one view, re-aimed at each frame (visitors must not keep it)
     while (pos < size) {
       if (size - pos < RecordCodec.HEADER_BYTES)
         return new Result(pos, size, lastSeq, "frame header cut short (" + (size - pos) + " bytes left)", -1, -1);
@@ -72,7 +73,7 @@ final class SegmentScanner {
         return new Result(pos, size, lastSeq, "impossible frame length " + len, u(stored), -1);
       if ((long) pos + RecordCodec.HEADER_BYTES + len > size)
         return new Result(pos, size, lastSeq, "frame of " + len + " bytes runs past the end of the file", u(stored), -1);
-      ByteBuffer payload = buf.duplicate();
+      payload.clear();
       payload.limit(pos + RecordCodec.HEADER_BYTES + len).position(pos + RecordCodec.HEADER_BYTES);
       crc.reset();
       crc.update(payload);

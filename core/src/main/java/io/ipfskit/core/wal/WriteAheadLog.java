@@ -267,7 +267,9 @@ public final class WriteAheadLog implements AutoCloseable {
     long last = 0;
     lock.lock();
     try {
-      List<Entry> waiting = new ArrayList<>();
+      Map<String, List<Entry>> byBackend = new HashMap<>();
+      String lastBackend = null; // recovered records share one String per backend name
+      List<Entry> lastList = null;
       for (Entry e : entries.values()) {
         OpState s = e.latest;
         if (s.status == OperationStatus.PROCESSING) {
@@ -283,20 +285,20 @@ public final class WriteAheadLog implements AutoCloseable {
             e.timerDue = s.nextRetryAt;
             timers.add(e);
           } else {
-            waiting.add(e);
+            if (e.backend != lastBackend) {
+              lastBackend = e.backend;
+              lastList = ready.containsKey(e.backend) ? byBackend.computeIfAbsent(e.backend, k -> new ArrayList<>()) : null;
+            }
+            if (lastList == null) {
+              LOG.warn("operation {} names backend '{}', which is not configured; it waits until it is", e.id, e.backend);
+            } else {
+              e.inReady = true;
+              lastList.add(e);
+            }
           }
         } else if (s.status.isTerminal()) {
           queueForArchiveLocked(e);
         }
-      }
-      Map<String, List<Entry>> byBackend = new HashMap<>();
-      for (Entry e : waiting) {
-        if (!ready.containsKey(e.backend)) {
-          LOG.warn("operation {} names backend '{}', which is not configured; it waits until it is", e.id, e.backend);
-          continue;
-        }
-        e.inReady = true;
-        byBackend.computeIfAbsent(e.backend, k -> new ArrayList<>()).add(e);
       }
       deferredReady.putAll(byBackend); // heapified by the first poll, off the open path
     } finally {
