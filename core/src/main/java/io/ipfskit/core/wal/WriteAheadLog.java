@@ -65,7 +65,9 @@ import tools.jackson.databind.node.ObjectNode;
  * mutable fields of each {@link Entry}; appenders hold it while a record is sequenced (see
  * {@link SegmentLog} for the flush lock, taken before {@code lock}, never after).
  * {@code maintenance} serialises checkpoints, archiving and cleanup. Recovery: latest checkpoint,
- * then replay of every record after it; a torn tail of the last segment is truncated, corruption
+ * then replay of every record after it; zeros after the last record of the last segment are its
+ * preallocated space (a clean end, kept and overwritten by later appends; see {@link SegmentScanner}),
+ * any other damage at the end of the last segment is a torn tail and is truncated, corruption
  * anywhere else refuses to open ({@link WalCorruptionException}); operations found
  * {@code processing} go back to {@code pending}.
  *
