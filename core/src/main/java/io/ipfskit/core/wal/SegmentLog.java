@@ -73,6 +73,7 @@ final class SegmentLog implements AutoCloseable {
   private final Path prepared;
   private final java.util.concurrent.atomic.AtomicInteger prepState = new java.util.concurrent.atomic.AtomicInteger(IDLE);
   private volatile Thread preparer;
+  private volatile boolean prepareFailed; // reset at each roll: a failing disk is not retried on every flush
   private final CRC32C crc = new CRC32C(); // guarded by stateLock
   private volatile WalConfig config;
 
@@ -141,7 +142,7 @@ final class SegmentLog implements AutoCloseable {
 
   /** Starts preparing the next segment file in the background unless one is being or has been prepared. */
   private void prepareNextAsync() {
-    if (closed || !prepState.compareAndSet(IDLE, RUNNING)) return;
+    if (closed || prepareFailed || !prepState.compareAndSet(IDLE, RUNNING)) return;
     Thread t = new Thread(this::prepare, "wal-preallocator");
     t.setDaemon(true);
     preparer = t;
@@ -171,6 +172,7 @@ final class SegmentLog implements AutoCloseable {
       org.slf4j.LoggerFactory.getLogger(SegmentLog.class).warn(
           "cannot preallocate the next write-ahead log segment {} ({}); the segment will grow as it is written",
           prepared, e.toString());
+      prepareFailed = true;
     } finally {
       if (!ok) {
         try {
@@ -402,6 +404,7 @@ final class SegmentLog implements AutoCloseable {
     current = p;
     currentBytes = 0;
     segments.put(firstSeq, p);
+    prepareFailed = false;
   }
 
   private void flusherLoop() {
