@@ -106,7 +106,13 @@ final class Checkpoints {
           counts[0] = p.getInt();
           ((ArrayList<Entry>) entries).ensureCapacity(counts[0]);
         }
-        case RecordCodec.CREATED -> entries.add(RecordCodec.readCreated(p, 0));
+        case RecordCodec.CREATED -> {
+          if (covered[0] < 0)
+            throw new WalCorruptionException(file, p.position(), -1, -1, "operation record before the checkpoint header");
+          Entry e = RecordCodec.readCreated(p, 0);
+          e.latest.seq = covered[0];
+          entries.add(e);
+        }
         case RecordCodec.CHECKPOINT_END -> counts[1] = p.getInt();
         default -> throw new WalCorruptionException(file, p.position(), -1, -1, "unexpected record kind " + kind);
       }
@@ -116,7 +122,6 @@ final class Checkpoints {
     if (covered[0] < 0 || counts[1] != counts[0] || entries.size() != counts[0])
       throw new WalCorruptionException(file, r.validEnd(), -1, -1,
           "checkpoint incomplete: header count " + counts[0] + ", end count " + counts[1] + ", records " + entries.size());
-    for (Entry e : entries) e.latest.seq = covered[0];
     return new Loaded(covered[0], entries, file);
   }
 }

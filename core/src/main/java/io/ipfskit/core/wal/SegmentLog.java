@@ -32,6 +32,17 @@ import java.util.zip.CRC32C;
  *       buffer meanwhile: that is the group commit).
  *   <li>{@code syncedSeq} only grows; every record with seq &lt;= syncedSeq is on stable storage.
  *   <li>A segment is forced before the next one is created, so only the last segment can end torn.
+ *   <li>Preallocation (when enabled): a segment starts life as {@code segment-next.wal.tmp}, filled
+ *       with real zeros and forced by a background thread ({@code preparer}), then renamed into
+ *       place when the log rolls; appends overwrite allocated blocks, so {@code force(false)} need
+ *       not commit a file-size change. A segment's logical end is therefore its last valid record,
+ *       followed by zeros up to the file size (a <em>clean</em> end, see {@link SegmentScanner}).
+ *       Before the next segment is created the previous one is truncated to its last record and
+ *       forced, so only the last segment ever has a zero tail. {@code prepState} (IDLE, RUNNING,
+ *       READY) hands the prepared file from the preparer to the flush leader; preparing starts once
+ *       the current segment is half full (a new log prepares its first segment while opening); if
+ *       it is not READY at a roll, the new segment is created empty and grows as before (never waits). A crash while
+ *       preparing leaves only the {@code .tmp} file, which recovery deletes.
  *   <li>Any write or force failure sets {@code failure}: the log fails closed. Nothing is retried
  *       (after a failed fsync the page cache state is unknown); every later append and sync throws
  *       until the log is reopened and replayed from disk.
@@ -40,6 +51,12 @@ import java.util.zip.CRC32C;
 final class SegmentLog implements AutoCloseable {
   static final String SEGMENT_PREFIX = "segment-";
   static final String SEGMENT_SUFFIX = ".wal";
+  static final String PREPARED_NAME = "segment-next.wal.tmp";
+  /** Preallocated bytes per segment: the segment size, at most this much (a larger segment grows past it). */
+  static final long PREALLOCATE_MAX_BYTES = 64L << 20;
+  private static final int IDLE = 0;
+  private static final int RUNNING = 1;
+  private static final int READY = 2;
 
   /** Package-private fault injection: called before every force; tests make it throw. */
   interface ForceHook {
@@ -52,13 +69,18 @@ final class SegmentLog implements AutoCloseable {
   private final java.util.concurrent.ConcurrentLinkedQueue<Thread> syncWaiters =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ForceHook forceHook;
+  private final boolean preallocate;
+  private final Path prepared;
+  private final java.util.concurrent.atomic.AtomicInteger prepState = new java.util.concurrent.atomic.AtomicInteger(IDLE);
+  private volatile Thread preparer;
+  private volatile boolean prepareFailed; // reset at each roll: a failing disk is not retried on every flush
   private final CRC32C crc = new CRC32C(); // guarded by stateLock
   private volatile WalConfig config;
 
   // guarded by stateLock
   private long lastSeq;
   private ByteBuffer active = ByteBuffer.allocateDirect(1 << 20);
-  private long unsyncedRecords;
+  private volatile long unsyncedRecords; // written under stateLock, read by a gathering leader without it
   private long recordsSinceCheckpoint;
 
   // guarded by flushLock
@@ -67,6 +89,9 @@ final class SegmentLog implements AutoCloseable {
   private Path current;
   private long currentBytes;
   private long writtenSeq;
+  private long unsyncedRecordsAtSwap;
+  private long gatherTarget; // records the recent fsyncs covered (decaying peak), see gatherFollowers
+  private long lastForceNanos;
   private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>(); // firstSeq → file
 
   private volatile long syncedSeq;
@@ -79,26 +104,84 @@ final class SegmentLog implements AutoCloseable {
 
   /**
    * @param segmentFiles existing segments by first sequence; the last one is appended to at {@code appendOffset}
+   * @param tornTail the last segment holds bytes after {@code appendOffset} that are not all zero: cut them
    * @param lastSeq the highest sequence already on disk (checkpoint or records)
+   * @param preallocate create segments preallocated with zeros (see the class comment)
    */
   SegmentLog(Path dir, WalConfig config, ReentrantLock stateLock, Map<Long, Path> segmentFiles, long appendOffset,
-      long lastSeq, ForceHook forceHook) throws IOException {
+      boolean tornTail, long lastSeq, ForceHook forceHook, boolean preallocate) throws IOException {
     this.dir = dir;
     this.config = config;
     this.stateLock = stateLock;
     this.forceHook = forceHook;
+    this.preallocate = preallocate;
+    this.prepared = dir.resolve(PREPARED_NAME);
     this.lastSeq = lastSeq;
     this.writtenSeq = lastSeq;
     this.syncedSeq = lastSeq;
     segments.putAll(segmentFiles);
     if (segments.isEmpty()) {
+      if (preallocate) {
+        // a new log: prepare its first segment here, so appends never run on a growing file
+        prepState.set(RUNNING);
+        prepare(); // on failure the segment is simply created empty
+      }
       openNewSegment(lastSeq + 1);
     } else {
       current = segments.lastEntry().getValue();
       channel = FileChannel.open(current, StandardOpenOption.WRITE);
-      channel.truncate(appendOffset);
+      if (tornTail) {
+        channel.truncate(appendOffset);
+        channel.force(true);
+      }
       channel.position(appendOffset);
       currentBytes = appendOffset;
+      if (preallocate && currentBytes >= config.segmentSizeBytes() / 2) prepareNextAsync();
+    }
+  }
+
+  /** Starts preparing the next segment file in the background unless one is being or has been prepared. */
+  private void prepareNextAsync() {
+    if (closed || prepareFailed || !prepState.compareAndSet(IDLE, RUNNING)) return;
+    Thread t = new Thread(this::prepare, "wal-preallocator");
+    t.setDaemon(true);
+    preparer = t;
+    t.start();
+  }
+
+  /** Writes {@link #PREPARED_NAME} full of zeros and forces it; sets READY, or IDLE on failure or close. */
+  private void prepare() {
+    long size = Math.min(config.segmentSizeBytes(), PREALLOCATE_MAX_BYTES);
+    boolean ok = false;
+    try {
+      Files.deleteIfExists(prepared);
+      try (FileChannel ch = FileChannel.open(prepared, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        WalFiles.restrictToOwner(prepared);
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(size, 1 << 20));
+        long written = 0;
+        while (written < size) {
+          if (closed) return;
+          zeros.clear();
+          if (size - written < zeros.capacity()) zeros.limit((int) (size - written));
+          written += ch.write(zeros, written);
+        }
+        ch.force(true);
+      }
+      ok = true;
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(SegmentLog.class).warn(
+          "cannot preallocate the next write-ahead log segment {} ({}); the segment will grow as it is written",
+          prepared, e.toString());
+      prepareFailed = true;
+    } finally {
+      if (!ok) {
+        try {
+          Files.deleteIfExists(prepared);
+        } catch (IOException ignored) {
+          // recovery deletes *.tmp files
+        }
+      }
+      prepState.set(ok ? READY : IDLE);
     }
   }
 
@@ -177,7 +260,11 @@ final class SegmentLog implements AutoCloseable {
       if (failure != null) throw failedClosedException();
       if (flushLock.tryLock()) {
         try {
-          if (syncedSeq < seq && failure == null) flushLeader(true, null);
+          if (syncedSeq < seq && failure == null) {
+            flushing = true; // arriving appenders park instead of spinning while we gather
+            gatherFollowers();
+            flushLeader(true, null);
+          }
         } finally {
           flushLock.unlock();
         }
@@ -198,6 +285,21 @@ final class SegmentLog implements AutoCloseable {
   }
 
   /**
+   * Caller holds flushLock, as an appender about to lead an {@code always} flush. When the recent
+   * fsyncs each covered many records (many concurrent appenders), waits briefly until as many are
+   * queued again, so the appenders released by the previous fsync ride this one instead of the
+   * next: at most a quarter of the last fsync's duration. With a single appender the target is 1
+   * and there is no wait.
+   */
+  private void gatherFollowers() {
+    if (config.fsyncMode() != FsyncMode.ALWAYS) return;
+    long target = gatherTarget;
+    if (target <= 1 || unsyncedRecords >= target) return;
+    long deadline = System.nanoTime() + lastForceNanos / 4;
+    while (unsyncedRecords < target && System.nanoTime() < deadline && failure == null) Thread.yield();
+  }
+
+  /**
    * Caller holds flushLock. Swaps buffers (running {@code underSwap} in the same stateLock section),
    * writes, optionally forces. Returns the last sequence written.
    */
@@ -215,10 +317,13 @@ final class SegmentLog implements AutoCloseable {
         out = active;
         upTo = lastSeq;
         active = spare;
+        unsyncedRecordsAtSwap = unsyncedRecords;
         unsyncedRecords = 0;
       } finally {
         stateLock.unlock();
       }
+      long batch = unsyncedRecordsAtSwap;
+      gatherTarget = Math.max(batch, gatherTarget - (gatherTarget >> 3));
       out.flip();
       try {
         while (out.hasRemaining()) currentBytes += channel.write(out);
@@ -230,6 +335,9 @@ final class SegmentLog implements AutoCloseable {
         spare = out;
       }
       writtenSeq = upTo;
+      // prepare the next segment once this one is half full: not at once, so a short-lived or
+      // slowly filling log does not write a whole segment of zeros while its appends wait on fsync
+      if (preallocate && currentBytes >= config.segmentSizeBytes() / 2) prepareNextAsync();
       if (force || currentBytes >= config.segmentSizeBytes()) force();
       if (currentBytes >= config.segmentSizeBytes()) openNewSegment(writtenSeq + 1);
       return upTo;
@@ -243,7 +351,9 @@ final class SegmentLog implements AutoCloseable {
     if (syncedSeq >= writtenSeq) return;
     try {
       if (forceHook != null) forceHook.beforeForce(current);
+      long t0 = System.nanoTime();
       channel.force(false);
+      lastForceNanos = System.nanoTime() - t0;
     } catch (IOException e) {
       fail(e);
       throw failedClosedException();
@@ -262,13 +372,30 @@ final class SegmentLog implements AutoCloseable {
     while ((t = syncWaiters.poll()) != null) LockSupport.unpark(t);
   }
 
-  /** Caller holds flushLock (or is the constructor). The previous segment must already be forced. */
+  /**
+   * Caller holds flushLock (or is the constructor). The previous segment must already be forced; its
+   * zero tail (if preallocated) is cut off durably before the next segment exists.
+   */
   private void openNewSegment(long firstSeq) throws IOException {
-    if (channel != null) channel.close();
     Path p = segmentPath(dir, firstSeq);
     try {
-      channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      WalFiles.restrictToOwner(p);
+      if (channel != null) {
+        if (channel.size() > currentBytes) {
+          channel.truncate(currentBytes);
+          channel.force(true);
+        }
+        channel.close();
+      }
+      boolean pre = false;
+      if (preallocate && prepState.get() == READY) {
+        if (Files.exists(p)) throw new java.nio.file.FileAlreadyExistsException(p.toString());
+        Files.move(prepared, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        prepState.set(IDLE);
+        pre = true;
+      }
+      channel = pre ? FileChannel.open(p, StandardOpenOption.WRITE)
+          : FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      if (!pre) WalFiles.restrictToOwner(p);
       WalFiles.fsyncDirectory(dir);
     } catch (IOException e) {
       fail(e);
@@ -277,6 +404,7 @@ final class SegmentLog implements AutoCloseable {
     current = p;
     currentBytes = 0;
     segments.put(firstSeq, p);
+    prepareFailed = false;
   }
 
   private void flusherLoop() {
@@ -381,6 +509,15 @@ final class SegmentLog implements AutoCloseable {
     } finally {
       flushLock.unlock();
     }
+    Thread p = preparer;
+    if (p != null) {
+      try {
+        p.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (preallocate && prepState.get() != RUNNING) Files.deleteIfExists(prepared);
     if (flusher != null) {
       LockSupport.unpark(flusher);
       try {

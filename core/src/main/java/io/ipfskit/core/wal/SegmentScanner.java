@@ -16,13 +16,21 @@ import java.util.zip.CRC32C;
  *       sequence going backwards) at offset {@code o}: a <em>torn tail</em> if this is the last
  *       segment and no valid frame starts anywhere after {@code o}; otherwise <em>corruption</em>.
  * </ul>
- * A torn tail is what a crash mid-append leaves (including a zero-filled region after the last
- * record); corruption means acknowledged records could be lost, so the caller refuses to open.
+ * A torn tail is what a crash mid-append leaves; corruption means acknowledged records could be
+ * lost, so the caller refuses to open.
+ *
+ * <p>Preallocated segments: segments are created full of zeros (see {@link SegmentLog}), so the
+ * normal end of the last segment is the last valid frame followed by zeros up to the file size.
+ * Recovery and repair therefore treat "everything from the first bad frame to the end of the last
+ * segment is zero" ({@link #allZero}) as a clean end: nothing is cut or reported, and appends
+ * continue over the zeros. Before preallocation such a zero region was reported as a torn tail and
+ * cut; no record is kept or lost differently. Zeros followed by any non-zero byte, and zeros in a
+ * segment that is not the last, are classified exactly as before.
  */
 final class SegmentScanner {
 
   interface Visitor {
-    /** @param payload positioned after seq and kind, limited to this record */
+    /** @param payload positioned after seq and kind, limited to this record; valid only during the call */
     void record(long seq, byte kind, ByteBuffer payload) throws IOException;
   }
 
@@ -53,6 +61,7 @@ final class SegmentScanner {
     int size = buf.limit();
     int pos = 0;
     long lastSeq = afterSeq;
+    ByteBuffer payload = buf.duplicate(); // one view, re-aimed at each frame (visitors must not keep it)
     while (pos < size) {
       if (size - pos < RecordCodec.HEADER_BYTES)
         return new Result(pos, size, lastSeq, "frame header cut short (" + (size - pos) + " bytes left)", -1, -1);
@@ -64,7 +73,7 @@ final class SegmentScanner {
         return new Result(pos, size, lastSeq, "impossible frame length " + len, u(stored), -1);
       if ((long) pos + RecordCodec.HEADER_BYTES + len > size)
         return new Result(pos, size, lastSeq, "frame of " + len + " bytes runs past the end of the file", u(stored), -1);
-      ByteBuffer payload = buf.duplicate();
+      payload.clear();
       payload.limit(pos + RecordCodec.HEADER_BYTES + len).position(pos + RecordCodec.HEADER_BYTES);
       crc.reset();
       crc.update(payload);
@@ -81,6 +90,15 @@ final class SegmentScanner {
       pos += RecordCodec.HEADER_BYTES + len;
     }
     return new Result(pos, size, lastSeq, null, -1, -1);
+  }
+
+  /** True if every byte from {@code from} to the end of {@code buf} is zero. */
+  static boolean allZero(ByteBuffer buf, int from) {
+    int size = buf.limit();
+    int pos = from;
+    for (; pos + 8 <= size; pos += 8) if (buf.getLong(pos) != 0) return false;
+    for (; pos < size; pos++) if (buf.get(pos) != 0) return false;
+    return true;
   }
 
   /** True if a frame with a valid CRC and a sequence above {@code afterSeq} starts after {@code from}. */

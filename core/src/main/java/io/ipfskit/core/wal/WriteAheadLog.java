@@ -65,7 +65,9 @@ import tools.jackson.databind.node.ObjectNode;
  * mutable fields of each {@link Entry}; appenders hold it while a record is sequenced (see
  * {@link SegmentLog} for the flush lock, taken before {@code lock}, never after).
  * {@code maintenance} serialises checkpoints, archiving and cleanup. Recovery: latest checkpoint,
- * then replay of every record after it; a torn tail of the last segment is truncated, corruption
+ * then replay of every record after it; zeros after the last record of the last segment are its
+ * preallocated space (a clean end, kept and overwritten by later appends; see {@link SegmentScanner}),
+ * any other damage at the end of the last segment is a torn tail and is truncated, corruption
  * anywhere else refuses to open ({@link WalCorruptionException}); operations found
  * {@code processing} go back to {@code pending}.
  *
@@ -98,15 +100,20 @@ public final class WriteAheadLog implements AutoCloseable {
   /**
    * Package-private wiring for tests and production: a ready archive instance (tests) or a factory
    * called under the directory lock (production); null for neither keeps terminal operations in the log.
+   * {@code preallocate}: segments are created full of zeros ahead of time (production; see {@link SegmentLog}).
    */
   record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint,
-      ArchiveFactory archiveFactory) {
+      ArchiveFactory archiveFactory, boolean preallocate) {
     Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused) {
-      this(archive, forceHook, startPaused, true, null);
+      this(archive, forceHook, startPaused, true, null, false);
     }
 
     Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint) {
-      this(archive, forceHook, startPaused, autoCheckpoint, null);
+      this(archive, forceHook, startPaused, autoCheckpoint, null, false);
+    }
+
+    Options withPreallocation() {
+      return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, true);
     }
   }
 
@@ -158,13 +165,13 @@ public final class WriteAheadLog implements AutoCloseable {
    */
   public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
       throws IOException {
-    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive));
+    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive, true));
   }
 
   /** Like {@link #open} but runs no operation until {@link #resumeProcessing()} (benchmarks, maintenance). */
   public static WriteAheadLog openPaused(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
       throws IOException {
-    return open(config, backends, clock, new Options(null, null, true, true, WriteAheadLog::defaultArchive));
+    return open(config, backends, clock, new Options(null, null, true, true, WriteAheadLog::defaultArchive, true));
   }
 
   /** The archive {@link #open} uses: Parquet partitions in {@code <directory>/partitions}. */
@@ -216,7 +223,8 @@ public final class WriteAheadLog implements AutoCloseable {
       long t0 = System.nanoTime();
       Recovery r = Recovery.run(dir);
       this.entries = r.entries;
-      opened = new SegmentLog(dir, config, lock, r.segments, r.appendOffset, r.lastSeq, options.forceHook());
+      opened = new SegmentLog(dir, config, lock, r.segments, r.appendOffset, r.tornTail, r.lastSeq, options.forceHook(),
+          options.preallocate());
       this.log = opened;
       this.archive = openedArchive;
       afterRecovery();
@@ -261,7 +269,9 @@ public final class WriteAheadLog implements AutoCloseable {
     long last = 0;
     lock.lock();
     try {
-      List<Entry> waiting = new ArrayList<>();
+      Map<String, List<Entry>> byBackend = new HashMap<>();
+      String lastBackend = null; // recovered records share one String per backend name
+      List<Entry> lastList = null;
       for (Entry e : entries.values()) {
         OpState s = e.latest;
         if (s.status == OperationStatus.PROCESSING) {
@@ -277,20 +287,20 @@ public final class WriteAheadLog implements AutoCloseable {
             e.timerDue = s.nextRetryAt;
             timers.add(e);
           } else {
-            waiting.add(e);
+            if (e.backend != lastBackend) {
+              lastBackend = e.backend;
+              lastList = ready.containsKey(e.backend) ? byBackend.computeIfAbsent(e.backend, k -> new ArrayList<>()) : null;
+            }
+            if (lastList == null) {
+              LOG.warn("operation {} names backend '{}', which is not configured; it waits until it is", e.id, e.backend);
+            } else {
+              e.inReady = true;
+              lastList.add(e);
+            }
           }
         } else if (s.status.isTerminal()) {
           queueForArchiveLocked(e);
         }
-      }
-      Map<String, List<Entry>> byBackend = new HashMap<>();
-      for (Entry e : waiting) {
-        if (!ready.containsKey(e.backend)) {
-          LOG.warn("operation {} names backend '{}', which is not configured; it waits until it is", e.id, e.backend);
-          continue;
-        }
-        e.inReady = true;
-        byBackend.computeIfAbsent(e.backend, k -> new ArrayList<>()).add(e);
       }
       deferredReady.putAll(byBackend); // heapified by the first poll, off the open path
     } finally {
@@ -835,11 +845,14 @@ public final class WriteAheadLog implements AutoCloseable {
           }
         }
         long lastSeq = 0;
-        for (Path seg : Recovery.segments(walDirectory).values()) {
+        TreeMap<Long, Path> segs = Recovery.segments(walDirectory);
+        for (Path seg : segs.values()) {
           ByteBuffer buf = SegmentScanner.map(seg);
           SegmentScanner.Result r = SegmentScanner.scan(buf, lastSeq, (s, k, p) -> {});
           lastSeq = r.lastSeq();
           if (r.clean()) continue;
+          // a zero tail of the last segment is preallocated space, a clean end (see Recovery)
+          if (seg.equals(segs.lastEntry().getValue()) && SegmentScanner.allZero(buf, (int) r.validEnd())) continue;
           Path broken = brokenName(seg);
           Files.copy(seg, broken, StandardCopyOption.COPY_ATTRIBUTES);
           try (FileChannel f = FileChannel.open(broken, StandardOpenOption.WRITE)) {
@@ -1296,6 +1309,7 @@ public final class WriteAheadLog implements AutoCloseable {
     TreeMap<Long, Path> segments;
     long lastSeq;
     long appendOffset;
+    boolean tornTail; // the last segment has non-zero bytes after appendOffset, to be cut
 
     static TreeMap<Long, Path> segments(Path dir) throws IOException {
       TreeMap<Long, Path> out = new TreeMap<>();
@@ -1344,8 +1358,12 @@ public final class WriteAheadLog implements AutoCloseable {
         });
         scanAfter = res.lastSeq();
         lastSeq = Math.max(lastSeq, res.lastSeq());
-        if (!res.clean()) {
-          boolean isLast = seg.equals(lastSegment);
+        boolean isLast = seg.equals(lastSegment);
+        // Zeros from the last valid record to the end of the last segment are its preallocated,
+        // never-written space: a clean end. Only the last segment may have one (a roll cuts it off).
+        boolean zeroTail = !res.clean() && isLast && SegmentScanner.allZero(buf, (int) res.validEnd());
+        if (!res.clean() && !zeroTail) {
+          r.tornTail = isLast;
           if (!isLast || SegmentScanner.validFrameAfter(buf, (int) res.validEnd() + 1, res.lastSeq()))
             throw new WalCorruptionException(seg, res.validEnd(), res.storedCrc(), res.computedCrc(),
                 res.badReason() + (isLast ? ", and valid records follow it" : " in a segment that is not the last"));

@@ -100,13 +100,25 @@ class WalDamageTest {
   }
 
   @Test
-  void open_zeroFilledRegionAfterLastRecord_isTornTailAndLosesNothing() throws IOException {
+  void open_zeroFilledRegionAfterLastRecord_isCleanEndAndLosesNothing() throws IOException {
+    // Zeros after the last record of the last segment are preallocated, never-written space (see
+    // SegmentScanner): a clean end. Before preallocation this was cut as a torn tail; the records
+    // kept are the same, but the zeros now stay and the next append overwrites them.
     Path seg = onlySegment();
     long size = Files.size(seg);
-    zero(seg, size, SECTOR); // preallocated / never-written space after the last record
+    zero(seg, size, SECTOR);
+    String after;
     try (WriteAheadLog wal = open()) {
       assertEquals(ids.size(), presentCount(wal));
-      assertEquals(size, Files.size(seg));
+      assertEquals(size + SECTOR, Files.size(seg), "a clean zero tail is not cut");
+      after = wal.add(new NewOperation(OperationType.PIN, "local", WalTests.cid("after-zero-tail"))).operationId();
+      wal.abandonForTest();
+    }
+    assertEquals(size + SECTOR, Files.size(seg), "the append overwrote the zeros instead of growing the file");
+    assertTrue(WriteAheadLog.repair(dir).isEmpty(), "repair finds nothing to cut in a clean zero tail");
+    try (WriteAheadLog wal = open()) {
+      assertEquals(ids.size(), presentCount(wal));
+      assertTrue(wal.get(after).isPresent());
     }
   }
 
