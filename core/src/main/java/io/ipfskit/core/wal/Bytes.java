@@ -64,15 +64,17 @@ final class Bytes {
       return;
     }
     int n = s.length();
-    boolean ascii = true;
-    for (int i = 0; i < n && ascii; i++) ascii = s.charAt(i) < 0x80;
-    if (ascii) {
-      putInt(n);
-      ensure(n);
-      for (int i = 0; i < n; i++) buf[pos + i] = (byte) s.charAt(i);
-      pos += n;
-    } else {
-      putBytes(s.getBytes(StandardCharsets.UTF_8));
+    ensure(4 + n);
+    int start = pos + 4;
+    for (int i = 0; i < n; i++) { // one pass: copy while checking for ASCII (then UTF-8 = the chars)
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        putBytes(s.getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      buf[start + i] = (byte) c;
     }
+    putInt(n);
+    pos += n;
   }
 }

@@ -1,7 +1,8 @@
 package io.ipfskit.core.wal;
 
 /**
- * One operation the log holds in memory. Identity fields never change; {@link #latest} is the
+ * One operation the log holds in memory. Identity fields never change ({@link #createdSeq} is set
+ * once, under the state lock, before the entry is published to any other thread); {@link #latest} is the
  * newest decided state (possibly not yet fsynced), {@link #durable} the newest state known to be on
  * disk. All mutable fields are guarded by the log's state lock. Natural order = scheduling order:
  * higher priority first, then older first.
@@ -13,7 +14,7 @@ final class Entry implements Comparable<Entry> {
   final byte[] params; // JSON object, UTF-8
   final int priority;
   final long timestamp; // epoch micros
-  final long createdSeq;
+  long createdSeq; // set once before publication (see class comment)
 
   OpState latest;
   OpState durable;

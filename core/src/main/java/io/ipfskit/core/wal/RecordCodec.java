@@ -114,10 +114,15 @@ final class RecordCodec {
       p.position(p.position() + n);
       return s;
     }
-    byte[] a = new byte[n];
-    p.get(a);
-    return new String(a, StandardCharsets.UTF_8);
+    // Mapped (direct) buffers: decode through a reused scratch array, not a new one per string
+    // (recovery decodes one id per record; the String copies the bytes anyway).
+    byte[] a = n <= SCRATCH_BYTES ? STRING_SCRATCH.get() : new byte[n];
+    p.get(a, 0, n);
+    return new String(a, 0, n, StandardCharsets.UTF_8);
   }
+
+  private static final int SCRATCH_BYTES = 256;
+  private static final ThreadLocal<byte[]> STRING_SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
 
   static Entry readCreated(ByteBuffer p, long seq) {
     String id = string(p);

@@ -333,14 +333,17 @@ public final class WriteAheadLog implements AutoCloseable {
     OpState s = OpState.pending(now, config.maxRetries());
     Bytes buf = encoders.get();
     RecordCodec.created(buf, id, op.operationType(), backend, op.priority(), now, 0L, false, paramBytes, s);
+    // Built outside the lock (the id's hash too, which String caches): the critical section is the
+    // append and the map insert only. Nobody else sees e before entries.put below.
+    Entry e = new Entry(id, op.operationType(), backend, paramBytes, op.priority(), now, 0L);
+    e.latest = s;
+    id.hashCode();
     long seq;
-    Entry e;
     lock.lock();
     try {
       seq = log.appendLocked(buf);
       s.seq = seq;
-      e = new Entry(id, op.operationType(), backend, paramBytes, op.priority(), now, seq);
-      e.latest = s;
+      e.createdSeq = seq;
       entries.put(id, e);
       if (mode != FsyncMode.ALWAYS) {
         e.durable = s;
@@ -1329,7 +1332,10 @@ public final class WriteAheadLog implements AutoCloseable {
       if (!cps.isEmpty()) {
         Checkpoints.Loaded cp = Checkpoints.read(cps.get(cps.size() - 1));
         covered = cp.coveredSeq();
-        r.entries = new HashMap<>(Math.max(16, (int) (cp.entries().size() / 0.75f) + 1));
+        // Room for half as many again: the first appends after opening must not rehash every
+        // recovered entry while holding the state lock.
+        int n = cp.entries().size();
+        r.entries = new HashMap<>((int) Math.min(1 << 30, Math.max(16, (n + n / 2L) * 4 / 3 + 1)));
         for (Entry e : cp.entries()) r.entries.put(e.id, e);
       }
       r.segments = segments(dir);
