@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  * subcommand of {@code bench}.
  */
 @Command(name = "wal", mixinStandardHelpOptions = true,
-    description = {"Raw fsync rate and batched-fsync record rate (the disk's limit), WAL appends per fsync mode",
-        "with 1 and 64 appenders, and recovery time of 1M operations. Medians; run it on the WAL's disk."})
+    description = "Raw fsync rate and batched-fsync record rate (the disk's limit), WAL appends per fsync mode"
+        + " with 1 and 64 appenders, and recovery time of 1M operations. Medians; run it on the WAL's disk.")
 public final class WalBenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Short runs: a smoke test, not a measurement.")
   boolean quick;
