@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -68,8 +67,8 @@ final class WalRequestHandler {
       }
     } catch (WalCallException e) {
       throw e;
-    } catch (NoSuchElementException e) {
-      // OperationNotFoundException: the core's message names the id.
+    } catch (io.ipfskit.core.wal.OperationNotFoundException e) {
+      // the core's message names the id.
       throw new WalCallException(NOT_FOUND, e.getMessage() + "; list known ids with wal_list_operations");
     } catch (IllegalArgumentException e) {
       throw new WalCallException(INVALID_ARGUMENT, e.getMessage());
