@@ -52,7 +52,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@link Dispatcher}: ready and timer queues, per-backend workers, priorities, retry timing
  *       ({@link RetryTiming});
  *   <li>{@link Archiver}: the ARCHIVING / archive / ARCHIVED protocol;
- *   <li>{@link Maintenance}: archiving, hourly cleanup and automatic checkpoints, {@code runOnce(now)}.
+ *   <li>{@link Maintenance}: archiving, cleanup (at start, then hourly) and automatic checkpoints,
+ *       {@code runOnce(now)} returning when to run next.
  * </ul>
  * The parts reach the live operations and the log through {@link Journal}, implemented here.
  *
