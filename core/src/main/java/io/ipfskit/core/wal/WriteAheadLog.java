@@ -2,8 +2,9 @@ package io.ipfskit.core.wal;
 
 import static java.util.Objects.requireNonNull;
 
-import io.ipfskit.core.storage.BackendUnavailableException;
+import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.storage.StorageErrorClass;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -39,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -120,6 +122,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final Path dir;
   private final Clock clock;
   private final Map<String, StorageBackend> backends;
+  private final Function<String, BackendHealth> cachedHealth; // never probes: metrics() must stay cheap
   private final OperationArchive archive; // null: terminal operations stay in the log
   private final FileChannel lockChannel;
   private final FileLock fileLock;
@@ -165,8 +168,24 @@ public final class WriteAheadLog implements AutoCloseable {
    */
   public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
       throws IOException {
-    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive, true));
+    return open(config, backends, NOT_PROBED, clock);
   }
+
+  /**
+   * {@link #open(WalConfig, Map, Clock)} with each backend's health for {@link #metrics()} read from
+   * {@code cachedHealth} (e.g. {@code name -> registry.health(name).health()} of a {@link
+   * io.ipfskit.core.storage.BackendRegistry}); the log never probes a backend itself.
+   */
+  public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends,
+      Function<String, BackendHealth> cachedHealth, Clock clock) throws IOException {
+    requireNonNull(cachedHealth, "cachedHealth");
+    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive, true),
+        cachedHealth);
+  }
+
+  /** Health when nobody probes the backends: unknown. */
+  private static final Function<String, BackendHealth> NOT_PROBED =
+      name -> new BackendHealth(BackendHealth.Status.UNKNOWN, "not probed");
 
   /** Like {@link #open} but runs no operation until {@link #resumeProcessing()} (benchmarks, maintenance). */
   public static WriteAheadLog openPaused(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
@@ -181,19 +200,25 @@ public final class WriteAheadLog implements AutoCloseable {
 
   static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
       throws IOException {
+    return open(config, backends, clock, options, NOT_PROBED);
+  }
+
+  private static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock,
+      Options options, Function<String, BackendHealth> cachedHealth) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(backends, "backends");
     requireNonNull(clock, "clock");
-    return new WriteAheadLog(config, backends, clock, options);
+    return new WriteAheadLog(config, backends, clock, options, cachedHealth);
   }
 
-  private WriteAheadLog(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
-      throws IOException {
+  private WriteAheadLog(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options,
+      Function<String, BackendHealth> cachedHealth) throws IOException {
     this.dir = config.directory();
     this.clock = clock;
     this.config = config;
     this.mode = config.fsyncMode();
     this.backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
+    this.cachedHealth = cachedHealth;
     this.paused = options.startPaused();
     this.autoCheckpoint = options.autoCheckpoint();
     WalFiles.createPrivateDirectories(dir);
@@ -660,7 +685,7 @@ public final class WriteAheadLog implements AutoCloseable {
       Counters c = counters.get(b.getKey());
       String health;
       try {
-        health = b.getValue().health().status().name().toLowerCase(java.util.Locale.ROOT);
+        health = cachedHealth.apply(b.getKey()).status().name().toLowerCase(java.util.Locale.ROOT);
       } catch (RuntimeException e) {
         health = "unknown";
       }
@@ -1038,7 +1063,7 @@ public final class WriteAheadLog implements AutoCloseable {
     WalConfig c = config;
     String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
     String type = OperationRunner.errorType(ex);
-    if (ex instanceof BackendUnavailableException) {
+    if (OperationRunner.classify(ex) == StorageErrorClass.UNAVAILABLE) {
       long waitMicros = Math.min(c.retryDelay().toNanos(), BACKEND_WAIT_MAX.toNanos()) / 1000;
       return new OpState(cur.retryCount == 0 ? OperationStatus.PENDING : OperationStatus.RETRYING, now, OpState.NONE,
           cur.retryCount, cur.maxRetries, now + waitMicros, null, -1, null, msg, type);
