@@ -16,6 +16,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link StorageErrorClass}; a problem with a file on this host named by {@code params.path} or
  * {@code params.destination} (missing, denied, a directory where a file is expected: a {@link
  * FileSystemException}) is {@code PERMANENT}, since retrying for hours cannot create the file;
- * other I/O on this host (disk full, an interrupted write) is {@code TRANSIENT}.
+ * other I/O on this host (disk full, out of file descriptors, an interrupted write) is {@code
+ * TRANSIENT}.
  */
 final class OperationRunner {
 
@@ -39,6 +41,15 @@ final class OperationRunner {
       super(message, cause);
     }
   }
+
+  /**
+   * {@code strerror} texts (glibc, C locale) of errno values that a path operation can meet and that
+   * pass with time: ENOSPC, EDQUOT, EMFILE, ENFILE, EIO, EAGAIN, EINTR, ENOMEM. Under another locale
+   * the text differs and such a failure counts as permanent.
+   */
+  private static final Set<String> TRANSIENT_FILE_SYSTEM_REASONS = Set.of(
+      "No space left on device", "Disk quota exceeded", "Too many open files", "Too many open files in system",
+      "Input/output error", "Resource temporarily unavailable", "Interrupted system call", "Cannot allocate memory");
 
   private OperationRunner() {}
 
@@ -145,9 +156,14 @@ final class OperationRunner {
     if (t instanceof UncheckedIOException u && u.getCause() != null) t = u.getCause();
     if (t instanceof StorageException se) return se.errorClass();
     if (t instanceof BadParametersException) return StorageErrorClass.PERMANENT;
-    // NoSuchFile, AccessDenied, NotDirectory, DirectoryNotEmpty, FileAlreadyExists, "Is a directory":
-    // the host's file system refused this path; it will refuse it again.
-    if (t instanceof FileSystemException) return StorageErrorClass.PERMANENT;
+    // NoSuchFile, AccessDenied, NotDirectory, DirectoryNotEmpty, FileAlreadyExists, "Is a directory",
+    // "Read-only file system": the host's file system refused this path; it will refuse it again.
+    // The JDK reports other errno values of a path operation as a plain FileSystemException whose
+    // reason is the C library's text; those that pass with time stay transient.
+    if (t instanceof FileSystemException fse) {
+      return fse.getClass() == FileSystemException.class && TRANSIENT_FILE_SYSTEM_REASONS.contains(fse.getReason())
+          ? StorageErrorClass.TRANSIENT : StorageErrorClass.PERMANENT;
+    }
     if (t instanceof IOException) return StorageErrorClass.TRANSIENT; // disk full, interrupted I/O
     return StorageErrorClass.PERMANENT;
   }
