@@ -2,7 +2,7 @@ package io.ipfskit.core.wal;
 
 import static java.util.Objects.requireNonNull;
 
-import io.ipfskit.core.storage.BackendUnavailableException;
+import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageBackend;
 import java.io.IOException;
 import java.time.Clock;
@@ -237,7 +237,7 @@ final class Dispatcher {
     WalConfig c = config.get();
     String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
     String type = OperationRunner.errorType(ex);
-    if (ex instanceof BackendUnavailableException) {
+    if (OperationRunner.classify(ex) == StorageErrorClass.UNAVAILABLE) {
       long waitMicros = Math.min(c.retryDelay().toNanos(), BACKEND_WAIT_MAX.toNanos()) / 1000;
       return Lifecycle.waitForBackend(id, cur, now, waitMicros, msg, type);
     }

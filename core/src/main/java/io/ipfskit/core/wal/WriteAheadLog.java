@@ -2,6 +2,7 @@ package io.ipfskit.core.wal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.wal.Dispatcher.Counters;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -128,6 +130,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final Path dir;
   private final Clock clock;
   private final Map<String, StorageBackend> backends;
+  private final Function<String, BackendHealth> cachedHealth; // never probes: metrics() must stay cheap
   private final OperationArchive archive; // null: terminal operations stay in the log
   private final FileChannel lockChannel;
   private final FileLock fileLock;
@@ -162,8 +165,24 @@ public final class WriteAheadLog implements AutoCloseable {
    */
   public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
       throws IOException {
-    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive, true));
+    return open(config, backends, NOT_PROBED, clock);
   }
+
+  /**
+   * {@link #open(WalConfig, Map, Clock)} with each backend's health for {@link #metrics()} read from
+   * {@code cachedHealth} (e.g. {@code name -> registry.health(name).health()} of a {@link
+   * io.ipfskit.core.storage.BackendRegistry}); the log never probes a backend itself.
+   */
+  public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends,
+      Function<String, BackendHealth> cachedHealth, Clock clock) throws IOException {
+    requireNonNull(cachedHealth, "cachedHealth");
+    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive, true),
+        cachedHealth);
+  }
+
+  /** Health when nobody probes the backends: unknown. */
+  private static final Function<String, BackendHealth> NOT_PROBED =
+      name -> new BackendHealth(BackendHealth.Status.UNKNOWN, "not probed");
 
   /** Like {@link #open} but runs no operation until {@link #resumeProcessing()} (benchmarks, maintenance). */
   public static WriteAheadLog openPaused(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
@@ -178,14 +197,19 @@ public final class WriteAheadLog implements AutoCloseable {
 
   static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
       throws IOException {
+    return open(config, backends, clock, options, NOT_PROBED);
+  }
+
+  private static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock,
+      Options options, Function<String, BackendHealth> cachedHealth) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(backends, "backends");
     requireNonNull(clock, "clock");
-    return new WriteAheadLog(config, backends, clock, options);
+    return new WriteAheadLog(config, backends, clock, options, cachedHealth);
   }
 
-  private WriteAheadLog(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
-      throws IOException {
+  private WriteAheadLog(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options,
+      Function<String, BackendHealth> cachedHealth) throws IOException {
     this.dir = config.directory();
     this.clock = clock;
     this.config = config;
@@ -195,6 +219,7 @@ public final class WriteAheadLog implements AutoCloseable {
         RetryTiming.fullJitter(this::config, RetryTiming.threadLocalRandom()), options.startPaused(), counters,
         operationMillis);
     this.housekeeping = new Maintenance(new MaintenanceTasks(), this::config, options.autoCheckpoint());
+    this.cachedHealth = cachedHealth;
     WalFiles.createPrivateDirectories(dir);
     Path lockPath = dir.resolve(LOCK_FILE);
     FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -639,7 +664,7 @@ public final class WriteAheadLog implements AutoCloseable {
       Counters c = counters.get(b.getKey());
       String health;
       try {
-        health = b.getValue().health().status().name().toLowerCase(java.util.Locale.ROOT);
+        health = cachedHealth.apply(b.getKey()).status().name().toLowerCase(java.util.Locale.ROOT);
       } catch (RuntimeException e) {
         health = "unknown";
       }

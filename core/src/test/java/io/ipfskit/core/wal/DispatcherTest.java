@@ -148,11 +148,11 @@ class DispatcherTest {
   void afterFailure_retryableWithRetriesLeft_retriesAfterTheInjectedDelay() {
     Dispatcher d = dispatcher(true);
     OpState claimed = Lifecycle.claim("x", Lifecycle.created(NOW, 2), NOW);
-    OpState first = d.afterFailure("x", claimed, new StorageException("local answered 503", true), NOW);
+    OpState first = d.afterFailure("x", claimed, new StorageException("local answered 503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
     assertEquals(OperationStatus.RETRYING, first.status);
     assertEquals(1, first.retryCount);
     assertEquals(NOW + 1000, first.nextRetryAt);
-    OpState second = d.afterFailure("x", Lifecycle.claim("x", first, NOW), new StorageException("503", true), NOW);
+    OpState second = d.afterFailure("x", Lifecycle.claim("x", first, NOW), new StorageException("503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
     assertEquals(NOW + 2000, second.nextRetryAt);
     assertEquals(2, second.retryCount);
   }
@@ -162,7 +162,7 @@ class DispatcherTest {
     Dispatcher d = dispatcher(true);
     OpState spent = new OpState(OperationStatus.PROCESSING, NOW, OpState.NONE, 2, 2, OpState.NONE, null, -1, null,
         null, null);
-    OpState s = d.afterFailure("x", spent, new StorageException("local answered 503", true), NOW);
+    OpState s = d.afterFailure("x", spent, new StorageException("local answered 503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
     assertEquals(OperationStatus.FAILED, s.status);
     assertEquals("gave up after 2 retries: local answered 503", s.error);
     assertEquals(NOW, s.completedAt);

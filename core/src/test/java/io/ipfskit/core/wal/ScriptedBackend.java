@@ -4,6 +4,7 @@ import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.BackendUnavailableException;
 import io.ipfskit.core.storage.ContentNotFoundException;
 import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.core.storage.StoredContent;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class ScriptedBackend implements StorageBackend {
     calls.incrementAndGet();
     if (offline) throw new BackendUnavailableException(name + " is offline (connection refused)", null);
     if (failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0)
-      throw new StorageException(name + " answered 503 Service Unavailable", true);
+      throw new StorageException(name + " answered 503 Service Unavailable", StorageErrorClass.TRANSIENT);
   }
 
   @Override
@@ -62,7 +63,7 @@ final class ScriptedBackend implements StorageBackend {
     try {
       bytes = content.readAllBytes();
     } catch (IOException e) {
-      throw new StorageException("read failed: " + e, true, e);
+      throw new StorageException("read failed: " + e, StorageErrorClass.TRANSIENT, e);
     }
     callOrder.add("add:" + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
     gate();
@@ -71,7 +72,7 @@ final class ScriptedBackend implements StorageBackend {
       blobs.put(cid, bytes);
       return new StoredContent(cid, bytes.length);
     } catch (NoSuchAlgorithmException e) {
-      throw new StorageException("read failed: " + e, true, e);
+      throw new StorageException("read failed: " + e, StorageErrorClass.TRANSIENT, e);
     }
   }
 
@@ -84,7 +85,7 @@ final class ScriptedBackend implements StorageBackend {
     try {
       out.write(b);
     } catch (IOException e) {
-      throw new StorageException("write failed: " + e, true, e);
+      throw new StorageException("write failed: " + e, StorageErrorClass.TRANSIENT, e);
     }
   }
 
