@@ -49,7 +49,7 @@ class WalDamageTest {
   }
 
   private Path onlySegment() throws IOException {
-    TreeMap<Long, Path> segs = WriteAheadLog.Recovery.segments(dir);
+    TreeMap<Long, Path> segs = Recovery.segments(dir);
     assertEquals(1, segs.size());
     return segs.firstEntry().getValue();
   }
@@ -218,7 +218,7 @@ class WalDamageTest {
     } catch (IOException e) {
       throw e;
     }
-    TreeMap<Long, Path> segs = WriteAheadLog.Recovery.segments(dir);
+    TreeMap<Long, Path> segs = Recovery.segments(dir);
     assertTrue(segs.size() >= 2);
     Path first = segs.firstEntry().getValue();
     try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
