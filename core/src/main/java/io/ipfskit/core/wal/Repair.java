@@ -92,9 +92,13 @@ final class Repair {
         if (plan.needsDropAfterDamage() && !dropAfterDamage) {
           if (round > 0) throw new IllegalStateException("repair round " + round + " needs dropAfterDamage");
           SegmentChain.Damage d = plan.damage();
+          String reason = d.reason();
+          for (Step s : plan.steps())
+            if (s.action() == RepairReport.Action.CHECKPOINT_MOVED_ASIDE)
+              reason = s.file().getFileName() + " is unreadable and would be moved aside, and without it " + reason;
           LOG.warn("not repairing {}: damage at offset {} ({}) is in the middle of the log; dropping after it would"
-              + " lose {} acknowledged record(s)", d.file(), d.offset(), d.reason(), plan.droppedRecords());
-          return List.of(new RepairReport(d.file(), d.offset(), 0, d.reason(), RepairReport.Action.REFUSED,
+              + " lose {} acknowledged record(s)", d.file(), d.offset(), reason, plan.droppedRecords());
+          return List.of(new RepairReport(d.file(), d.offset(), 0, reason, RepairReport.Action.REFUSED,
               plan.droppedRecords(), null));
         }
         for (Step s : plan.steps()) done.add(execute(dir, s));

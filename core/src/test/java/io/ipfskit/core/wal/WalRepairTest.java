@@ -346,4 +346,51 @@ class WalRepairTest {
       assertEquals(OPS, wal.status().lastSequence());
     }
   }
+
+  @Test
+  void repair_unreadableCheckpointWhileSegmentsStillHoldEverything_movesItAsideByDefault() throws IOException {
+    Path keep = tmp.resolve("covered");
+    Files.createDirectories(keep);
+    List<Path> covered = new ArrayList<>(segments().values());
+    for (Path p : covered) Files.copy(p, keep.resolve(p.getFileName()));
+    try (WriteAheadLog wal = open()) {
+      wal.checkpoint();
+      wal.abandonForTest();
+    }
+    for (Path p : covered) Files.copy(keep.resolve(p.getFileName()), p, StandardCopyOption.REPLACE_EXISTING);
+    Path cp = Checkpoints.list(dir).get(0);
+    flipBit(cp, 40);
+    assertThrows(WalCorruptionException.class, this::open);
+
+    List<RepairReport> reports = WriteAheadLog.repair(dir);
+
+    assertEquals(1, reports.size(), reports.toString());
+    assertEquals(RepairReport.Action.CHECKPOINT_MOVED_ASIDE, reports.get(0).action());
+    assertEquals(cp, reports.get(0).file());
+    assertEquals(0, reports.get(0).droppedRecords(), "the segments still hold every record");
+    assertTrue(Files.exists(reports.get(0).brokenCopy()));
+    assertOpensWithFirst(OPS);
+  }
+
+  @Test
+  void repair_unreadableCheckpointWhoseSegmentsAreGone_refusesNamingTheCheckpoint() throws IOException {
+    try (WriteAheadLog wal = open()) {
+      wal.checkpoint(); // deletes every segment it covers
+      wal.add(new NewOperation(OperationType.PIN, "local", WalTests.cid("after-checkpoint")));
+      wal.abandonForTest();
+    }
+    Path cp = Checkpoints.list(dir).get(0);
+    flipBit(cp, 20); // inside the header frame: every operation record stays readable
+    Map<String, byte[]> before = snapshot();
+
+    List<RepairReport> reports = WriteAheadLog.repair(dir);
+
+    assertSameFiles(before, snapshot());
+    assertEquals(1, reports.size(), reports.toString());
+    RepairReport r = reports.get(0);
+    assertEquals(RepairReport.Action.REFUSED, r.action());
+    assertTrue(r.reason().startsWith(cp.getFileName() + " is unreadable and would be moved aside, and without it"
+        + " records 1.." + OPS + " are missing"), r.reason());
+    assertEquals(OPS + 1, r.droppedRecords(), "the operations in the checkpoint and the record after it");
+  }
 }
