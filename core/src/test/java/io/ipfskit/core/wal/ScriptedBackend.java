@@ -12,8 +12,10 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,6 +29,8 @@ final class ScriptedBackend implements StorageBackend {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile boolean offline;
   final AtomicInteger calls = new AtomicInteger();
+  /** Every call in the order the backend saw them: "add:&lt;content&gt;", "pin:&lt;cid&gt;", ... */
+  final List<String> callOrder = new CopyOnWriteArrayList<>();
 
   ScriptedBackend(String name) {
     this.name = name;
@@ -54,19 +58,26 @@ final class ScriptedBackend implements StorageBackend {
 
   @Override
   public StoredContent add(InputStream content) throws StorageException {
+    byte[] bytes;
+    try {
+      bytes = content.readAllBytes();
+    } catch (IOException e) {
+      throw new StorageException("read failed: " + e, true, e);
+    }
+    callOrder.add("add:" + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
     gate();
     try {
-      byte[] bytes = content.readAllBytes();
       String cid = "sha256-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
       blobs.put(cid, bytes);
       return new StoredContent(cid, bytes.length);
-    } catch (IOException | NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new StorageException("read failed: " + e, true, e);
     }
   }
 
   @Override
   public void get(String cid, OutputStream out) throws StorageException {
+    callOrder.add("get:" + cid);
     gate();
     byte[] b = blobs.get(cid);
     if (b == null) throw new ContentNotFoundException(name, cid);
@@ -79,17 +90,20 @@ final class ScriptedBackend implements StorageBackend {
 
   @Override
   public void pin(String cid) throws StorageException {
+    callOrder.add("pin:" + cid);
     gate();
     if (!blobs.containsKey(cid)) throw new ContentNotFoundException(name, cid);
   }
 
   @Override
   public void unpin(String cid) throws StorageException {
+    callOrder.add("unpin:" + cid);
     gate();
   }
 
   @Override
   public void remove(String cid) throws StorageException {
+    callOrder.add("remove:" + cid);
     gate();
     blobs.remove(cid);
   }
