@@ -53,7 +53,11 @@ import tools.jackson.databind.node.ObjectNode;
  *       ({@link RetryTiming});
  *   <li>{@link Archiver}: the ARCHIVING / archive / ARCHIVED protocol;
  *   <li>{@link Maintenance}: archiving, cleanup (at start, then hourly) and automatic checkpoints,
- *       {@code runOnce(now)} returning when to run next.
+ *       {@code runOnce(now)} returning when to run next;
+ *   <li>{@link DirectoryLock}: the {@code LOCK} file's lock, taken by open and by repair;
+ *   <li>{@link Recovery}: checkpoint load and replay, under the continuity rules of
+ *       {@link SegmentChain} (no gap in sequence numbers, within or across segments);
+ *   <li>{@link Repair}: {@link #repair}; cuts a torn tail, middle damage only when told to.
  * </ul>
  * The parts reach the live operations and the log through {@link Journal}, implemented here.
  *
@@ -76,8 +80,8 @@ import tools.jackson.databind.node.ObjectNode;
  * then replay of every record after it; zeros after the last record of the last segment are its
  * preallocated space (a clean end, kept and overwritten by later appends; see {@link SegmentScanner}),
  * any other damage at the end of the last segment is a torn tail and is truncated, corruption
- * anywhere else refuses to open ({@link WalCorruptionException}); operations found
- * {@code processing} go back to {@code pending}.
+ * anywhere else or a gap in the sequence numbers refuses to open ({@link WalCorruptionException});
+ * operations found {@code processing} go back to {@code pending}.
  *
  * <p>Archive: durable terminal operations are handed to the archive (Parquet partitions under
  * {@code <directory>/partitions}) in batches, when {@code partition_size} are waiting, when the
