@@ -298,10 +298,17 @@ final class WalCommand implements Runnable {
 
   /** Not a {@link Sub}: it must not open the log, which refuses to open when it is corrupt. */
   @Command(name = "repair", mixinStandardHelpOptions = true,
-      description = "Truncate a corrupt log at the first bad record, keeping a .broken copy. Refuses while a server owns the log.")
+      description = "Cut a torn tail off the log's last segment, keeping a .broken copy. Damage in the middle of the log"
+          + " is only reported (with how many acknowledged records cutting there would drop) unless"
+          + " --drop-after-damage is given. Refuses while a server owns the log.")
   static final class Repair implements Callable<Integer> {
     @ParentCommand WalCommand parent;
     @Spec CommandSpec spec;
+
+    @Option(names = "--drop-after-damage", description = "Also repair damage in the middle of the log: keep .broken"
+        + " copies, truncate the damaged segment at the damage and move every later segment aside, dropping the"
+        + " acknowledged records written after the damage.")
+    boolean dropAfterDamage;
 
     @Override
     public Integer call() {
@@ -323,18 +330,41 @@ final class WalCommand implements Runnable {
         return EXIT_ERROR;
       }
       try {
-        List<RepairReport> reports = WriteAheadLog.repair(config.directory());
+        List<RepairReport> reports = WriteAheadLog.repair(config.directory(), dropAfterDamage);
         PrintWriter out = spec.commandLine().getOut();
         if (reports.isEmpty()) out.println("nothing to repair in " + config.directory());
-        for (RepairReport r : reports) {
-          out.println("cut " + r.bytesCut() + " bytes from " + r.file() + " at offset " + r.offset() + " (" + r.reason()
-              + "); the original is kept as " + r.file().getFileName() + ".broken");
+        if (reports.size() == 1 && reports.get(0).refused()) {
+          RepairReport r = reports.get(0);
+          PrintWriter err = spec.commandLine().getErr();
+          err.println("ipfs-kit wal repair: damage in the middle of the log, not a torn tail: " + r.file() + " at offset "
+              + r.offset() + " (" + r.reason() + ")");
+          err.println("nothing was changed; `ipfs-kit wal repair --drop-after-damage` would keep .broken copies, cut"
+              + " the log there and drop " + records(r.droppedRecords()) + " written after the damage");
+          return EXIT_ERROR;
         }
+        long dropped = 0;
+        for (RepairReport r : reports) {
+          dropped += r.droppedRecords();
+          String kept = "the original is kept as " + r.brokenCopy().getFileName();
+          out.println(switch (r.action()) {
+            case TRUNCATED_TORN_TAIL, TRUNCATED_AT_DAMAGE -> "cut " + r.bytesCut() + " bytes from " + r.file()
+                + " at offset " + r.offset() + " (" + r.reason() + "); dropped " + records(r.droppedRecords()) + "; "
+                + kept;
+            case MOVED_ASIDE, CHECKPOINT_MOVED_ASIDE -> "moved " + r.file() + " aside (" + r.reason() + "); dropped "
+                + records(r.droppedRecords()) + "; " + kept;
+            case REFUSED -> throw new IllegalStateException("a refusal comes alone");
+          });
+        }
+        if (!reports.isEmpty()) out.println("acknowledged records dropped in total: " + dropped);
         return 0;
       } catch (IOException | IllegalArgumentException e) {
         spec.commandLine().getErr().println("ipfs-kit wal repair: " + e.getMessage());
         return EXIT_ERROR;
       }
+    }
+
+    private static String records(long n) {
+      return n + (n == 1 ? " acknowledged record" : " acknowledged records");
     }
   }
 
