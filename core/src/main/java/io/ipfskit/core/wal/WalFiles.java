@@ -1,12 +1,9 @@
 package io.ipfskit.core.wal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Durable file steps: temp → fsync → atomic move → fsync directory; owner-only permissions. */
@@ -26,14 +23,17 @@ final class WalFiles {
   }
 
   static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
+    WalIo.REAL.fsyncDirectory(dir);
   }
 
   /** Atomically replaces {@code target} with {@code temp} (already written and forced). */
   static void commit(Path temp, Path target) throws IOException {
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(target.getParent());
+    commit(WalIo.REAL, temp, target);
+  }
+
+  /** {@link #commit(Path, Path)} through {@code io}. */
+  static void commit(WalIo io, Path temp, Path target) throws IOException {
+    io.atomicMove(temp, target, true);
+    io.fsyncDirectory(target.getParent());
   }
 }

@@ -101,9 +101,20 @@ public final class WriteAheadLog implements AutoCloseable {
    * Package-private wiring for tests and production: a ready archive instance (tests) or a factory
    * called under the directory lock (production); null for neither keeps terminal operations in the log.
    * {@code preallocate}: segments are created full of zeros ahead of time (production; see {@link SegmentLog}).
+   * {@code io}: the file layer segments and checkpoints are written through ({@link WalIo#REAL} unless a
+   * test models power loss).
    */
   record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint,
-      ArchiveFactory archiveFactory, boolean preallocate) {
+      ArchiveFactory archiveFactory, boolean preallocate, WalIo io) {
+    Options {
+      requireNonNull(io, "io");
+    }
+
+    Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint,
+        ArchiveFactory archiveFactory, boolean preallocate) {
+      this(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, preallocate, WalIo.REAL);
+    }
+
     Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused) {
       this(archive, forceHook, startPaused, true, null, false);
     }
@@ -113,7 +124,11 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     Options withPreallocation() {
-      return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, true);
+      return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, true, io);
+    }
+
+    Options withIo(WalIo io) {
+      return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, preallocate, io);
     }
   }
 
@@ -224,7 +239,7 @@ public final class WriteAheadLog implements AutoCloseable {
       Recovery r = Recovery.run(dir);
       this.entries = r.entries;
       opened = new SegmentLog(dir, config, lock, r.segments, r.appendOffset, r.tornTail, r.lastSeq, options.forceHook(),
-          options.preallocate());
+          options.preallocate(), options.io());
       this.log = opened;
       this.archive = openedArchive;
       afterRecovery();
@@ -717,7 +732,7 @@ public final class WriteAheadLog implements AutoCloseable {
           ss.add(e.latest);
         }
       });
-      Path written = Checkpoints.write(dir, covered, es, ss);
+      Path written = Checkpoints.write(log.io(), dir, covered, es, ss);
       for (Path old : Checkpoints.list(dir)) {
         if (!old.equals(written)) Files.deleteIfExists(old);
       }
