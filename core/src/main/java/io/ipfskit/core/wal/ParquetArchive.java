@@ -150,7 +150,7 @@ final class ParquetArchive implements OperationArchive {
     this.directory = partitionsDirectory;
     this.partitionSize = partitionSize;
     this.clock = clock;
-    Files.createDirectories(directory);
+    WalFiles.createDirectories(io, directory);
     recover();
   }
 

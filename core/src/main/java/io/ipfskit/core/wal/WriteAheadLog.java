@@ -211,7 +211,7 @@ public final class WriteAheadLog implements AutoCloseable {
     this.backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
     this.paused = options.startPaused();
     this.autoCheckpoint = options.autoCheckpoint();
-    WalFiles.createPrivateDirectories(dir);
+    WalFiles.createPrivateDirectories(options.io(), dir);
     Path lockPath = dir.resolve(LOCK_FILE);
     FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock fl;
@@ -945,9 +945,12 @@ public final class WriteAheadLog implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    log.close();
-    fileLock.release();
-    lockChannel.close();
+    try {
+      log.close(); // may fail if the test cut the power under it; the lock goes anyway, as in a crash
+    } finally {
+      fileLock.release();
+      lockChannel.close();
+    }
   }
 
   /** Wakes every processor thread now (tests call it after moving a fake clock). */

@@ -1,0 +1,344 @@
+package io.ipfskit.core.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Power loss, modelled with {@link LazyFs}: the log runs on a layer that remembers what was forced;
+ * at a random point the power is cut (every later file step fails, nothing is checkpointed), the
+ * bytes and directory entries not yet forced are dropped or garbled, and the log is reopened on the
+ * real file system. Per cut:
+ * <ul>
+ *   <li>the open succeeds (a torn tail is never reported as corruption);
+ *   <li>every acknowledged operation is there with at least its acknowledged state (a later state
+ *       only if it is the transition that was in flight at the cut) and its parameters intact;
+ *   <li>no unacknowledged operation is half there: an add in flight is absent or whole;
+ *   <li>{@code always}: nothing acknowledged is lost. {@code batch}/{@code periodic}: {@code add}
+ *       returns before its fsync (status changes still wait for theirs), so an acknowledged add may
+ *       be lost, but only inside the documented window: (a) it was appended after the last fsync
+ *       that completed before the cut (checked against the flushes {@link LazyFs} saw), and (b) what
+ *       is lost is a suffix — no add that started after a lost one returned survives.
+ * </ul>
+ * Workload per cut: 1–3 threads adding, cancelling and retrying their own operations on 4 KiB
+ * segments (rolls, preallocated or not, and automatic checkpoints every few segments), with
+ * cancelled operations archived to Parquet partitions through the same layer. Cuts: {@code
+ * -Dwal.powerloss.cycles} per mode (default 120), seed {@code -Dwal.powerloss.seed}.
+ */
+@Timeout(300)
+class WalPowerLossTest {
+  static final int CYCLES = Integer.getInteger("wal.powerloss.cycles", 120);
+  static final int FRESH_HOME_EVERY = 30;
+  static final int MAX_EVENTS_BEFORE_CUT = 120;
+  @TempDir Path tmp;
+
+  /** Ticks one microsecond per reading: every state change gets its own updated_at. */
+  static final class TickingClock extends Clock {
+    private final AtomicLong micros = new AtomicLong();
+    private final Instant base = Instant.parse("2026-12-01T00:00:00Z");
+
+    @Override
+    public Instant instant() {
+      return base.plusNanos(micros.incrementAndGet() * 1000);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** One operation as its owning thread saw it. Written by one thread per cut, read after join. */
+  static final class Track {
+    final String content;
+    String id; // null until add returned (or recovery showed it)
+    OperationStatus acked; // last acknowledged status; null: add not acknowledged
+    Instant ackedUpdatedAt;
+    OperationStatus inFlight; // the call under way at the cut, if any
+    boolean durableBaseline; // carried over from a previous cut (reopened from disk): must never be lost
+    boolean transitionAcked; // a status change was acknowledged this cut (fsynced in every mode)
+    long addStart = Long.MAX_VALUE;
+    long addEnd = Long.MAX_VALUE;
+
+    Track(String content) {
+      this.content = content;
+    }
+  }
+
+  static final class Stats {
+    int cuts;
+    long acknowledged;
+    long lostAcked;
+    int maxLostPerCut;
+    int cutsWithLoss;
+    long unackedPresent;
+    long unackedAbsent;
+    long inFlightTransitionsLanded;
+    final Map<LazyFs.Fate, Integer> fates = new EnumMap<>(LazyFs.Fate.class);
+
+    @Override
+    public String toString() {
+      return cuts + " cuts, " + acknowledged + " acknowledged calls, acknowledged adds lost: " + lostAcked + " (max "
+          + maxLostPerCut + " per cut, in " + cutsWithLoss + " cuts); in-flight adds present/absent: " + unackedPresent
+          + "/" + unackedAbsent + "; in-flight status changes that landed: " + inFlightTransitionsLanded
+          + "; pending files per fate: " + fates;
+    }
+  }
+
+  static WalConfig config(Path dir, FsyncMode mode) {
+    return new WalConfig(dir, mode, 32, Duration.ofMillis(5), Duration.ofMillis(5), WalConfig.MIN_SEGMENT_SIZE_BYTES,
+        8, 3, Duration.ofSeconds(1), Duration.ofSeconds(60), true, Duration.ofMillis(10), 30, 1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(FsyncMode.class)
+  void reopen_afterPowerLossAtRandomCuts_keepsEveryAcknowledgedOperationAndNoHalfOne(FsyncMode mode) throws Exception {
+    long seed = Long.getLong("wal.powerloss.seed", System.nanoTime());
+    Random random = new Random(seed);
+    TickingClock clock = new TickingClock();
+    AtomicLong tickets = new AtomicLong();
+    Stats stats = new Stats();
+    Map<String, Track> tracks = new HashMap<>(); // by content
+    Path home = null;
+    for (int cycle = 0; cycle < CYCLES; cycle++) {
+      if (cycle % FRESH_HOME_EVERY == 0) {
+        home = Files.createDirectories(tmp.resolve(mode.wireName() + "-" + cycle));
+        tracks.clear();
+      }
+      String where = mode.wireName() + " cut " + cycle + " (seed " + seed + "; rerun with -Dwal.powerloss.seed=" + seed
+          + ")";
+      try {
+        cut(mode, home, random, clock, tickets, tracks, cycle, stats);
+      } catch (AssertionError | Exception e) {
+        throw new AssertionError(where + ": " + e.getMessage() + "\nso far: " + stats, e);
+      }
+    }
+    System.out.println("WalPowerLossTest " + mode.wireName() + " (seed " + seed + "): " + stats);
+    if (mode == FsyncMode.ALWAYS) assertEquals(0, stats.lostAcked, "always mode lost acknowledged adds: " + stats);
+    assertTrue(stats.acknowledged > CYCLES, "too few acknowledged calls to mean anything: " + stats);
+  }
+
+  private static void cut(FsyncMode mode, Path home, Random random, TickingClock clock, AtomicLong tickets,
+      Map<String, Track> tracks, int cycle, Stats stats) throws Exception {
+    Path walDir = home.resolve("wal");
+    WalConfig config = config(walDir, mode);
+    LazyFs fs = new LazyFs(home, tickets::incrementAndGet);
+    ParquetArchive archive = new ParquetArchive(walDir.resolve("partitions"), config.partitionSize(), clock, fs);
+    WriteAheadLog wal = WriteAheadLog.open(config, Map.of("local", new ScriptedBackend("local")), clock,
+        new WriteAheadLog.Options(archive, null, true, true, null, random.nextBoolean(), fs));
+
+    int threads = 1 + random.nextInt(3);
+    List<List<Track>> owned = new ArrayList<>();
+    for (int t = 0; t < threads; t++) owned.add(new ArrayList<>());
+    int k = 0;
+    for (Track t : tracks.values()) owned.get(k++ % threads).add(t);
+    CountDownLatch events = new CountDownLatch(1 + random.nextInt(MAX_EVENTS_BEFORE_CUT));
+    AtomicReference<Throwable> unexpected = new AtomicReference<>();
+    AtomicLong acks = new AtomicLong();
+    List<Thread> running = new ArrayList<>();
+    Map<String, Track> created = new java.util.concurrent.ConcurrentHashMap<>();
+    for (int t = 0; t < threads; t++) {
+      List<Track> mine = owned.get(t);
+      Random r = new Random(random.nextLong());
+      String prefix = "c" + cycle + "-t" + t + "-";
+      Thread th = new Thread(() -> {
+        try {
+          work(wal, fs, r, prefix, mine, created, tickets, events, acks);
+        } catch (Throwable e) {
+          if (!fs.isOff()) unexpected.compareAndSet(null, e);
+        }
+      }, "powerloss-appender-" + t);
+      running.add(th);
+      th.start();
+    }
+    boolean reached = events.await(60, TimeUnit.SECONDS);
+    if (unexpected.get() != null) throw new AssertionError("appender failed before the cut", unexpected.get());
+    assertTrue(reached, "appenders made no progress");
+    fs.powerOff();
+    for (Thread th : running) {
+      th.join(TimeUnit.SECONDS.toMillis(30));
+      assertTrue(!th.isAlive(), th.getName() + " still running after the cut");
+    }
+    if (unexpected.get() != null) throw new AssertionError("appender failed before the cut", unexpected.get());
+    long durableBefore = fs.durableBeforeTicket();
+    stats.acknowledged += acks.get();
+    try {
+      wal.abandonForTest(); // no checkpoint; whatever is still buffered fails against the dead disk
+    } catch (IOException expected) {
+      // power is off
+    }
+    archive.close();
+    Map<Path, LazyFs.Fate> fates = fs.powerLoss(random);
+    for (LazyFs.Fate f : fates.values()) stats.fates.merge(f, 1, Integer::sum);
+    tracks.putAll(created);
+
+    WriteAheadLog reopened;
+    try {
+      reopened = WriteAheadLog.open(config, Map.of("local", new ScriptedBackend("local")), clock,
+          new WriteAheadLog.Options(null, null, true, false, WriteAheadLog::defaultArchive, true));
+    } catch (IOException | RuntimeException e) {
+      throw new AssertionError("reopen after the power loss failed (" + e + "); pending files: " + fates, e);
+    }
+    try {
+      verify(mode, reopened, tracks, durableBefore, stats, fates);
+    } finally {
+      if (random.nextBoolean()) reopened.close();
+      else reopened.abandonForTest();
+    }
+    stats.cuts++;
+  }
+
+  /** One appender: adds, cancels its pending and retries its cancelled operations until the power goes. */
+  private static void work(WriteAheadLog wal, LazyFs fs, Random r, String prefix, List<Track> mine,
+      Map<String, Track> created, AtomicLong tickets, CountDownLatch events, AtomicLong acks) throws IOException {
+    List<Track> pending = new ArrayList<>();
+    List<Track> cancelled = new ArrayList<>();
+    for (Track t : mine) (t.acked == OperationStatus.CANCELLED ? cancelled : pending).add(t);
+    for (int i = 0; !fs.isOff(); i++) {
+      double d = r.nextDouble();
+      if (d < 0.25 && !pending.isEmpty()) {
+        Track t = pending.remove(r.nextInt(pending.size()));
+        t.inFlight = OperationStatus.CANCELLED;
+        Operation op = wal.cancel(t.id);
+        if (fs.isOff()) return; // returned after the cut: the machine was already dead
+        acknowledge(t, op, OperationStatus.CANCELLED);
+        t.transitionAcked = true;
+        cancelled.add(t);
+      } else if (d < 0.4 && !cancelled.isEmpty()) {
+        Track t = cancelled.remove(r.nextInt(cancelled.size()));
+        t.inFlight = OperationStatus.PENDING;
+        Operation op = wal.retry(t.id);
+        if (fs.isOff()) return;
+        acknowledge(t, op, OperationStatus.PENDING);
+        t.transitionAcked = true;
+        pending.add(t);
+      } else {
+        Track t = new Track(prefix + i + "-" + "x".repeat(r.nextInt(300)));
+        t.inFlight = OperationStatus.PENDING;
+        created.put(t.content, t);
+        t.addStart = tickets.incrementAndGet();
+        Operation op = wal.add(new NewOperation(OperationType.ADD, "local", WalTests.content(t.content)));
+        long end = tickets.incrementAndGet();
+        if (fs.isOff()) return;
+        t.addEnd = end;
+        t.id = op.operationId();
+        acknowledge(t, op, OperationStatus.PENDING);
+        pending.add(t);
+      }
+      acks.incrementAndGet();
+      events.countDown();
+    }
+  }
+
+  private static void acknowledge(Track t, Operation op, OperationStatus expected) {
+    if (op.status() != expected) throw new AssertionError(t.id + " acknowledged as " + op.status() + ", not " + expected);
+    t.acked = expected;
+    t.ackedUpdatedAt = op.updatedAt();
+    t.inFlight = null;
+  }
+
+  private static void verify(FsyncMode mode, WriteAheadLog wal, Map<String, Track> tracks, long durableBefore,
+      Stats stats, Map<Path, LazyFs.Fate> fates) {
+    List<Operation> all = new ArrayList<>();
+    for (int offset = 0; ; offset += OperationQuery.MAX_LIMIT) {
+      List<Operation> page = wal.list(new OperationQuery(null, null, OperationQuery.MAX_LIMIT, offset));
+      all.addAll(page);
+      if (page.size() < OperationQuery.MAX_LIMIT) break;
+    }
+    Set<Track> present = new HashSet<>();
+    long maxSurvivorStart = Long.MIN_VALUE;
+    for (Operation op : all) {
+      assertNotNull(op.parameters().get("content"), op.operationId() + " recovered without its content: " + op);
+      String content = op.parameters().get("content").asString();
+      Track t = tracks.get(content);
+      if (t == null) fail("recovered an operation nobody added (half written?): " + op + "; pending files: " + fates);
+      assertTrue(present.add(t), "content recovered twice: " + content);
+      assertEquals(WalTests.content(content), op.parameters(), op.operationId() + " parameters");
+      assertEquals(OperationType.ADD, op.operationType());
+      assertEquals("local", op.backend());
+      if (t.id == null) { // its add was in flight at the cut: whole, pending, or absent
+        assertEquals(OperationStatus.PENDING, op.status(), "in-flight add recovered as " + op);
+        t.id = op.operationId();
+        stats.unackedPresent++;
+      } else {
+        assertEquals(t.id, op.operationId(), "content " + content + " came back under another id");
+        if (t.acked != null) {
+          boolean same = op.status() == t.acked && op.updatedAt().equals(t.ackedUpdatedAt);
+          boolean inFlightLanded = t.inFlight != null && op.status() == t.inFlight
+              && op.updatedAt().isAfter(t.ackedUpdatedAt);
+          assertTrue(same || inFlightLanded, t.id + " acknowledged " + t.acked + " at " + t.ackedUpdatedAt
+              + (t.inFlight == null ? "" : " (then " + t.inFlight + " in flight)") + " but recovered " + op.status()
+              + " at " + op.updatedAt() + "; pending files: " + fates);
+          if (inFlightLanded) stats.inFlightTransitionsLanded++;
+        }
+      }
+      if (t.addStart != Long.MAX_VALUE) maxSurvivorStart = Math.max(maxSurvivorStart, t.addStart);
+    }
+    int lost = 0;
+    List<String> lostIds = new ArrayList<>();
+    for (Track t : tracks.values()) {
+      if (present.contains(t)) continue;
+      if (t.acked == null) {
+        stats.unackedAbsent++;
+        continue;
+      }
+      boolean mayLose = mode != FsyncMode.ALWAYS && !t.durableBaseline && !t.transitionAcked
+          && t.addEnd > durableBefore;
+      assertTrue(mayLose, "acknowledged operation " + t.id + " (" + t.acked + ", add returned at ticket " + t.addEnd
+          + ", records before ticket " + durableBefore + " were fsynced" + (t.transitionAcked ? ", status change fsynced"
+          : "") + (t.durableBaseline ? ", on disk before this cut" : "") + ") is lost; pending files: " + fates);
+      assertTrue(t.addEnd > maxSurvivorStart, "acknowledged add " + t.id + " (returned at ticket " + t.addEnd
+          + ") is lost although an add started at ticket " + maxSurvivorStart + " survived: not a suffix");
+      lost++;
+      lostIds.add(t.id);
+    }
+    stats.lostAcked += lost;
+    stats.maxLostPerCut = Math.max(stats.maxLostPerCut, lost);
+    if (lost > 0) stats.cutsWithLoss++;
+    // What is on disk now is the baseline of the next cut.
+    tracks.values().removeIf(t -> !present.contains(t));
+    Map<String, Operation> byId = new HashMap<>();
+    for (Operation op : all) byId.put(op.operationId(), op);
+    for (Track t : tracks.values()) {
+      Operation op = byId.get(t.id);
+      t.acked = op.status();
+      t.ackedUpdatedAt = op.updatedAt();
+      t.inFlight = null;
+      t.durableBaseline = true;
+      t.transitionAcked = false;
+      t.addStart = Long.MAX_VALUE;
+      t.addEnd = Long.MAX_VALUE;
+    }
+  }
+}
