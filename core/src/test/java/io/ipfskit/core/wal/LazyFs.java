@@ -68,6 +68,8 @@ final class LazyFs implements WalIo {
   private final LongSupplier ticker;
   private final ReentrantReadWriteLock power = new ReentrantReadWriteLock();
   private volatile boolean off;
+  private final java.util.concurrent.atomic.AtomicLong stepsLeft = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+  private final java.util.concurrent.CountDownLatch offLatch = new java.util.concurrent.CountDownLatch(1);
   private final Map<Path, Inode> inodes = new HashMap<>(); // current path → inode
   private final Map<Path, Map<String, Object>> syncedDirs = new HashMap<>(); // dir → name → Inode or DIRECTORY
   private final List<Long> segmentFlushTickets = new ArrayList<>();
@@ -118,6 +120,7 @@ final class LazyFs implements WalIo {
           inodes.put(file, i);
         }
       }
+      stepDone();
       return new Lazy(real, i, SegmentLog.isSegment(file));
     } finally {
       power.readLock().unlock();
@@ -137,6 +140,7 @@ final class LazyFs implements WalIo {
         if (old != null && old != i) old.path = null;
         i.path = to;
       }
+      stepDone();
     } finally {
       power.readLock().unlock();
     }
@@ -155,6 +159,7 @@ final class LazyFs implements WalIo {
         }
         syncedDirs.put(dir, entries);
       }
+      stepDone();
     } finally {
       power.readLock().unlock();
     }
@@ -170,6 +175,7 @@ final class LazyFs implements WalIo {
         Inode i = inodes.remove(file);
         if (i != null) i.path = null;
       }
+      stepDone();
       return deleted;
     } finally {
       power.readLock().unlock();
@@ -185,6 +191,29 @@ final class LazyFs implements WalIo {
     if (off) throw new IOException("power is off");
   }
 
+  /** Caller holds power shared and just performed a step: cuts the power if it was the chosen one. */
+  private void stepDone() {
+    if (stepsLeft.decrementAndGet() == 0) {
+      off = true; // steps running concurrently with this one count as done before the cut
+      offLatch.countDown();
+    }
+  }
+
+  /**
+   * Cuts the power right after the {@code steps}-th file step from now (a write, force, truncate,
+   * open, rename, delete or directory fsync), wherever the log is: between a write and its force,
+   * between a rename and the directory fsync, in the middle of a checkpoint or an archive write.
+   */
+  void cutAfterSteps(long steps) {
+    if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, but was " + steps);
+    stepsLeft.set(steps);
+  }
+
+  /** Waits until the power is off (see {@link #cutAfterSteps}). */
+  boolean awaitOff(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+    return offLatch.await(timeout, unit);
+  }
+
   // ---------------------------------------------------------------- power
 
   /** Cuts the power: once this returns no file step through this layer succeeds (none is in flight). */
@@ -192,6 +221,7 @@ final class LazyFs implements WalIo {
     power.writeLock().lock();
     try {
       off = true;
+      offLatch.countDown();
     } finally {
       power.writeLock().unlock();
     }
@@ -324,7 +354,9 @@ final class LazyFs implements WalIo {
       try {
         checkPower();
         wrote();
-        return real.write(src);
+        int n = real.write(src);
+        stepDone();
+        return n;
       } finally {
         power.readLock().unlock();
       }
@@ -336,7 +368,9 @@ final class LazyFs implements WalIo {
       try {
         checkPower();
         wrote();
-        return real.write(src, position);
+        int n = real.write(src, position);
+        stepDone();
+        return n;
       } finally {
         power.readLock().unlock();
       }
@@ -348,7 +382,9 @@ final class LazyFs implements WalIo {
       try {
         checkPower();
         wrote();
-        return real.write(srcs, offset, length);
+        long n = real.write(srcs, offset, length);
+        stepDone();
+        return n;
       } finally {
         power.readLock().unlock();
       }
@@ -360,6 +396,7 @@ final class LazyFs implements WalIo {
       try {
         checkPower();
         real.truncate(size);
+        stepDone();
         return this;
       } finally {
         power.readLock().unlock();
@@ -377,6 +414,7 @@ final class LazyFs implements WalIo {
           if (segment && firstWriteTicket != Long.MIN_VALUE) segmentFlushTickets.add(firstWriteTicket);
         }
         firstWriteTicket = Long.MIN_VALUE;
+        stepDone();
       } finally {
         power.readLock().unlock();
       }
