@@ -49,11 +49,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Workload per cut: 1–3 threads adding, cancelling and retrying their own operations on 4 KiB
  * segments (rolls, preallocated or not, and automatic checkpoints every few segments), with
  * cancelled operations archived to Parquet partitions through the same layer. Cuts: {@code
- * -Dwal.powerloss.cycles} per mode (default 120), seed {@code -Dwal.powerloss.seed}.
+ * -Dwal.powerloss.cycles} per mode (default 50), seed {@code -Dwal.powerloss.seed}.
  */
 @Timeout(300)
 class WalPowerLossTest {
-  static final int CYCLES = Integer.getInteger("wal.powerloss.cycles", 80);
+  static final int CYCLES = Integer.getInteger("wal.powerloss.cycles", 50);
   static final int FRESH_HOME_EVERY = 10;
   static final int MAX_EVENTS_BEFORE_CUT = 400;
   static final int MAX_STEPS_BEFORE_CUT = 200;
