@@ -124,6 +124,32 @@ class WalPowerLossTest {
         32, 3, Duration.ofSeconds(1), Duration.ofSeconds(60), true, Duration.ofMillis(10), 30, 1);
   }
 
+  /**
+   * The log's directory is new: its entry in the parent must be synced too, or the power loss takes
+   * the whole directory, acknowledged records and all (before the fix the parent was never fsynced).
+   */
+  @org.junit.jupiter.api.Test
+  void add_inNewDirectoryThenPowerLoss_operationSurvives() throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("new-home"));
+    LazyFs fs = new LazyFs(home, () -> 0);
+    WalConfig config = config(home.resolve("wal"), FsyncMode.ALWAYS);
+    WriteAheadLog wal = WriteAheadLog.open(config, Map.of("local", new ScriptedBackend("local")), new TickingClock(),
+        new WriteAheadLog.Options(null, null, true, false, null, false, fs));
+    String id = wal.add(new NewOperation(OperationType.ADD, "local", WalTests.content("first"))).operationId();
+    fs.powerOff();
+    try {
+      wal.abandonForTest();
+    } catch (IOException expected) {
+      // power is off
+    }
+    awaitLogThreadsGone();
+    fs.powerLoss(new Random(1));
+    try (WriteAheadLog reopened = WriteAheadLog.open(config, Map.of("local", new ScriptedBackend("local")),
+        new TickingClock(), new WriteAheadLog.Options(null, null, true, false))) {
+      assertTrue(reopened.get(id).isPresent(), "acknowledged " + id + " lost with its directory");
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(FsyncMode.class)
   void reopen_afterPowerLossAtRandomCuts_keepsEveryAcknowledgedOperationAndNoHalfOne(FsyncMode mode) throws Exception {
