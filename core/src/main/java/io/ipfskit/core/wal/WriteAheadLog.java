@@ -126,10 +126,6 @@ public final class WriteAheadLog implements AutoCloseable {
     Options withPreallocation() {
       return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, true, io);
     }
-
-    Options withIo(WalIo io) {
-      return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, preallocate, io);
-    }
   }
 
   private final Path dir;

@@ -50,7 +50,10 @@ import java.util.stream.Stream;
  */
 final class LazyFs implements WalIo {
   /** How one file's pending bytes were treated by {@link #powerLoss}. */
-  enum Fate { KEPT_PREFIX, ZEROED, JUNK, TRUNCATION_KEPT, TRUNCATION_UNDONE }
+  enum Fate { KEPT_PREFIX, ZEROED, JUNK, PAGES_REORDERED, TRUNCATION_KEPT, TRUNCATION_UNDONE }
+
+  /** Page size for {@link Fate#PAGES_REORDERED}. */
+  static final int PAGE_BYTES = 4096;
 
   private static final Object DIRECTORY = new Object();
 
@@ -73,6 +76,7 @@ final class LazyFs implements WalIo {
   private final Map<Path, Inode> inodes = new HashMap<>(); // current path → inode
   private final Map<Path, Map<String, Object>> syncedDirs = new HashMap<>(); // dir → name → Inode or DIRECTORY
   private final List<Long> segmentFlushTickets = new ArrayList<>();
+  private volatile boolean reorderPages;
 
   /**
    * Takes everything under {@code root} as already on stable storage.
@@ -217,6 +221,15 @@ final class LazyFs implements WalIo {
   // ---------------------------------------------------------------- power
 
   /** Cuts the power: once this returns no file step through this layer succeeds (none is in flight). */
+  /**
+   * Also lets pending pages reach the disk out of order ({@link Fate#PAGES_REORDERED}: each 4 KiB
+   * page of the pending bytes independently written or not), as writeback may do. Off by default.
+   */
+  LazyFs withPageReordering() {
+    reorderPages = true;
+    return this;
+  }
+
   void powerOff() {
     power.writeLock().lock();
     try {
@@ -283,7 +296,7 @@ final class LazyFs implements WalIo {
             now = null;
           }
         }
-        content = now == null ? i.forced : lose(i.forced, now, random, p, fates);
+        content = now == null ? i.forced : lose(i.forced, now, random, p, fates, reorderPages);
         after.put(i, content);
       }
       files.put(p, content);
@@ -291,7 +304,7 @@ final class LazyFs implements WalIo {
   }
 
   /** What survives of a file whose disk holds {@code forced} and whose page cache holds {@code now}. */
-  static byte[] lose(byte[] forced, byte[] now, Random random, Path p, Map<Path, Fate> fates) {
+  static byte[] lose(byte[] forced, byte[] now, Random random, Path p, Map<Path, Fate> fates, boolean reorderPages) {
     int common = Math.min(forced.length, now.length);
     int from = 0;
     while (from < common && forced[from] == now[from]) from++;
@@ -306,6 +319,16 @@ final class LazyFs implements WalIo {
       while (to > from && forced[to - 1] == now[to - 1]) to--;
     }
     // pending: [from, to)
+    if (reorderPages && random.nextInt(4) == 0) {
+      fates.put(p, Fate.PAGES_REORDERED);
+      byte[] out = now.clone();
+      for (int page = from / PAGE_BYTES * PAGE_BYTES; page < Math.min(to, out.length); page += PAGE_BYTES) {
+        if (random.nextBoolean()) continue; // this page was written back
+        for (int k = Math.max(page, from); k < Math.min(Math.min(to, out.length), page + PAGE_BYTES); k++)
+          out[k] = k < forced.length ? forced[k] : 0;
+      }
+      return out;
+    }
     switch (random.nextInt(3)) {
       case 0 -> {
         fates.put(p, Fate.KEPT_PREFIX);
