@@ -115,9 +115,20 @@ public final class WriteAheadLog implements AutoCloseable {
    * Package-private wiring for tests and production: a ready archive instance (tests) or a factory
    * called under the directory lock (production); null for neither keeps terminal operations in the log.
    * {@code preallocate}: segments are created full of zeros ahead of time (production; see {@link SegmentLog}).
+   * {@code io}: the file layer segments and checkpoints are written through ({@link WalIo#REAL} unless a
+   * test models power loss).
    */
   record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint,
-      ArchiveFactory archiveFactory, boolean preallocate) {
+      ArchiveFactory archiveFactory, boolean preallocate, WalIo io) {
+    Options {
+      requireNonNull(io, "io");
+    }
+
+    Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint,
+        ArchiveFactory archiveFactory, boolean preallocate) {
+      this(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, preallocate, WalIo.REAL);
+    }
+
     Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused) {
       this(archive, forceHook, startPaused, true, null, false);
     }
@@ -127,7 +138,7 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     Options withPreallocation() {
-      return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, true);
+      return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, true, io);
     }
   }
 
@@ -224,7 +235,7 @@ public final class WriteAheadLog implements AutoCloseable {
         operationMillis);
     this.housekeeping = new Maintenance(new MaintenanceTasks(), this::config, options.autoCheckpoint());
     this.cachedHealth = cachedHealth;
-    WalFiles.createPrivateDirectories(dir);
+    WalFiles.createPrivateDirectories(options.io(), dir);
     DirectoryLock dirLock = DirectoryLock.acquire(dir);
     this.lockChannel = dirLock.channel();
     this.fileLock = dirLock.fileLock();
@@ -236,7 +247,7 @@ public final class WriteAheadLog implements AutoCloseable {
       Recovery r = Recovery.run(dir);
       this.entries = r.entries;
       opened = new SegmentLog(dir, config, lock, r.segments, r.appendOffset, r.tornTail, r.lastSeq, options.forceHook(),
-          options.preallocate());
+          options.preallocate(), options.io());
       this.log = opened;
       this.archive = openedArchive;
       this.archiver = new Archiver(lock, journal, openedArchive, this::config, maintenanceWake);
@@ -714,7 +725,7 @@ public final class WriteAheadLog implements AutoCloseable {
           ss.add(e.latest);
         }
       });
-      Path written = Checkpoints.write(dir, covered, es, ss);
+      Path written = Checkpoints.write(log.io(), dir, covered, es, ss);
       for (Path old : Checkpoints.list(dir)) {
         if (!old.equals(written)) Files.deleteIfExists(old);
       }
@@ -874,9 +885,12 @@ public final class WriteAheadLog implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    log.close();
-    fileLock.release();
-    lockChannel.close();
+    try {
+      log.close(); // may fail if the test cut the power under it; the lock goes anyway, as in a crash
+    } finally {
+      fileLock.release();
+      lockChannel.close();
+    }
   }
 
   /** Wakes every processor thread now (tests call it after moving a fake clock). */
