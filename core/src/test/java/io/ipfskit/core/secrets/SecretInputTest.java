@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipfskit.core.config.ConfigException;
+import io.ipfskit.core.config.SettingSource;
+import io.ipfskit.core.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,9 +141,13 @@ class SecretInputTest {
   class Environment {
     @TempDir Path home;
 
+    private VaultConfig fromEnvironment(Map<String, String> env) {
+      return VaultConfig.from(home, Settings.of(env, SettingSource.environment()));
+    }
+
     @Test
-    void fromEnvironment_empty_usesKeyFileAndDefaults() {
-      VaultConfig c = VaultConfig.fromEnvironment(home, Map.of());
+    void from_empty_usesKeyFileAndDefaults() {
+      VaultConfig c = VaultConfig.from(home, Settings.empty());
       assertEquals(home.resolve("secrets"), c.directory());
       assertEquals(new KeySource.KeyFile(home.resolve("secrets/master.key")), c.keySource());
       assertEquals(Kdf.PBKDF2_SHA256, c.kdf());
@@ -149,10 +156,10 @@ class SecretInputTest {
     }
 
     @Test
-    void fromEnvironment_allSet_parsesEach() throws Exception {
+    void from_allSet_parsesEach() throws Exception {
       Path pw = home.resolve("pw.txt");
       Files.writeString(pw, "s3cret pass\n");
-      VaultConfig c = VaultConfig.fromEnvironment(home, Map.of("IPFS_KIT_MASTER_PASSWORD_FILE", pw.toString(),
+      VaultConfig c = fromEnvironment(Map.of("IPFS_KIT_MASTER_PASSWORD_FILE", pw.toString(),
           "IPFS_KIT_KDF", "argon2id", "IPFS_KIT_LEGACY_KEY_HEX", "00ff10", "IPFS_KIT_SECRETS_MAX_VERSIONS", "9"));
       assertEquals(new KeySource.Password("s3cret pass".toCharArray()), c.keySource());
       assertEquals(Kdf.ARGON2ID, c.kdf());
@@ -161,25 +168,42 @@ class SecretInputTest {
       assertFalse(c.toString().contains("s3cret"));
     }
 
+    @Test
+    void from_passwordWithSpaces_keptExactly() {
+      VaultConfig c = fromEnvironment(Map.of("IPFS_KIT_MASTER_PASSWORD", " pass "));
+      assertEquals(new KeySource.Password(" pass ".toCharArray()), c.keySource());
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-        "IPFS_KIT_KDF|scrypt|IPFS_KIT_KDF must be pbkdf2 or argon2id, but was 'scrypt'",
-        "IPFS_KIT_SECRETS_MAX_VERSIONS|0|IPFS_KIT_SECRETS_MAX_VERSIONS must be an integer from 1 to 100, but was 0",
-        "IPFS_KIT_SECRETS_MAX_VERSIONS|many|IPFS_KIT_SECRETS_MAX_VERSIONS must be an integer from 1 to 100, but was 'many'",
-        "IPFS_KIT_LEGACY_KEY_HEX|abc|IPFS_KIT_LEGACY_KEY_HEX must be a non-empty even number of hexadecimal digits, but has 3 characters",
+        "IPFS_KIT_KDF|scrypt|IPFS_KIT_KDF (from environment): must be one of pbkdf2, argon2id",
+        "IPFS_KIT_SECRETS_MAX_VERSIONS|0|IPFS_KIT_SECRETS_MAX_VERSIONS (from environment): must be an integer from 1 to 100 (versions kept per secret, the current one included)",
+        "IPFS_KIT_SECRETS_MAX_VERSIONS|many|IPFS_KIT_SECRETS_MAX_VERSIONS (from environment): must be an integer from 1 to 100 (versions kept per secret, the current one included)",
+        "IPFS_KIT_LEGACY_KEY_HEX|abc|IPFS_KIT_LEGACY_KEY_HEX (from environment): must be a non-empty even number of hexadecimal digits",
+        "IPFS_KIT_MASTER_PASSWORD|''|IPFS_KIT_MASTER_PASSWORD (from environment): must be a non-empty password (unset it to use a key file)",
     })
-    void fromEnvironment_badValue_failsNamingVariable(String name, String value, String message) {
+    void from_badValue_failsNamingVariableSourceAndRuleNotValue(String name, String value, String message) {
       Map<String, String> env = new HashMap<>();
       env.put(name, value);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaultConfig.fromEnvironment(home, env));
+      ConfigException e = assertThrows(ConfigException.class, () -> fromEnvironment(env));
       assertEquals(message, e.getMessage());
+      assertEquals(name, e.key());
     }
 
     @Test
-    void fromEnvironment_passwordAndFileBoth_rejected() {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaultConfig.fromEnvironment(home,
+    void from_badValueInFile_namesTheFile() {
+      Path file = home.resolve("config.properties");
+      ConfigException e = assertThrows(ConfigException.class, () -> VaultConfig.from(home,
+          Settings.of(Map.of("IPFS_KIT_KDF", "scrypt"), SettingSource.file(file))));
+      assertEquals("IPFS_KIT_KDF (from " + file + "): must be one of pbkdf2, argon2id", e.getMessage());
+    }
+
+    @Test
+    void from_passwordAndFileBoth_rejected() {
+      ConfigException e = assertThrows(ConfigException.class, () -> fromEnvironment(
           Map.of("IPFS_KIT_MASTER_PASSWORD", "a", "IPFS_KIT_MASTER_PASSWORD_FILE", "/x")));
-      assertEquals("set only one of IPFS_KIT_MASTER_PASSWORD and IPFS_KIT_MASTER_PASSWORD_FILE, but both were set", e.getMessage());
+      assertEquals("IPFS_KIT_MASTER_PASSWORD (from environment): set only one of IPFS_KIT_MASTER_PASSWORD and"
+          + " IPFS_KIT_MASTER_PASSWORD_FILE (the file is set from environment)", e.getMessage());
     }
   }
 }

@@ -5,6 +5,7 @@ import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.core.wal.WalLockedException;
 import io.ipfskit.core.wal.WriteAheadLog;
+import io.ipfskit.server.KitConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -104,14 +105,12 @@ public final class SharedWal implements AutoCloseable {
   }
 
   /**
-   * {@link #open} with the home's WAL configuration ({@code IPFS_KIT_WAL_*} from {@code env}) and
+   * {@link #open} with the home's WAL configuration (parsed once at start by {@link KitConfig}) and
    * the embedded {@code local} backend (a block store under {@code <home>/blocks}).
-   *
-   * @throws IOException if the WAL configuration file cannot be read
-   * @throws IllegalArgumentException if the configuration is invalid (the message names the key)
    */
-  public static SharedWal forHome(Path home, Map<String, String> env, Duration ownerWatchInterval) throws IOException {
-    WalConfig config = WalConfig.load(home, env);
+  public static SharedWal forHome(KitConfig kit, Duration ownerWatchInterval) {
+    Path home = kit.home();
+    WalConfig config = kit.wal();
     return open(home, config, () -> Map.of("local", LocalBlockStore.open(home.resolve("blocks"))),
         Clock.systemUTC(), ownerWatchInterval);
   }
