@@ -180,6 +180,18 @@ class KitConfigTest {
   }
 
   @Test
+  void readme_configurationTables_listEveryKnownSettingWithItsDefault() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+    for (Setting<?> s : KitConfig.KNOWN_SETTINGS) {
+      String row = lines.stream().filter(l -> l.startsWith("| `" + s.name() + "`")).findFirst()
+          .orElseThrow(() -> new AssertionError("README.md has no configuration row for " + s.name()));
+      if (s.defaultText().matches("[0-9a-z.]+")) {
+        assertTrue(row.contains("| `" + s.defaultText() + "` |"), s.name() + " default " + s.defaultText() + ": " + row);
+      }
+    }
+  }
+
+  @Test
   void knownSettings_eachNameOnceWithDocAndDefault() {
     Set<String> names = new HashSet<>();
     for (Setting<?> s : KitConfig.KNOWN_SETTINGS) {

@@ -83,6 +83,78 @@ class SecretInputTest {
       }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"high-alone", "low-alone", "high-at-end", "swapped-pair"})
+    void store_loneSurrogateInValue_refusedNamingFieldAndRuleNothingStored(String where) {
+      String value = switch (where) {
+        case "high-alone" -> "abc\uD83Ddef-password";
+        case "low-alone" -> "abc\uDE00def-password";
+        case "high-at-end" -> "abcdef-password\uD83D";
+        default -> "abc\uDE00\uD83Ddef-password";
+      };
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store("svc", SecretValue.of(value), SecretType.PASSWORD, null, null));
+        assertEquals("secret_value must be valid Unicode text (a UTF-16 surrogate must be paired: UTF-8 cannot store"
+            + " a lone one), but it contains an unpaired surrogate", e.getMessage());
+        assertEquals("secret_value", e.field());
+        assertTrue(v.list().isEmpty());
+      }
+    }
+
+    @Test
+    void store_pairedSurrogates_storedAndReadBackExactly() {
+      String value = "emoji \uD83D\uDE00 password";
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretMetadata m = v.store("svc", SecretValue.of(value), SecretType.PASSWORD, null, null);
+        assertEquals(value, v.retrieve(m.secretId()).reveal());
+      }
+    }
+
+    @Test
+    void rotate_loneSurrogateInNewValue_refusedAndOldValueKept() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretMetadata m = v.store("svc", SecretValue.of("first-password"), SecretType.PASSWORD, null, null);
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.rotate(m.secretId(), SecretValue.of("second\uD800password")));
+        assertEquals("new_value", e.field());
+        assertEquals("first-password", v.retrieve(m.secretId()).reveal());
+      }
+    }
+
+    @ParameterizedTest(name = "U+{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"061C", "200E", "200F", "202A", "202B", "202C", "202D",
+        "202E", "2066", "2067", "2068", "2069", "200B", "200C", "200D", "2060", "FEFF"})
+    void store_bidiOrZeroWidthInService_refusedNamingFieldRuleAndCodePoint(String hex) {
+      String service = "pay" + (char) Integer.parseInt(hex, 16) + "pal";
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store(service, SecretValue.of("a-password"), SecretType.PASSWORD, null, null));
+        assertEquals("service", e.field());
+        assertEquals("service " + SecretRules.INVISIBLE_RULE + ", but it contains U+" + hex + " at character 4",
+            e.getMessage());
+        assertTrue(v.list().isEmpty());
+      }
+    }
+
+    @Test
+    void store_loneSurrogateInService_refused() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store("svc\uDC00", SecretValue.of("a-password"), SecretType.PASSWORD, null, null));
+        assertEquals("service", e.field());
+        assertTrue(e.getMessage().endsWith("but it contains an unpaired surrogate"), e.getMessage());
+      }
+    }
+
+    @Test
+    void store_serviceWithOrdinaryUnicode_accepted() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        assertEquals("Zürich \u65E5\u672C \uD83D\uDE80", v.store("Zürich \u65E5\u672C \uD83D\uDE80",
+            SecretValue.of("a-password"), SecretType.PASSWORD, null, null).service());
+      }
+    }
+
     @Test
     void store_emptyPassword_rejected() {
       try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
