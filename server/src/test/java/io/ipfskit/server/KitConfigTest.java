@@ -185,7 +185,9 @@ class KitConfigTest {
     for (Setting<?> s : KitConfig.KNOWN_SETTINGS) {
       String row = lines.stream().filter(l -> l.startsWith("| `" + s.name() + "`")).findFirst()
           .orElseThrow(() -> new AssertionError("README.md has no configuration row for " + s.name()));
-      if (s.defaultText().matches("[0-9a-z.]+")) {
+      if (s.defaultText().equals("unset")) {
+        assertTrue(row.contains("| unset |"), s.name() + ": " + row);
+      } else if (s.defaultText().matches("[0-9a-z.]+")) {
         assertTrue(row.contains("| `" + s.defaultText() + "` |"), s.name() + " default " + s.defaultText() + ": " + row);
       }
     }
