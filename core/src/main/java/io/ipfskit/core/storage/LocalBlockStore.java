@@ -60,10 +60,12 @@ import org.slf4j.LoggerFactory;
  * remove} refuses a pinned CID (unpin first) and otherwise deletes the blocks of that CID's DAG that
  * no other added or pinned root still uses, walking those roots' dag-pb nodes (raw leaves are never
  * read for this; one node per 174 chunks, so the walk is small next to the data, but it grows with
- * the number of stored roots). An invalid CID string is a non-retryable {@link StorageException} whose message
+ * the number of stored roots). An invalid CID string is a {@link StorageErrorClass#PERMANENT} {@link StorageException} whose message
  * names {@code cid}, the rule and the value, from every method; an unknown CID is a {@link
  * ContentNotFoundException} from {@code get}, {@code pin} and {@code unpin}, and a no-op for {@code
- * remove} (per {@link StorageBackend#remove}).
+ * remove} (per {@link StorageBackend#remove}). Failing disk I/O in the store is {@link
+ * StorageErrorClass#TRANSIENT}; a corrupt or missing block, a pinned CID to remove and an unreadable
+ * input stream are {@link StorageErrorClass#PERMANENT}.
  */
 public final class LocalBlockStore implements StorageBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalBlockStore.class);
@@ -122,7 +124,7 @@ public final class LocalBlockStore implements StorageBackend {
         try {
           n = content.readNBytes(chunk, 0, chunk.length);
         } catch (IOException e) {
-          throw new StorageException("reading the content to add failed after " + size + " bytes: " + e, false, e);
+          throw new StorageException("reading the content to add failed after " + size + " bytes: " + e, StorageErrorClass.PERMANENT, e);
         }
         if (n == 0 && !first) break;                 // an empty file still has one (empty) chunk
         layout.addChunk(chunk, n);
@@ -137,7 +139,7 @@ public final class LocalBlockStore implements StorageBackend {
     } catch (StorageException e) {
       throw e;
     } catch (IOException e) {
-      throw new StorageException("local block store at " + directory + " could not store content: " + e, true, e);
+      throw new StorageException("local block store at " + directory + " could not store content: " + e, StorageErrorClass.TRANSIENT, e);
     } finally {
       lock.readLock().unlock();
     }
@@ -175,7 +177,7 @@ public final class LocalBlockStore implements StorageBackend {
     } catch (StorageException e) {
       throw e;
     } catch (IOException e) {
-      throw new StorageException("local block store could not pin cid " + root + ": " + e, true, e);
+      throw new StorageException("local block store could not pin cid " + root + ": " + e, StorageErrorClass.TRANSIENT, e);
     } finally {
       lock.readLock().unlock();
     }
@@ -194,7 +196,7 @@ public final class LocalBlockStore implements StorageBackend {
     } catch (StorageException e) {
       throw e;
     } catch (IOException e) {
-      throw new StorageException("local block store could not unpin cid " + root + ": " + e, true, e);
+      throw new StorageException("local block store could not unpin cid " + root + ": " + e, StorageErrorClass.TRANSIENT, e);
     } finally {
       lock.readLock().unlock();
     }
@@ -207,7 +209,7 @@ public final class LocalBlockStore implements StorageBackend {
     try {
       if (Files.exists(pins.resolve(root.toString())))
         throw new StorageException("cid " + root + " is pinned in the local block store; unpin it before removing it",
-            false);
+            StorageErrorClass.PERMANENT);
       if (Files.deleteIfExists(roots.resolve(root.toString()))) fsyncDirectory(roots);
       if (!Files.exists(blockPath(root))) return;
 
@@ -237,7 +239,7 @@ public final class LocalBlockStore implements StorageBackend {
     } catch (StorageException e) {
       throw e;
     } catch (IOException e) {
-      throw new StorageException("local block store could not remove cid " + root + ": " + e, true, e);
+      throw new StorageException("local block store could not remove cid " + root + ": " + e, StorageErrorClass.TRANSIENT, e);
     } finally {
       lock.writeLock().unlock();
     }
@@ -264,7 +266,7 @@ public final class LocalBlockStore implements StorageBackend {
     try {
       return Cid.parse(cid);
     } catch (IllegalArgumentException e) {
-      throw new StorageException(e.getMessage(), false, e);
+      throw new StorageException(e.getMessage(), StorageErrorClass.PERMANENT, e);
     }
   }
 
@@ -309,19 +311,19 @@ public final class LocalBlockStore implements StorageBackend {
     } catch (NoSuchFileException e) {
       throw missing(cid, root);
     } catch (IOException e) {
-      throw new StorageException("local block store could not read block " + cid + " of cid " + root + ": " + e, true, e);
+      throw new StorageException("local block store could not read block " + cid + " of cid " + root + ": " + e, StorageErrorClass.TRANSIENT, e);
     }
     if (!cid.matches(block, block.length))
       throw new StorageException("local block store block " + cid + " of cid " + root + " is corrupt: its sha2-256 is "
           + Cid.of(cid.codec(), block, block.length).digestHex() + ", not " + cid.digestHex()
-          + "; remove it and add the content again", false);
+          + "; remove it and add the content again", StorageErrorClass.PERMANENT);
     return block;
   }
 
   private StorageException missing(Cid cid, Cid root) {
     if (cid.equals(root)) return new ContentNotFoundException(NAME, root.toString());
     return new StorageException("local block store is missing block " + cid + " of cid " + root
-        + "; the content is incomplete: add it again", false);
+        + "; the content is incomplete: add it again", StorageErrorClass.PERMANENT);
   }
 
   private UnixFsNode node(Cid cid, Cid root) throws StorageException {
@@ -330,7 +332,7 @@ public final class LocalBlockStore implements StorageBackend {
       return UnixFsNode.decode(block, block.length);
     } catch (IllegalArgumentException e) {
       throw new StorageException("local block store block " + cid + " of cid " + root
-          + " is not a UnixFS file node: " + e.getMessage(), false, e);
+          + " is not a UnixFS file node: " + e.getMessage(), StorageErrorClass.PERMANENT, e);
     }
   }
 
@@ -349,7 +351,7 @@ public final class LocalBlockStore implements StorageBackend {
     try {
       out.write(bytes);
     } catch (IOException e) {
-      throw new StorageException("writing the content of cid " + root + " to the output failed: " + e, true, e);
+      throw new StorageException("writing the content of cid " + root + " to the output failed: " + e, StorageErrorClass.TRANSIENT, e);
     }
   }
 

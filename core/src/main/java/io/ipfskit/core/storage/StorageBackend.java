@@ -7,10 +7,13 @@ import java.io.OutputStream;
  * One place content can live (local block store, IPFS Kubo, S3, Storacha). Implementations are
  * thread-safe. Content is addressed by a CID string (CIDv1, base32, e.g. {@code bafkrei...}).
  *
- * <p>Failures are {@link StorageException}s: {@link ContentNotFoundException} when the CID is
- * unknown (not worth retrying), {@link BackendUnavailableException} when the backend cannot be
- * reached at all (callers wait for it to come back without counting a retry), and a plain
- * {@code StorageException} whose {@link StorageException#retryable()} says whether to try again.
+ * <p>Failures are {@link StorageException}s carrying a {@link StorageErrorClass}: {@link
+ * ContentNotFoundException} ({@code NOT_FOUND}) when the CID is unknown, {@link
+ * BackendUnavailableException} ({@code UNAVAILABLE}) when the backend cannot be reached at all
+ * (callers wait for it to come back without counting a retry), and a plain {@code StorageException}
+ * that is {@code TRANSIENT} (may succeed if repeated) or {@code PERMANENT} (cannot).
+ *
+ * <p>Backends are opened by {@link BackendRegistry} (one factory per backend type) and closed by it.
  */
 public interface StorageBackend extends AutoCloseable {
 
@@ -32,7 +35,11 @@ public interface StorageBackend extends AutoCloseable {
   /** Removes the content with this CID. Removing absent content is not an error. */
   void remove(String cid) throws StorageException;
 
-  /** A cheap probe of whether the backend can serve requests now. Never throws. */
+  /**
+   * A cheap, bounded probe of whether the backend can serve requests now. Should never throw (a
+   * throwing probe is recorded as unhealthy). Called by {@link BackendRegistry}'s health schedule,
+   * not on request paths: read the cached result with {@link BackendRegistry#health(String)}.
+   */
   BackendHealth health();
 
   @Override

@@ -1,22 +1,36 @@
 package io.ipfskit.core.wal;
 
 import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.core.storage.StoredContent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Runs one operation against its backend. Stateless; called from processor threads. */
+/**
+ * Runs one operation against its backend, and classifies its failures. Stateless; called from
+ * processor threads.
+ *
+ * <p>Every failure goes through {@link #classify}: a backend's {@link StorageException} by its own
+ * {@link StorageErrorClass}; a problem with a file on this host named by {@code params.path} or
+ * {@code params.destination} (missing, denied, a directory where a file is expected: a {@link
+ * FileSystemException}) is {@code PERMANENT}, since retrying for hours cannot create the file;
+ * other I/O on this host (disk full, out of file descriptors, an interrupted write) is {@code
+ * TRANSIENT}.
+ */
 final class OperationRunner {
 
   /** The parameters are unusable (missing file, unsupported type): retrying cannot help. */
@@ -27,6 +41,15 @@ final class OperationRunner {
       super(message, cause);
     }
   }
+
+  /**
+   * {@code strerror} texts (glibc, C locale) of errno values that a path operation can meet and that
+   * pass with time: ENOSPC, EDQUOT, EMFILE, ENFILE, EIO, EAGAIN, EINTR, ENOMEM. Under another locale
+   * the text differs and such a failure counts as permanent.
+   */
+  private static final Set<String> TRANSIENT_FILE_SYSTEM_REASONS = Set.of(
+      "No space left on device", "Disk quota exceeded", "Too many open files", "Too many open files in system",
+      "Input/output error", "Resource temporarily unavailable", "Interrupted system call", "Cannot allocate memory");
 
   private OperationRunner() {}
 
@@ -39,6 +62,8 @@ final class OperationRunner {
           stored = backend.add(new ByteArrayInputStream(content.asString().getBytes(StandardCharsets.UTF_8)));
         } else {
           Path path = Path.of(text(params, "path"));
+          if (Files.isDirectory(path))
+            throw new BadParametersException("params.path is a directory; name a file", null);
           InputStream in;
           try {
             in = Files.newInputStream(path);
@@ -63,20 +88,28 @@ final class OperationRunner {
         Path parent = target.getParent();
         if (parent == null || !Files.isDirectory(parent))
           throw new BadParametersException("params.destination directory does not exist: " + parent, null);
+        if (Files.isDirectory(target))
+          throw new BadParametersException("params.destination is a directory; name a file inside it", null);
         Path temp = parent.resolve("." + target.getFileName() + ".ipfs-kit-tmp");
         long size;
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-          CountingSink counter = new CountingSink(Channels.newOutputStream(ch));
-          backend.get(cid, counter);
-          counter.flush();
-          ch.force(true);
-          size = counter.count;
+        try {
+          try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+            CountingSink counter = new CountingSink(Channels.newOutputStream(ch));
+            backend.get(cid, counter);
+            counter.flush();
+            ch.force(true);
+            size = counter.count;
+          }
+          WalFiles.commit(temp, target);
         } catch (IOException e) {
-          Files.deleteIfExists(temp);
+          try {
+            Files.deleteIfExists(temp);
+          } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+          }
           throw e;
         }
-        WalFiles.commit(temp, target);
         return new OperationResult(cid, size, target.toString());
       }
       case PIN -> {
@@ -110,10 +143,29 @@ final class OperationRunner {
     return n.endsWith("Exception") && n.length() > 9 ? n.substring(0, n.length() - 9) : n;
   }
 
+  /** Whether the operation may be tried again: {@link #classify} is {@code UNAVAILABLE} or {@code TRANSIENT}. */
   static boolean retryable(Throwable t) {
-    if (t instanceof StorageException se) return se.retryable();
-    if (t instanceof BadParametersException) return false;
-    return t instanceof IOException; // local I/O trouble (disk full writing a destination) may pass
+    return classify(t).retryable();
+  }
+
+  /**
+   * The one place a failure of {@link #run} gets its class. The backend's own class wins; then the
+   * host-file rules above; anything that is not I/O (a bug, an invalid path string) is permanent.
+   */
+  static StorageErrorClass classify(Throwable t) {
+    if (t instanceof UncheckedIOException u && u.getCause() != null) t = u.getCause();
+    if (t instanceof StorageException se) return se.errorClass();
+    if (t instanceof BadParametersException) return StorageErrorClass.PERMANENT;
+    // NoSuchFile, AccessDenied, NotDirectory, DirectoryNotEmpty, FileAlreadyExists, "Is a directory",
+    // "Read-only file system": the host's file system refused this path; it will refuse it again.
+    // The JDK reports other errno values of a path operation as a plain FileSystemException whose
+    // reason is the C library's text; those that pass with time stay transient.
+    if (t instanceof FileSystemException fse) {
+      return fse.getClass() == FileSystemException.class && TRANSIENT_FILE_SYSTEM_REASONS.contains(fse.getReason())
+          ? StorageErrorClass.TRANSIENT : StorageErrorClass.PERMANENT;
+    }
+    if (t instanceof IOException) return StorageErrorClass.TRANSIENT; // disk full, interrupted I/O
+    return StorageErrorClass.PERMANENT;
   }
 
   private static final class CountingSink extends OutputStream {

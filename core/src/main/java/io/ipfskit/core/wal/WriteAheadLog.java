@@ -2,8 +2,9 @@ package io.ipfskit.core.wal;
 
 import static java.util.Objects.requireNonNull;
 
-import io.ipfskit.core.storage.BackendUnavailableException;
+import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.wal.Dispatcher.Counters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -24,21 +25,18 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,7 +45,19 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The durable write-ahead log of storage operations: an append-only segment log is the source of
  * truth, a checkpoint bounds recovery, terminal operations move to an archive, and processor threads
- * run due operations against their backends.
+ * run due operations against their backends. This class is the one public entry and a thin front;
+ * the work lives in package-private parts, each testable alone:
+ * <ul>
+ *   <li>{@link SegmentLog}: sequencing, group commit, fsync, segments ({@link Checkpoints},
+ *       {@link SegmentScanner}, {@link RecordCodec} beside it);
+ *   <li>{@link Lifecycle}: the operation state machine (one transition table, named transitions);
+ *   <li>{@link Dispatcher}: ready and timer queues, per-backend workers, priorities, retry timing
+ *       ({@link RetryTiming});
+ *   <li>{@link Archiver}: the ARCHIVING / archive / ARCHIVED protocol;
+ *   <li>{@link Maintenance}: archiving, cleanup (at start, then hourly) and automatic checkpoints,
+ *       {@code runOnce(now)} returning when to run next.
+ * </ul>
+ * The parts reach the live operations and the log through {@link Journal}, implemented here.
  *
  * <p>Invariants:
  * <ul>
@@ -61,10 +71,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       (at-least-once execution).
  *   <li>Parameters are written once, in the creation record, and never rewritten.
  * </ul>
- * Locks: {@code lock} guards {@code entries}, the ready and timer queues, {@code toArchive} and the
+ * Locks: {@code lock} guards {@code entries}, the dispatcher's queues, the archiver's batch and the
  * mutable fields of each {@link Entry}; appenders hold it while a record is sequenced (see
  * {@link SegmentLog} for the flush lock, taken before {@code lock}, never after).
- * {@code maintenance} serialises checkpoints, archiving and cleanup. Recovery: latest checkpoint,
+ * {@code maintenance} serialises checkpoints, archiving, cleanup and config changes. Recovery: latest checkpoint,
  * then replay of every record after it; zeros after the last record of the last segment are its
  * preallocated space (a clean end, kept and overwritten by later appends; see {@link SegmentScanner}),
  * any other damage at the end of the last segment is a torn tail and is truncated, corruption
@@ -77,20 +87,20 @@ import tools.jackson.databind.node.ObjectNode;
  * three segments exist). Sequence: ARCHIVING record (fsynced), {@code archive()}, ARCHIVED record
  * (drops them from the log); after a crash in between, recovery re-archives only what the archive
  * does not already hold. With {@code archive_completed=false} they stay in the log and checkpoints.
- * A maintenance thread also removes finished operations older than {@code max_age_days} hourly.
+ * A maintenance thread also removes finished operations older than {@code max_age_days}: at start,
+ * then hourly.
+ *
+ * <p>Errors a caller acts on are {@link WalException}s: {@link BackendNotConfiguredException},
+ * {@link IllegalTransitionException}, {@link OperationNotFoundException},
+ * {@link InvalidOperationException}, and {@link LogFailedClosedException} once the log failed
+ * closed or is closed.
  *
  * <p>Callers must {@link #close} the log; it writes a checkpoint and releases the directory lock.
  */
 public final class WriteAheadLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
   static final JsonMapper JSON = JsonMapper.builder().build();
-  static final Duration BACKEND_WAIT_MAX = Duration.ofSeconds(5);
-  static final long CHECKPOINT_EVERY_RECORDS = 4_000_000;
-  static final int CHECKPOINT_AT_SEGMENTS = 3;
-  static final long ARCHIVE_MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(30);
   static final String LOCK_FILE = "LOCK";
-  /** Finished operations older than {@code max_age_days} are removed this often (log and archive). */
-  static final long AUTO_CLEANUP_EVERY_NANOS = TimeUnit.HOURS.toNanos(1);
 
   /** Opens the archive once the directory lock is held (opening it cleans up temp files). */
   interface ArchiveFactory {
@@ -120,40 +130,30 @@ public final class WriteAheadLog implements AutoCloseable {
   private final Path dir;
   private final Clock clock;
   private final Map<String, StorageBackend> backends;
+  private final Function<String, BackendHealth> cachedHealth; // never probes: metrics() must stay cheap
   private final OperationArchive archive; // null: terminal operations stay in the log
   private final FileChannel lockChannel;
   private final FileLock fileLock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition visibleChanged = lock.newCondition();
   private final Condition maintenanceWake = lock.newCondition();
-  private final Map<String, Condition> backendWork = new HashMap<>();
   private final Object maintenance = new Object();
   private final HashMap<String, Entry> entries;
-  private final Map<String, PriorityQueue<Entry>> ready = new HashMap<>();
-  private final Map<String, List<Entry>> deferredReady = new HashMap<>(); // recovered waiting ops, not yet heapified
-  private final PriorityQueue<Entry> timers = new PriorityQueue<>(Comparator.comparingLong(e -> e.timerDue));
-  private final LinkedHashSet<Entry> toArchive = new LinkedHashSet<>();
-  private long toArchiveSinceNanos;
+  private final Journal journal = new LiveJournal();
+  private final Dispatcher dispatcher;
+  private final Archiver archiver;
+  private final Maintenance housekeeping;
   private final SegmentLog log;
   private final FsyncMode mode;
   private volatile WalConfig config;
-  private volatile boolean paused;
-  private final boolean autoCheckpoint;
   private volatile boolean closed;
   private volatile Instant lastCheckpoint;
-  private final List<Thread> workers = new ArrayList<>();
   private Thread maintenanceThread;
   private final ThreadLocal<Bytes> encoders = ThreadLocal.withInitial(() -> new Bytes(1024));
   private final ThreadLocal<Bytes> jsonScratch = ThreadLocal.withInitial(() -> new Bytes(256));
   private final LatencyHistogram appendMicros = new LatencyHistogram();
   private final LatencyHistogram operationMillis = new LatencyHistogram();
   private final Map<String, Counters> counters = new HashMap<>();
-
-  private static final class Counters {
-    final LongAdder completed = new LongAdder();
-    final LongAdder failed = new LongAdder();
-    final LongAdder retries = new LongAdder();
-  }
 
   /**
    * Opens (creating if needed) the log in {@code config.directory()}: takes the directory lock,
@@ -165,8 +165,24 @@ public final class WriteAheadLog implements AutoCloseable {
    */
   public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
       throws IOException {
-    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive, true));
+    return open(config, backends, NOT_PROBED, clock);
   }
+
+  /**
+   * {@link #open(WalConfig, Map, Clock)} with each backend's health for {@link #metrics()} read from
+   * {@code cachedHealth} (e.g. {@code name -> registry.health(name).health()} of a {@link
+   * io.ipfskit.core.storage.BackendRegistry}); the log never probes a backend itself.
+   */
+  public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends,
+      Function<String, BackendHealth> cachedHealth, Clock clock) throws IOException {
+    requireNonNull(cachedHealth, "cachedHealth");
+    return open(config, backends, clock, new Options(null, null, false, true, WriteAheadLog::defaultArchive, true),
+        cachedHealth);
+  }
+
+  /** Health when nobody probes the backends: unknown. */
+  private static final Function<String, BackendHealth> NOT_PROBED =
+      name -> new BackendHealth(BackendHealth.Status.UNKNOWN, "not probed");
 
   /** Like {@link #open} but runs no operation until {@link #resumeProcessing()} (benchmarks, maintenance). */
   public static WriteAheadLog openPaused(WalConfig config, Map<String, StorageBackend> backends, Clock clock)
@@ -181,21 +197,29 @@ public final class WriteAheadLog implements AutoCloseable {
 
   static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
       throws IOException {
+    return open(config, backends, clock, options, NOT_PROBED);
+  }
+
+  private static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock,
+      Options options, Function<String, BackendHealth> cachedHealth) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(backends, "backends");
     requireNonNull(clock, "clock");
-    return new WriteAheadLog(config, backends, clock, options);
+    return new WriteAheadLog(config, backends, clock, options, cachedHealth);
   }
 
-  private WriteAheadLog(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options)
-      throws IOException {
+  private WriteAheadLog(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options,
+      Function<String, BackendHealth> cachedHealth) throws IOException {
     this.dir = config.directory();
     this.clock = clock;
     this.config = config;
     this.mode = config.fsyncMode();
     this.backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
-    this.paused = options.startPaused();
-    this.autoCheckpoint = options.autoCheckpoint();
+    this.dispatcher = new Dispatcher(lock, journal, this.backends, this::config, clock,
+        RetryTiming.fullJitter(this::config, RetryTiming.threadLocalRandom()), options.startPaused(), counters,
+        operationMillis);
+    this.housekeeping = new Maintenance(new MaintenanceTasks(), this::config, options.autoCheckpoint());
+    this.cachedHealth = cachedHealth;
     WalFiles.createPrivateDirectories(dir);
     Path lockPath = dir.resolve(LOCK_FILE);
     FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -215,11 +239,6 @@ public final class WriteAheadLog implements AutoCloseable {
     OperationArchive openedArchive = options.archive();
     try {
       if (options.archiveFactory() != null) openedArchive = options.archiveFactory().open(config);
-      for (String b : this.backends.keySet()) {
-        backendWork.put(b, lock.newCondition());
-        ready.put(b, new PriorityQueue<>());
-        counters.put(b, new Counters());
-      }
       long t0 = System.nanoTime();
       Recovery r = Recovery.run(dir);
       this.entries = r.entries;
@@ -227,6 +246,7 @@ public final class WriteAheadLog implements AutoCloseable {
           options.preallocate());
       this.log = opened;
       this.archive = openedArchive;
+      this.archiver = new Archiver(lock, journal, openedArchive, this::config, maintenanceWake);
       afterRecovery();
       LOG.info("write-ahead log {} opened: {} operations, last sequence {}, {} segment(s), recovered in {} ms",
           dir, entries.size(), r.lastSeq, log.segmentCount(), (System.nanoTime() - t0) / 1_000_000);
@@ -250,14 +270,7 @@ public final class WriteAheadLog implements AutoCloseable {
       throw e;
     }
     log.startFlusher();
-    for (String b : this.backends.keySet()) {
-      for (int i = 0; i < config.concurrencyPerBackend(); i++) {
-        Thread t = new Thread(() -> workerLoop(b), "wal-worker-" + b + "-" + i);
-        t.setDaemon(true);
-        workers.add(t);
-        t.start();
-      }
-    }
+    dispatcher.start(config.concurrencyPerBackend());
     maintenanceThread = new Thread(this::maintenanceLoop, "wal-maintenance");
     maintenanceThread.setDaemon(true);
     maintenanceThread.start();
@@ -266,43 +279,21 @@ public final class WriteAheadLog implements AutoCloseable {
   /** Resets interrupted runs, fills the queues. Single-threaded: no other thread runs yet. */
   private void afterRecovery() throws IOException {
     long now = nowMicros();
+    long nowNanos = System.nanoTime();
     long last = 0;
     lock.lock();
     try {
-      Map<String, List<Entry>> byBackend = new HashMap<>();
-      String lastBackend = null; // recovered records share one String per backend name
-      List<Entry> lastList = null;
       for (Entry e : entries.values()) {
         OpState s = e.latest;
         if (s.status == OperationStatus.PROCESSING) {
-          OpState back = new OpState(OperationStatus.PENDING, now, OpState.NONE, s.retryCount, s.maxRetries,
-              OpState.NONE, null, -1, null, "interrupted by a restart while processing; will run again", "Interrupted");
+          OpState back = Lifecycle.recoverInterrupted(e.id, s, now);
           last = appendStateLocked(e, back);
           e.durable = back;
           s = back;
         }
-        if (s.waiting()) {
-          if (s.nextRetryAt != OpState.NONE && s.nextRetryAt > now) {
-            e.inTimer = true;
-            e.timerDue = s.nextRetryAt;
-            timers.add(e);
-          } else {
-            if (e.backend != lastBackend) {
-              lastBackend = e.backend;
-              lastList = ready.containsKey(e.backend) ? byBackend.computeIfAbsent(e.backend, k -> new ArrayList<>()) : null;
-            }
-            if (lastList == null) {
-              LOG.warn("operation {} names backend '{}', which is not configured; it waits until it is", e.id, e.backend);
-            } else {
-              e.inReady = true;
-              lastList.add(e);
-            }
-          }
-        } else if (s.status.isTerminal()) {
-          queueForArchiveLocked(e);
-        }
+        if (s.waiting()) dispatcher.restoreLocked(e, now);
+        else if (s.status.isTerminal()) archiver.queueLocked(e, nowNanos);
       }
-      deferredReady.putAll(byBackend); // heapified by the first poll, off the open path
     } finally {
       lock.unlock();
     }
@@ -314,15 +305,14 @@ public final class WriteAheadLog implements AutoCloseable {
   /**
    * Logs a new operation. Durable per the fsync mode when this returns; the processor is woken.
    *
-   * @throws IllegalArgumentException if the backend is not configured
-   * @throws IOException if the log failed closed or is closed
+   * @throws BackendNotConfiguredException if the backend is not configured
+   * @throws LogFailedClosedException if the log failed closed or is closed
    */
   public Operation add(NewOperation op) throws IOException {
     requireNonNull(op, "op");
     StorageBackend b = backends.get(op.backend());
-    if (b == null)
-      throw new IllegalArgumentException("backend '" + op.backend() + "' is not configured; configured: "
-          + backends.keySet());
+    if (b == null) throw new BackendNotConfiguredException(op.backend(), backends.keySet());
+    ensureOpen();
     long t0 = System.nanoTime();
     Instant nowI = clock.instant();
     long now = micros(nowI);
@@ -330,7 +320,7 @@ public final class WriteAheadLog implements AutoCloseable {
     ObjectNode params = op.parametersView();
     byte[] paramBytes = JsonText.toBytes(params, jsonScratch.get());
     String backend = backendKey(op.backend());
-    OpState s = OpState.pending(now, config.maxRetries());
+    OpState s = Lifecycle.created(now, config.maxRetries());
     Bytes buf = encoders.get();
     RecordCodec.created(buf, id, op.operationType(), backend, op.priority(), now, 0L, false, paramBytes, s);
     // Built outside the lock (the id's hash too, which String caches): the critical section is the
@@ -347,19 +337,25 @@ public final class WriteAheadLog implements AutoCloseable {
       entries.put(id, e);
       if (mode != FsyncMode.ALWAYS) {
         e.durable = s;
-        enqueueLocked(e, now);
+        dispatcher.enqueueLocked(e, now);
       }
+    } catch (IOException ex) {
+      throw failedClosedOr(ex);
     } finally {
       lock.unlock();
     }
     if (mode == FsyncMode.ALWAYS) {
-      log.awaitSynced(seq);
+      try {
+        log.awaitSynced(seq);
+      } catch (IOException ex) {
+        throw failedClosedOr(ex);
+      }
       // Publish and schedule only now: were the processor to append "processing" first, readers
       // would find neither a durable state nor a synced latest one and report the id as unknown.
       lock.lock();
       try {
         e.durable = s;
-        enqueueLocked(e, now);
+        dispatcher.enqueueLocked(e, now);
         visibleChanged.signalAll();
       } finally {
         lock.unlock();
@@ -439,11 +435,12 @@ public final class WriteAheadLog implements AutoCloseable {
    * snapshot.
    *
    * @throws OperationNotFoundException if no live or archived operation has this id
+   * @throws InvalidOperationException if the timeout is negative
    */
   public Operation waitFor(String operationId, Duration timeout) throws InterruptedException {
     requireNonNull(operationId, "operationId");
     requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0, but was " + timeout);
+    if (timeout.isNegative()) throw new InvalidOperationException("timeout", "must be >= 0");
     long deadline = System.nanoTime() + timeout.toNanos();
     Entry e;
     OpState s;
@@ -476,11 +473,14 @@ public final class WriteAheadLog implements AutoCloseable {
   /**
    * Puts a failed or cancelled operation back to {@code pending} with {@code retry_count} 0.
    *
-   * @throws IllegalStateException if the operation is in any other status
+   * @throws IllegalTransitionException if the operation is in any other status
    * @throws OperationNotFoundException if unknown
+   * @throws BackendNotConfiguredException if an archived operation names a backend not configured here
+   * @throws LogFailedClosedException if the log failed closed or is closed
    */
   public Operation retry(String operationId) throws IOException {
     requireNonNull(operationId, "operationId");
+    ensureOpen();
     long now = nowMicros();
     Entry e;
     OpState next;
@@ -489,46 +489,39 @@ public final class WriteAheadLog implements AutoCloseable {
     try {
       e = entries.get(operationId);
       if (e != null) {
-        OpState cur = e.latest;
-        if (cur.status != OperationStatus.FAILED && cur.status != OperationStatus.CANCELLED)
-          throw new IllegalStateException("operation " + operationId + " is " + cur.status.wireName()
-              + "; only failed or cancelled operations can be retried");
-        next = new OpState(OperationStatus.PENDING, now, OpState.NONE, 0, config.maxRetries(), OpState.NONE, null, -1,
-            null, null, null);
+        next = Lifecycle.retry(operationId, e.latest.status, now, config.maxRetries());
         seq = appendStateLocked(e, next);
-        toArchive.remove(e);
-        enqueueLocked(e, now);
+        archiver.forgetLocked(e);
+        dispatcher.enqueueLocked(e, now);
       } else {
         seq = -1;
         next = null;
       }
+    } catch (IOException ex) {
+      throw failedClosedOr(ex);
     } finally {
       lock.unlock();
     }
     if (e == null) return retryArchived(operationId, now);
-    commitVisible(e, next, seq);
+    commitVisibleOrFailedClosed(e, next, seq);
     return toOperation(e, next);
   }
 
   private Operation retryArchived(String operationId, long now) throws IOException {
     Operation old = findArchived(operationId).orElseThrow(() -> new OperationNotFoundException(operationId));
-    if (old.status() != OperationStatus.FAILED && old.status() != OperationStatus.CANCELLED)
-      throw new IllegalStateException("operation " + operationId + " is " + old.status().wireName()
-          + "; only failed or cancelled operations can be retried");
-    if (!backends.containsKey(old.backend()))
-      throw new IllegalArgumentException("backend '" + old.backend() + "' is not configured; configured: "
-          + backends.keySet());
+    OpState s = Lifecycle.retry(operationId, old.status(), now, config.maxRetries());
+    if (!backends.containsKey(old.backend())) throw new BackendNotConfiguredException(old.backend(), backends.keySet());
     byte[] params = JSON.writeValueAsBytes(old.parameters());
-    OpState s = new OpState(OperationStatus.PENDING, now, OpState.NONE, 0, config.maxRetries(), OpState.NONE, null, -1,
-        null, null, null);
     Bytes buf = encoders.get();
     long ts = micros(old.timestamp());
     Entry e;
     long seq;
     lock.lock();
     try {
-      if (entries.containsKey(operationId))
-        throw new IllegalStateException("operation " + operationId + " is already being retried");
+      Entry live = entries.get(operationId);
+      if (live != null) // retried by a concurrent call since we looked
+        throw new IllegalTransitionException(operationId, live.latest.status, OperationStatus.PENDING,
+            "it is already being retried");
       RecordCodec.created(buf, operationId, old.operationType(), backendKey(old.backend()), old.priority(), ts,
           log.lastSeqLocked() + 1, false, params, s);
       seq = log.appendLocked(buf);
@@ -536,22 +529,26 @@ public final class WriteAheadLog implements AutoCloseable {
       e = new Entry(operationId, old.operationType(), backendKey(old.backend()), params, old.priority(), ts, seq);
       e.latest = s;
       entries.put(operationId, e);
-      enqueueLocked(e, now);
+      dispatcher.enqueueLocked(e, now);
+    } catch (IOException ex) {
+      throw failedClosedOr(ex);
     } finally {
       lock.unlock();
     }
-    commitVisible(e, s, seq);
+    commitVisibleOrFailedClosed(e, s, seq);
     return toOperation(e, s);
   }
 
   /**
    * Cancels a pending or retrying operation.
    *
-   * @throws IllegalStateException if it is processing or finished
+   * @throws IllegalTransitionException if it is processing or finished
    * @throws OperationNotFoundException if unknown
+   * @throws LogFailedClosedException if the log failed closed or is closed
    */
   public Operation cancel(String operationId) throws IOException {
     requireNonNull(operationId, "operationId");
+    ensureOpen();
     long now = nowMicros();
     Entry e;
     OpState next;
@@ -563,23 +560,20 @@ public final class WriteAheadLog implements AutoCloseable {
         next = null;
         seq = -1;
       } else {
-        OpState cur = e.latest;
-        if (!cur.waiting())
-          throw new IllegalStateException("operation " + operationId + " is " + cur.status.wireName()
-              + "; only pending or retrying operations can be cancelled");
-        next = new OpState(OperationStatus.CANCELLED, now, now, cur.retryCount, cur.maxRetries, OpState.NONE, null, -1,
-            null, "cancelled by request", "Cancelled");
+        next = Lifecycle.cancel(operationId, e.latest, now);
         seq = appendStateLocked(e, next);
       }
+    } catch (IOException ex) {
+      throw failedClosedOr(ex);
     } finally {
       lock.unlock();
     }
     if (e == null) {
       Operation old = findArchived(operationId).orElseThrow(() -> new OperationNotFoundException(operationId));
-      throw new IllegalStateException("operation " + operationId + " is " + old.status().wireName()
-          + "; only pending or retrying operations can be cancelled");
+      Lifecycle.check(Lifecycle.Move.CANCEL, operationId, old.status(), OperationStatus.CANCELLED);
+      throw new AssertionError("an archived operation is finished, so never cancellable: " + old.status());
     }
-    commitVisible(e, next, seq);
+    commitVisibleOrFailedClosed(e, next, seq);
     return toOperation(e, next);
   }
 
@@ -589,12 +583,24 @@ public final class WriteAheadLog implements AutoCloseable {
    *
    * @param statusOrNull only this terminal status, or all terminal statuses
    * @return how many operations were removed
+   * @throws InvalidOperationException if {@code ageDays} is negative or the status is not terminal
+   * @throws LogFailedClosedException if the log failed closed or is closed
    */
   public int cleanup(int ageDays, OperationStatus statusOrNull) throws IOException {
-    if (ageDays < 0) throw new IllegalArgumentException("age_days must be >= 0, but was " + ageDays);
+    if (ageDays < 0) throw new InvalidOperationException("age_days", "must be >= 0");
     if (statusOrNull != null && !statusOrNull.isTerminal())
-      throw new IllegalArgumentException("status must be one of [completed, failed, cancelled] (only finished"
-          + " operations are cleaned up), but was '" + statusOrNull.wireName() + "'");
+      throw new InvalidOperationException("status", "must be one of [completed, failed, cancelled] (only finished"
+          + " operations are cleaned up)");
+    ensureOpen();
+    try {
+      return removeFinished(ageDays, statusOrNull);
+    } catch (IOException ex) {
+      throw failedClosedOr(ex);
+    }
+  }
+
+  /** {@link #cleanup} without argument checks (maintenance calls it). */
+  private int removeFinished(int ageDays, OperationStatus statusOrNull) throws IOException {
     Instant cutoffI = clock.instant().minus(Duration.ofDays(ageDays));
     long cutoff = micros(cutoffI);
     int removed;
@@ -611,10 +617,8 @@ public final class WriteAheadLog implements AutoCloseable {
           if (done <= cutoff) ids.add(e.id);
         }
         if (!ids.isEmpty()) {
-          Bytes buf = encoders.get();
-          RecordCodec.idList(buf, RecordCodec.REMOVED, ids);
-          seq = log.appendLocked(buf);
-          for (String id : ids) toArchive.remove(entries.remove(id));
+          seq = journal.appendIdsLocked(RecordCodec.REMOVED, ids);
+          for (String id : ids) archiver.forgetLocked(entries.remove(id));
         }
       } finally {
         lock.unlock();
@@ -660,7 +664,7 @@ public final class WriteAheadLog implements AutoCloseable {
       Counters c = counters.get(b.getKey());
       String health;
       try {
-        health = b.getValue().health().status().name().toLowerCase(java.util.Locale.ROOT);
+        health = cachedHealth.apply(b.getKey()).status().name().toLowerCase(java.util.Locale.ROOT);
       } catch (RuntimeException e) {
         health = "unknown";
       }
@@ -690,9 +694,10 @@ public final class WriteAheadLog implements AutoCloseable {
       lock.lock();
       try {
         if (next.archiveCompleted() && !before.archiveCompleted()) {
-          for (Entry e : entries.values()) if (e.latest.status.isTerminal()) queueForArchiveLocked(e);
+          long nowNanos = System.nanoTime();
+          for (Entry e : entries.values()) if (e.latest.status.isTerminal()) archiver.queueLocked(e, nowNanos);
         }
-        signalAllLocked();
+        dispatcher.signalAllLocked();
       } finally {
         lock.unlock();
       }
@@ -706,7 +711,7 @@ public final class WriteAheadLog implements AutoCloseable {
    */
   public void checkpoint() throws IOException {
     synchronized (maintenance) {
-      if (archive != null && config.archiveCompleted()) archiveDue(true);
+      archiver.archiveDue(true, System.nanoTime());
       List<Entry> es = new ArrayList<>();
       List<OpState> ss = new ArrayList<>();
       long covered = log.cut(() -> {
@@ -744,17 +749,11 @@ public final class WriteAheadLog implements AutoCloseable {
 
   /** Stops running operations until {@link #resumeProcessing()}; appends still work. */
   public void pauseProcessing() {
-    paused = true;
+    dispatcher.pause();
   }
 
   public void resumeProcessing() {
-    paused = false;
-    lock.lock();
-    try {
-      signalAllLocked();
-    } finally {
-      lock.unlock();
-    }
+    dispatcher.resume();
   }
 
   /** Stops the processor, checkpoints (unless failed closed), closes files and releases the lock. */
@@ -766,14 +765,14 @@ public final class WriteAheadLog implements AutoCloseable {
     }
     lock.lock();
     try {
-      signalAllLocked();
+      dispatcher.signalAllLocked();
       maintenanceWake.signalAll();
       visibleChanged.signalAll();
     } finally {
       lock.unlock();
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    List<Thread> all = new ArrayList<>(workers);
+    List<Thread> all = new ArrayList<>(dispatcher.workers());
     if (maintenanceThread != null) all.add(maintenanceThread);
     for (Thread t : all) {
       try {
@@ -925,7 +924,7 @@ public final class WriteAheadLog implements AutoCloseable {
     }
     lock.lock();
     try {
-      signalAllLocked();
+      dispatcher.signalAllLocked();
       maintenanceWake.signalAll();
     } finally {
       lock.unlock();
@@ -939,191 +938,13 @@ public final class WriteAheadLog implements AutoCloseable {
   void wakeProcessor() {
     lock.lock();
     try {
-      signalAllLocked();
+      dispatcher.signalAllLocked();
     } finally {
       lock.unlock();
     }
   }
 
-  // ================================================================ processor
-
-  private void workerLoop(String backendName) {
-    StorageBackend backend = backends.get(backendName);
-    Condition work = backendWork.get(backendName);
-    Counters stats = counters.get(backendName);
-    while (true) {
-      Entry e;
-      OpState claimed;
-      long seq;
-      lock.lock();
-      try {
-        while (true) {
-          if (closed || log.failedClosed()) return;
-          long now = nowMicros();
-          e = null;
-          if (!paused) {
-            moveDueTimersLocked(now);
-            e = pollReadyLocked(backendName, now);
-          }
-          if (e != null) {
-            OpState cur = e.latest;
-            claimed = new OpState(OperationStatus.PROCESSING, now, OpState.NONE, cur.retryCount, cur.maxRetries,
-                OpState.NONE, null, -1, null, cur.error, cur.errorType);
-            seq = appendStateLocked(e, claimed);
-            break;
-          }
-          long waitNanos = config.processInterval().toNanos();
-          if (!paused && !timers.isEmpty())
-            waitNanos = Math.min(waitNanos, Math.max(TimeUnit.MILLISECONDS.toNanos(1), (timers.peek().timerDue - now) * 1000));
-          work.awaitNanos(waitNanos);
-        }
-      } catch (IOException ex) {
-        stopping(backendName, ex);
-        return;
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        return;
-      } finally {
-        lock.unlock();
-      }
-      try {
-        commitVisible(e, claimed, seq);
-      } catch (IOException ex) {
-        stopping(backendName, ex);
-        return;
-      }
-      OpState next;
-      try {
-        OperationResult r = OperationRunner.run(e.type, params(e), backend);
-        long now = nowMicros();
-        next = new OpState(OperationStatus.COMPLETED, now, now, claimed.retryCount, claimed.maxRetries, OpState.NONE,
-            r.cid(), r.size() == null ? -1 : r.size(), r.destination(), null, null);
-      } catch (Exception ex) {
-        next = afterFailure(claimed, ex, nowMicros());
-      }
-      long s2;
-      lock.lock();
-      try {
-        s2 = appendStateLocked(e, next);
-        enqueueLocked(e, next.updatedAt);
-      } catch (IOException ex) {
-        stopping(backendName, ex);
-        return;
-      } finally {
-        lock.unlock();
-      }
-      switch (next.status) {
-        case COMPLETED -> {
-          stats.completed.increment();
-          operationMillis.record((next.completedAt - e.timestamp) / 1000);
-        }
-        case FAILED -> stats.failed.increment();
-        default -> stats.retries.increment();
-      }
-      try {
-        commitVisible(e, next, s2);
-      } catch (IOException ex) {
-        stopping(backendName, ex);
-        return;
-      }
-    }
-  }
-
-  private void stopping(String backendName, IOException ex) {
-    if (closed) LOG.debug("processor for backend '{}' stops: {}", backendName, ex.getMessage());
-    else LOG.error("processor for backend '{}' stops: {}", backendName, ex.getMessage());
-  }
-
-  private OpState afterFailure(OpState cur, Exception ex, long now) {
-    WalConfig c = config;
-    String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
-    String type = OperationRunner.errorType(ex);
-    if (ex instanceof BackendUnavailableException) {
-      long waitMicros = Math.min(c.retryDelay().toNanos(), BACKEND_WAIT_MAX.toNanos()) / 1000;
-      return new OpState(cur.retryCount == 0 ? OperationStatus.PENDING : OperationStatus.RETRYING, now, OpState.NONE,
-          cur.retryCount, cur.maxRetries, now + waitMicros, null, -1, null, msg, type);
-    }
-    if (OperationRunner.retryable(ex) && cur.retryCount < cur.maxRetries) {
-      long delay = backoffMicros(c.retryDelay(), c.maxRetryDelay(), cur.retryCount);
-      return new OpState(OperationStatus.RETRYING, now, OpState.NONE, cur.retryCount + 1, cur.maxRetries, now + delay,
-          null, -1, null, msg, type);
-    }
-    String error = OperationRunner.retryable(ex) ? "gave up after " + cur.retryCount + " retries: " + msg : msg;
-    return new OpState(OperationStatus.FAILED, now, now, cur.retryCount, cur.maxRetries, OpState.NONE, null, -1, null,
-        error, type);
-  }
-
-  /** Full jitter: uniform in [0, min(max, base * 2^attempt)]. */
-  static long backoffMicros(Duration base, Duration max, int attempt) {
-    long baseMicros = Math.max(1, base.toNanos() / 1000);
-    long maxMicros = max.toNanos() / 1000;
-    long cap = attempt >= 62 || baseMicros > (maxMicros >> Math.min(attempt, 62)) ? maxMicros : baseMicros << attempt;
-    cap = Math.min(cap, maxMicros);
-    return ThreadLocalRandom.current().nextLong(cap + 1);
-  }
-
-  /** Caller holds lock. */
-  private void moveDueTimersLocked(long now) {
-    Entry t;
-    while ((t = timers.peek()) != null && t.timerDue <= now) {
-      timers.poll();
-      t.inTimer = false;
-      if (entries.get(t.id) == t) enqueueLocked(t, now);
-    }
-  }
-
-  /** Caller holds lock. Next due operation for the backend, or null. */
-  private Entry pollReadyLocked(String backend, long now) {
-    PriorityQueue<Entry> q = ready.get(backend);
-    List<Entry> recovered = deferredReady.remove(backend);
-    if (recovered != null) {
-      recovered.addAll(q);
-      q = new PriorityQueue<>(recovered); // heapify, O(n)
-      ready.put(backend, q);
-    }
-    Entry e;
-    while ((e = q.poll()) != null) {
-      e.inReady = false;
-      if (entries.get(e.id) != e || !e.latest.waiting()) continue;
-      if (e.latest.nextRetryAt != OpState.NONE && e.latest.nextRetryAt > now) {
-        enqueueLocked(e, now);
-        continue;
-      }
-      return e;
-    }
-    return null;
-  }
-
-  /** Caller holds lock. Puts a waiting operation in the ready or timer queue; queues terminal ones for archive. */
-  private void enqueueLocked(Entry e, long now) {
-    OpState s = e.latest;
-    if (s.status.isTerminal()) return; // archived once durable, see commitVisible
-    if (!s.waiting()) return;
-    if (s.nextRetryAt != OpState.NONE && s.nextRetryAt > now) {
-      if (e.inTimer && e.timerDue > s.nextRetryAt) {
-        timers.remove(e);
-        e.inTimer = false;
-      }
-      if (!e.inTimer) {
-        e.inTimer = true;
-        e.timerDue = s.nextRetryAt;
-        timers.add(e);
-        signalAllLocked(); // waiting threads recompute their wait
-      }
-      return;
-    }
-    PriorityQueue<Entry> q = ready.get(e.backend);
-    if (q == null) return;
-    if (!e.inReady) {
-      e.inReady = true;
-      q.add(e);
-    }
-    if (!paused) backendWork.get(e.backend).signal();
-  }
-
-  private void signalAllLocked() {
-    for (Condition c : backendWork.values()) c.signalAll();
-  }
+  // ================================================================ the journal the parts use
 
   /** Caller holds lock. Appends a status record and makes it the latest decided state. */
   private long appendStateLocked(Entry e, OpState next) throws IOException {
@@ -1141,18 +962,19 @@ public final class WriteAheadLog implements AutoCloseable {
     lock.lock();
     try {
       if (e.durable == null || e.durable.seq < s.seq) e.durable = s;
-      if (s.status.isTerminal() && e.latest == s) queueForArchiveLocked(e);
+      if (s.status.isTerminal() && e.latest == s) archiver.queueLocked(e, System.nanoTime());
       visibleChanged.signalAll();
     } finally {
       lock.unlock();
     }
   }
 
-  private void queueForArchiveLocked(Entry e) {
-    if (archive == null || !config.archiveCompleted()) return;
-    if (toArchive.isEmpty()) toArchiveSinceNanos = System.nanoTime();
-    toArchive.add(e);
-    if (toArchive.size() >= config.partitionSize()) maintenanceWake.signal();
+  private void commitVisibleOrFailedClosed(Entry e, OpState s, long seq) throws IOException {
+    try {
+      commitVisible(e, s, seq);
+    } catch (IOException ex) {
+      throw failedClosedOr(ex);
+    }
   }
 
   /** Caller holds lock. The newest durable state, or null if the operation is not yet durable. */
@@ -1162,14 +984,67 @@ public final class WriteAheadLog implements AutoCloseable {
     return e.durable;
   }
 
+  /** {@link Journal} over {@code entries} and {@code log}: what the dispatcher and the archiver use. */
+  private final class LiveJournal implements Journal {
+    @Override
+    public boolean liveLocked(Entry e) {
+      return entries.get(e.id) == e;
+    }
+
+    @Override
+    public OpState visibleLocked(Entry e) {
+      return visible(e);
+    }
+
+    @Override
+    public long appendStateLocked(Entry e, OpState next) throws IOException {
+      return WriteAheadLog.this.appendStateLocked(e, next);
+    }
+
+    @Override
+    public long appendIdsLocked(byte kind, List<String> ids) throws IOException {
+      Bytes buf = encoders.get();
+      RecordCodec.idList(buf, kind, ids);
+      return log.appendLocked(buf);
+    }
+
+    @Override
+    public void removeLocked(String id) {
+      entries.remove(id);
+    }
+
+    @Override
+    public void awaitSynced(long seq) throws IOException {
+      log.awaitSynced(seq);
+    }
+
+    @Override
+    public void commitVisible(Entry e, OpState s, long seq) throws IOException {
+      WriteAheadLog.this.commitVisible(e, s, seq);
+    }
+
+    @Override
+    public boolean closed() {
+      return closed;
+    }
+
+    @Override
+    public boolean failedClosed() {
+      return log.failedClosed();
+    }
+  }
+
   // ================================================================ maintenance
 
+  /** Runs {@link Maintenance#runOnce} at once (so cleanup runs at start), then whenever it asks or is woken. */
   private void maintenanceLoop() {
-    long lastCleanupNanos = System.nanoTime();
-    while (!closed) {
+    long next = System.nanoTime();
+    while (true) {
+      long wait = next - System.nanoTime();
       lock.lock();
       try {
-        maintenanceWake.awaitNanos(Math.min(config.processInterval().toNanos(), TimeUnit.SECONDS.toNanos(1)));
+        if (closed) return;
+        if (wait > 0) maintenanceWake.awaitNanos(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -1177,86 +1052,60 @@ public final class WriteAheadLog implements AutoCloseable {
         lock.unlock();
       }
       if (closed || log.failedClosed()) return;
-      try {
-        if (archive != null && config.archiveCompleted()) archiveDue(false);
-        if (System.nanoTime() - lastCleanupNanos >= AUTO_CLEANUP_EVERY_NANOS) {
-          lastCleanupNanos = System.nanoTime();
-          int removed = cleanup(config.maxAgeDays(), null);
-          if (removed > 0) LOG.info("removed {} finished operations older than max_age_days={}", removed, config.maxAgeDays());
-        }
-        if (autoCheckpoint && log.segmentCount() >= CHECKPOINT_AT_SEGMENTS || log.recordsSinceCheckpoint() >= CHECKPOINT_EVERY_RECORDS)
-          checkpoint();
-      } catch (IOException | RuntimeException e) {
-        LOG.error("write-ahead log maintenance (archive/checkpoint) failed; will try again: {}", e.toString());
-      }
+      next = housekeeping.runOnce(System.nanoTime());
     }
   }
 
-  /**
-   * Moves durable terminal operations to the archive: an ARCHIVING record (so recovery knows the
-   * archive may already hold them), {@code archive.archive}, then an ARCHIVED record that drops them
-   * from the log. Caller holds {@code maintenance}.
-   */
-  private void archiveDue(boolean force) throws IOException {
-    List<Entry> batch = new ArrayList<>();
-    List<OpState> states = new ArrayList<>();
-    Set<Entry> mayBeArchived = new HashSet<>();
-    long seq = -1;
-    lock.lock();
-    try {
-      if (toArchive.isEmpty()) return;
-      if (!force && toArchive.size() < config.partitionSize()
-          && System.nanoTime() - toArchiveSinceNanos < ARCHIVE_MAX_DELAY_NANOS) return;
-      List<String> intent = new ArrayList<>();
-      for (Iterator<Entry> it = toArchive.iterator(); it.hasNext(); ) {
-        Entry e = it.next();
-        it.remove();
-        OpState s = e.latest;
-        if (entries.get(e.id) != e || !s.status.isTerminal() || visible(e) != s) continue;
-        batch.add(e);
-        states.add(s);
-        if (e.archiveIntent) mayBeArchived.add(e);
-        else intent.add(e.id);
+  /** What {@link Maintenance} does to this log. */
+  private final class MaintenanceTasks implements Maintenance.Tasks {
+    @Override
+    public void archiveDue(long nowNanos) throws IOException {
+      synchronized (maintenance) {
+        archiver.archiveDue(false, nowNanos);
       }
-      if (!intent.isEmpty()) {
-        Bytes buf = encoders.get();
-        RecordCodec.idList(buf, RecordCodec.ARCHIVING, intent);
-        seq = log.appendLocked(buf);
-        for (Entry e : batch) e.archiveIntent = true;
-      }
-    } finally {
-      lock.unlock();
     }
-    if (batch.isEmpty()) return;
-    if (seq > 0) log.awaitSynced(seq);
-    List<Operation> ops = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      Entry e = batch.get(i);
-      if (mayBeArchived.contains(e) && archive.find(e.id).isPresent()) continue; // archived before a crash
-      ops.add(toOperation(e, states.get(i)));
+
+    @Override
+    public int cleanup(int maxAgeDays) throws IOException {
+      return removeFinished(maxAgeDays, null);
     }
-    if (!ops.isEmpty()) archive.archive(ops);
-    List<String> done = new ArrayList<>();
-    long seq2 = -1;
-    lock.lock();
-    try {
-      for (int i = 0; i < batch.size(); i++) {
-        Entry e = batch.get(i);
-        if (entries.get(e.id) == e && e.latest == states.get(i)) done.add(e.id);
-      }
-      if (!done.isEmpty()) {
-        Bytes buf = encoders.get();
-        RecordCodec.idList(buf, RecordCodec.ARCHIVED, done);
-        seq2 = log.appendLocked(buf);
-        for (String id : done) entries.remove(id);
-      }
-    } finally {
-      lock.unlock();
+
+    @Override
+    public int segmentCount() {
+      return log.segmentCount();
     }
-    if (seq2 > 0) log.awaitSynced(seq2);
+
+    @Override
+    public long recordsSinceCheckpoint() {
+      return log.recordsSinceCheckpoint();
+    }
+
+    @Override
+    public void checkpoint() throws IOException {
+      WriteAheadLog.this.checkpoint();
+    }
   }
 
   // ================================================================ helpers
+
+  /** @throws LogFailedClosedException if the log is closed or failed closed */
+  private void ensureOpen() {
+    if (log.failedClosed()) {
+      IOException cause = log.failedClosedException();
+      throw new LogFailedClosedException(cause.getMessage(), cause);
+    }
+    if (closed) throw new LogFailedClosedException("the write-ahead log in " + dir + " is closed; reopen it", null);
+  }
+
+  /**
+   * The exception a public method throws for an I/O failure of the log: {@link LogFailedClosedException}
+   * when the log failed closed or is closed (the caller may reopen or ask another owner), else the
+   * I/O error itself, to rethrow.
+   */
+  private IOException failedClosedOr(IOException e) {
+    if (log.failedClosed() || closed) throw new LogFailedClosedException(e.getMessage(), e);
+    return e;
+  }
 
   private Optional<Operation> findArchived(String id) {
     if (archive == null) return Optional.empty();
@@ -1285,7 +1134,7 @@ public final class WriteAheadLog implements AutoCloseable {
         : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
-  private static ObjectNode params(Entry e) {
+  static ObjectNode params(Entry e) {
     return (ObjectNode) JSON.readTree(e.params);
   }
 

@@ -102,8 +102,9 @@ class GroupCommitTest {
       wal.checkpoint(); // makes "before" durable in every mode
       broken.set(true);
       if (mode == FsyncMode.ALWAYS) {
-        IOException e = assertThrows(IOException.class,
+        LogFailedClosedException e = assertThrows(LogFailedClosedException.class,
             () -> wal.add(new NewOperation(OperationType.ADD, "local", content("lost"))));
+        assertEquals(WalException.Kind.LOG_FAILED_CLOSED, e.kind());
         assertTrue(e.getMessage().contains("failed closed"), e.getMessage());
       } else {
         // batch/periodic acknowledge before the fsync; the background fsync then fails
@@ -112,7 +113,7 @@ class GroupCommitTest {
       }
       assertTrue(wal.status().failedClosed());
       int forcesSoFar = failedForces.get();
-      IOException again = assertThrows(IOException.class,
+      LogFailedClosedException again = assertThrows(LogFailedClosedException.class,
           () -> wal.add(new NewOperation(OperationType.ADD, "local", content("refused"))));
       assertTrue(again.getMessage().contains("reopen the log"), again.getMessage());
       assertThrows(IOException.class, wal::checkpoint);

@@ -4,6 +4,7 @@ import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.BackendUnavailableException;
 import io.ipfskit.core.storage.ContentNotFoundException;
 import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.core.storage.StoredContent;
 import java.io.IOException;
@@ -12,8 +13,10 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,6 +30,8 @@ final class ScriptedBackend implements StorageBackend {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile boolean offline;
   final AtomicInteger calls = new AtomicInteger();
+  /** Every call in the order the backend saw them: "add:&lt;content&gt;", "pin:&lt;cid&gt;", ... */
+  final List<String> callOrder = new CopyOnWriteArrayList<>();
 
   ScriptedBackend(String name) {
     this.name = name;
@@ -44,7 +49,7 @@ final class ScriptedBackend implements StorageBackend {
     calls.incrementAndGet();
     if (offline) throw new BackendUnavailableException(name + " is offline (connection refused)", null);
     if (failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0)
-      throw new StorageException(name + " answered 503 Service Unavailable", true);
+      throw new StorageException(name + " answered 503 Service Unavailable", StorageErrorClass.TRANSIENT);
   }
 
   @Override
@@ -54,42 +59,52 @@ final class ScriptedBackend implements StorageBackend {
 
   @Override
   public StoredContent add(InputStream content) throws StorageException {
+    byte[] bytes;
+    try {
+      bytes = content.readAllBytes();
+    } catch (IOException e) {
+      throw new StorageException("read failed: " + e, StorageErrorClass.TRANSIENT, e);
+    }
+    callOrder.add("add:" + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
     gate();
     try {
-      byte[] bytes = content.readAllBytes();
       String cid = "sha256-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
       blobs.put(cid, bytes);
       return new StoredContent(cid, bytes.length);
-    } catch (IOException | NoSuchAlgorithmException e) {
-      throw new StorageException("read failed: " + e, true, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new StorageException("read failed: " + e, StorageErrorClass.TRANSIENT, e);
     }
   }
 
   @Override
   public void get(String cid, OutputStream out) throws StorageException {
+    callOrder.add("get:" + cid);
     gate();
     byte[] b = blobs.get(cid);
     if (b == null) throw new ContentNotFoundException(name, cid);
     try {
       out.write(b);
     } catch (IOException e) {
-      throw new StorageException("write failed: " + e, true, e);
+      throw new StorageException("write failed: " + e, StorageErrorClass.TRANSIENT, e);
     }
   }
 
   @Override
   public void pin(String cid) throws StorageException {
+    callOrder.add("pin:" + cid);
     gate();
     if (!blobs.containsKey(cid)) throw new ContentNotFoundException(name, cid);
   }
 
   @Override
   public void unpin(String cid) throws StorageException {
+    callOrder.add("unpin:" + cid);
     gate();
   }
 
   @Override
   public void remove(String cid) throws StorageException {
+    callOrder.add("remove:" + cid);
     gate();
     blobs.remove(cid);
   }

@@ -79,9 +79,10 @@ class WriteAheadLogTest {
   @Test
   void add_unknownBackend_throwsNamingConfiguredBackends() throws Exception {
     try (WriteAheadLog wal = open(FsyncMode.ALWAYS, null, true)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+      BackendNotConfiguredException e = assertThrows(BackendNotConfiguredException.class,
           () -> wal.add(new NewOperation(OperationType.PIN, "ipfs", WalTests.cid("bafy"))));
       assertEquals("backend 'ipfs' is not configured; configured: [local]", e.getMessage());
+      assertEquals(List.of("local"), e.configured());
       assertEquals(0, wal.status().totalOperations());
     }
   }
@@ -104,9 +105,9 @@ class WriteAheadLogTest {
       Operation cancelled = wal.cancel(id);
       assertEquals(OperationStatus.CANCELLED, cancelled.status());
       assertEquals(params, cancelled.parameters());
-      IllegalStateException again = assertThrows(IllegalStateException.class, () -> wal.cancel(id));
-      assertEquals("operation " + id + " is cancelled; only pending or retrying operations can be cancelled",
-          again.getMessage());
+      IllegalTransitionException again = assertThrows(IllegalTransitionException.class, () -> wal.cancel(id));
+      assertEquals("operation " + id + " cannot move from cancelled to cancelled: only pending or retrying"
+          + " operations can be cancelled", again.getMessage());
       Operation retried = wal.retry(id);
       assertEquals(OperationStatus.PENDING, retried.status());
       assertEquals(0, retried.retryCount());
@@ -114,9 +115,11 @@ class WriteAheadLogTest {
       wal.resumeProcessing();
       Operation done = wal.waitFor(id, Duration.ofSeconds(20));
       assertEquals(OperationStatus.COMPLETED, done.status());
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> wal.retry(id));
-      assertEquals("operation " + id + " is completed; only failed or cancelled operations can be retried",
-          e.getMessage());
+      IllegalTransitionException e = assertThrows(IllegalTransitionException.class, () -> wal.retry(id));
+      assertEquals("operation " + id + " cannot move from completed to pending: only failed or cancelled"
+          + " operations can be retried", e.getMessage());
+      assertEquals(OperationStatus.COMPLETED, e.from());
+      assertEquals(OperationStatus.PENDING, e.to());
     }
   }
 
@@ -275,10 +278,13 @@ class WriteAheadLogTest {
       assertEquals(2, wal.cleanup(0, null));
       assertTrue(wal.get(done).isEmpty());
       assertEquals(OperationStatus.PENDING, wal.get(pending).orElseThrow().status());
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+      InvalidOperationException e = assertThrows(InvalidOperationException.class,
           () -> wal.cleanup(1, OperationStatus.PENDING));
-      assertEquals("status must be one of [completed, failed, cancelled] (only finished operations are cleaned up),"
-          + " but was 'pending'", e.getMessage());
+      assertEquals("status must be one of [completed, failed, cancelled] (only finished operations are cleaned up)",
+          e.getMessage());
+      assertEquals("status", e.field());
+      InvalidOperationException age = assertThrows(InvalidOperationException.class, () -> wal.cleanup(-1, null));
+      assertEquals("age_days must be >= 0", age.getMessage());
     }
   }
 
@@ -303,6 +309,71 @@ class WriteAheadLogTest {
         new WriteAheadLog.Options(null, null, true))) {
       assertTrue(wal.get(old).isEmpty(), "removal must survive a restart");
       assertTrue(wal.get(fresh).isPresent());
+    }
+  }
+
+  @Test
+  void open_finishedOperationsOlderThanMaxAge_removedAtStartNotAnHourLater() throws Exception {
+    MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    WalConfig cfg = new WalConfig(tmp.resolve("wal"), FsyncMode.ALWAYS, 256, Duration.ofMillis(10),
+        Duration.ofMillis(100), 64L << 20, 1000, 3, Duration.ofSeconds(1), Duration.ofSeconds(60), true,
+        Duration.ofSeconds(1), 2, 1);
+    String old;
+    String live;
+    try (WriteAheadLog wal = WriteAheadLog.open(cfg, backends(local), clock,
+        new WriteAheadLog.Options(null, null, true))) {
+      old = wal.add(new NewOperation(OperationType.PIN, "local", WalTests.cid("old"))).operationId();
+      wal.cancel(old);
+      live = wal.add(new NewOperation(OperationType.PIN, "local", WalTests.cid("live"))).operationId();
+    }
+    clock.advance(Duration.ofDays(3)); // past max_age_days=2
+    try (WriteAheadLog wal = WriteAheadLog.open(cfg, backends(local), clock,
+        new WriteAheadLog.Options(null, null, true))) {
+      WalTests.awaitCondition("the start-up cleanup", () -> wal.get(old).isEmpty());
+      assertEquals(OperationStatus.PENDING, wal.get(live).orElseThrow().status(), "only finished ones go");
+    }
+  }
+
+  @Test
+  void calls_afterClose_throwLogFailedClosed() throws Exception {
+    WriteAheadLog wal = open(FsyncMode.ALWAYS, null, true);
+    String id = wal.add(new NewOperation(OperationType.ADD, "local", content("x"))).operationId();
+    wal.close();
+    LogFailedClosedException e = assertThrows(LogFailedClosedException.class,
+        () -> wal.add(new NewOperation(OperationType.ADD, "local", content("late"))));
+    assertEquals(WalException.Kind.LOG_FAILED_CLOSED, e.kind());
+    assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+    assertThrows(LogFailedClosedException.class, () -> wal.cancel(id));
+    assertThrows(LogFailedClosedException.class, () -> wal.retry(id));
+    assertThrows(LogFailedClosedException.class, () -> wal.cleanup(0, null));
+  }
+
+  @Test
+  void waitFor_negativeTimeout_throwsInvalidOperationNamingTimeout() throws Exception {
+    try (WriteAheadLog wal = open(FsyncMode.ALWAYS, null, true)) {
+      InvalidOperationException e = assertThrows(InvalidOperationException.class,
+          () -> wal.waitFor("any", Duration.ofSeconds(-1)));
+      assertEquals("timeout must be >= 0", e.getMessage());
+    }
+  }
+
+  @Test
+  void retry_archivedOperationOnUnconfiguredBackend_throwsBackendNotConfigured() throws Exception {
+    InMemoryArchive archive = new InMemoryArchive();
+    ScriptedBackend ipfs = new ScriptedBackend("ipfs");
+    String id;
+    try (WriteAheadLog wal = WriteAheadLog.open(config(tmp.resolve("wal"), FsyncMode.ALWAYS), backends(local, ipfs),
+        Clock.systemUTC(), new WriteAheadLog.Options(archive, null, true))) {
+      id = wal.add(new NewOperation(OperationType.PIN, "ipfs", WalTests.cid("c"))).operationId();
+      wal.cancel(id);
+      wal.checkpoint(); // archives it
+    }
+    try (WriteAheadLog wal = open(FsyncMode.ALWAYS, archive, true)) {
+      assertEquals(OperationStatus.CANCELLED, wal.get(id).orElseThrow().status());
+      BackendNotConfiguredException e = assertThrows(BackendNotConfiguredException.class, () -> wal.retry(id));
+      assertEquals("ipfs", e.backend());
+      IllegalTransitionException c = assertThrows(IllegalTransitionException.class, () -> wal.cancel(id));
+      assertEquals(OperationStatus.CANCELLED, c.from());
     }
   }
 

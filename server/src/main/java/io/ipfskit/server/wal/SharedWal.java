@@ -1,7 +1,7 @@
 package io.ipfskit.server.wal;
 
-import io.ipfskit.core.storage.LocalBlockStore;
-import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.storage.BackendRegistry;
+import io.ipfskit.core.storage.BackendsConfig;
 import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.core.wal.WalLockedException;
 import io.ipfskit.core.wal.WriteAheadLog;
@@ -47,25 +47,28 @@ public final class SharedWal implements AutoCloseable {
   static final Duration OWNER_HANDOVER_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
 
-  /** Opens the storage backends the owner runs operations on; called each time ownership is taken. */
+  /**
+   * Opens the registry of storage backends the owner runs operations on; called each time ownership
+   * is taken. The owner starts its health probes and closes it when it lets go of the log.
+   */
   @FunctionalInterface
-  public interface BackendsFactory {
-    Map<String, StorageBackend> open() throws IOException;
+  public interface RegistryFactory {
+    BackendRegistry open() throws IOException;
   }
 
-  private record Owned(WriteAheadLog wal, Map<String, StorageBackend> backends, OwnerSocketServer server,
+  private record Owned(WriteAheadLog wal, BackendRegistry backends, OwnerSocketServer server,
       WalRequestHandler handler) {}
 
   private final WalConfig config;
   private final Path walDir;
   private final Path socketPath;
-  private final BackendsFactory backendsFactory;
+  private final RegistryFactory backendsFactory;
   private final Clock clock;
   private final ScheduledExecutorService watcher;
   private volatile Owned owned;
   private volatile boolean closed;
 
-  private SharedWal(Path home, WalConfig config, BackendsFactory backendsFactory, Clock clock, Duration watchInterval) {
+  private SharedWal(Path home, WalConfig config, RegistryFactory backendsFactory, Clock clock, Duration watchInterval) {
     this.config = config;
     this.walDir = config.directory().toAbsolutePath().normalize();
     this.socketPath = OwnerSocketPath.forHome(home);
@@ -90,7 +93,7 @@ public final class SharedWal implements AutoCloseable {
    * @throws WalCallException if the log exists but cannot be opened (corruption: run {@code ipfs-kit
    *     wal repair}) or the socket cannot be created
    */
-  public static SharedWal open(Path home, WalConfig config, BackendsFactory backends, Clock clock,
+  public static SharedWal open(Path home, WalConfig config, RegistryFactory backends, Clock clock,
       Duration ownerWatchInterval) {
     if (ownerWatchInterval != null && (ownerWatchInterval.isNegative() || ownerWatchInterval.isZero())) {
       throw new IllegalArgumentException("ownerWatchInterval must be > 0, but was " + ownerWatchInterval);
@@ -105,14 +108,13 @@ public final class SharedWal implements AutoCloseable {
   }
 
   /**
-   * {@link #open} with the home's WAL configuration (parsed once at start by {@link KitConfig}) and
-   * the embedded {@code local} backend (a block store under {@code <home>/blocks}).
+   * {@link #open} with the home's WAL configuration and the backends of its {@link BackendsConfig},
+   * both parsed once at start by {@link KitConfig} (today the {@code local} block store under
+   * {@code <home>/blocks}).
    */
   public static SharedWal forHome(KitConfig kit, Duration ownerWatchInterval) {
-    Path home = kit.home();
-    WalConfig config = kit.wal();
-    return open(home, config, () -> Map.of("local", LocalBlockStore.open(home.resolve("blocks"))),
-        Clock.systemUTC(), ownerWatchInterval);
+    BackendsConfig backends = kit.backends();
+    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends), Clock.systemUTC(), ownerWatchInterval);
   }
 
   /**
@@ -191,7 +193,7 @@ public final class SharedWal implements AutoCloseable {
   private synchronized boolean tryTakeOwnership() {
     if (owned != null) return true;
     if (closed) return false;
-    Map<String, StorageBackend> backends;
+    BackendRegistry backends;
     try {
       backends = backendsFactory.open();
     } catch (IOException e) {
@@ -199,7 +201,7 @@ public final class SharedWal implements AutoCloseable {
     }
     WriteAheadLog wal;
     try {
-      wal = WriteAheadLog.open(config, backends, clock);
+      wal = WriteAheadLog.open(config, backends.backends(), name -> backends.health(name).health(), clock);
     } catch (WalLockedException e) {
       closeBackends(backends);
       return false;
@@ -208,6 +210,7 @@ public final class SharedWal implements AutoCloseable {
       throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "cannot open the WAL at " + walDir + ": "
           + e.getMessage() + " (if it reports corruption, stop every ipfs-kit server on this home and run 'ipfs-kit wal repair')", e);
     }
+    backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
     WalRequestHandler handler = new WalRequestHandler(wal, clock.instant());
     OwnerSocketServer server;
     try {
@@ -290,13 +293,11 @@ public final class SharedWal implements AutoCloseable {
     }
   }
 
-  private static void closeBackends(Map<String, StorageBackend> backends) {
-    for (StorageBackend b : backends.values()) {
-      try {
-        b.close();
-      } catch (Exception e) {
-        log.warn("closing backend {} failed: {}", b.name(), e.toString());
-      }
+  private static void closeBackends(BackendRegistry backends) {
+    try {
+      backends.close();
+    } catch (RuntimeException e) {
+      log.warn("closing the storage backends failed: {}", e.toString());
     }
   }
 }

@@ -70,6 +70,13 @@ final class WalRequestHandler {
     } catch (io.ipfskit.core.wal.OperationNotFoundException e) {
       // the core's message names the id.
       throw new WalCallException(NOT_FOUND, e.getMessage() + "; list known ids with wal_list_operations");
+    } catch (io.ipfskit.core.wal.WalException e) {
+      throw new WalCallException(switch (e.kind()) {
+        case ILLEGAL_TRANSITION -> CONFLICT;
+        case BACKEND_NOT_CONFIGURED, INVALID_OPERATION -> INVALID_ARGUMENT;
+        case LOG_FAILED_CLOSED, ARCHIVE_FAILED_CLOSED -> UNAVAILABLE;
+        case OPERATION_NOT_FOUND -> NOT_FOUND;
+      }, e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new WalCallException(INVALID_ARGUMENT, e.getMessage());
     } catch (IllegalStateException e) {

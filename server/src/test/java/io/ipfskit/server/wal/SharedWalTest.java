@@ -62,6 +62,20 @@ class SharedWalTest {
   }
 
   @Test
+  void call_health_ownerAndForwarderReportLocalFromTheOwnersCachedProbe() throws Exception {
+    first = open();
+    second = open();
+    for (SharedWal w : new SharedWal[] {first, second}) {
+      ObjectNode h = w.call(WalMethod.HEALTH, args());
+      assertTrue(h.get("healthy").asBoolean(), h.toString());
+      assertEquals("local", h.get("backends").get(0).get("backend").asString());
+      assertEquals("healthy", h.get("backends").get(0).get("health").asString(),
+          "the owner's first health round is done before it answers anyone");
+      assertEquals("healthy", w.call(WalMethod.METRICS, args()).get("backends").get(0).get("health").asString());
+    }
+  }
+
+  @Test
   void call_secondOnSameHome_forwardsToOwnerAndSeesSameOperations() throws Exception {
     first = open();
     second = open();

@@ -1,0 +1,265 @@
+package io.ipfskit.core.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage backends this process runs, opened from {@link BackendsConfig}: the one public entry
+ * for backends. Whoever needs a backend asks the registry by name ({@link #get}, {@link #find}); the
+ * write-ahead log receives {@link #backends()}; nothing else constructs a backend.
+ *
+ * <p><b>Factories.</b> Each backend type ({@code local} today; {@code ipfs}, {@code s3}, {@code
+ * storacha} later) has one {@link Factory}: it reads its own section of {@link BackendsConfig} and
+ * opens the backend, or answers empty when that section is absent. A type whose factory answers
+ * empty is listed by {@link #notConfigured()}; a name with no backend is reported as not configured
+ * by {@link #get} and {@link #health} &mdash; never replaced by a stand-in.
+ *
+ * <p><b>Health.</b> Each backend's {@link StorageBackend#health()} probe runs on its own schedule
+ * and is cached (package-private {@link HealthCache}); {@link #health} returns the cached result
+ * with its check time and never probes. {@link #probeHealthDue(long)} runs one round at a given
+ * time (tests); {@link #startHealthProbes()} runs the first round now and then one every interval
+ * on a daemon thread (production).
+ *
+ * <p><b>Caller's duty.</b> {@link #close()} the registry: it stops the probes, then closes every
+ * backend. It is thread-safe; the set of backends is fixed when it is opened.
+ */
+public final class BackendRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BackendRegistry.class);
+  /** How old a cached health probe may get before the next one runs, unless configured otherwise. */
+  public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(15);
+  /** How long {@link #close()} waits for a probe in progress before closing the backends anyway. */
+  private static final long CLOSE_WAIT_FOR_PROBE_MILLIS = 5_000;
+
+  /** Opens one backend type from its section of {@link BackendsConfig}. */
+  @FunctionalInterface
+  public interface Factory {
+    /**
+     * @return the opened backend, whose {@link StorageBackend#name()} is this factory's type; empty
+     *     when {@code config} does not configure this type
+     * @throws IOException if the type is configured but its backend cannot be opened
+     */
+    Optional<StorageBackend> open(BackendsConfig config) throws IOException;
+  }
+
+  private final Map<String, StorageBackend> backends;
+  private final Set<String> notConfigured;
+  private final HealthCache healthCache;
+  private ScheduledExecutorService prober; // guarded by this
+  private boolean closed; // guarded by this
+
+  private BackendRegistry(Map<String, StorageBackend> backends, Set<String> notConfigured, Duration healthInterval,
+      Clock clock) {
+    this.backends = backends;
+    this.notConfigured = notConfigured;
+    this.healthCache = new HealthCache(backends, healthInterval, clock);
+  }
+
+  /** The factory of every backend type this build knows, by type, in the order they are opened. */
+  public static Map<String, Factory> builtInFactories() {
+    Map<String, Factory> f = new LinkedHashMap<>();
+    f.put("local", c -> Optional.of(LocalBlockStore.open(c.localBlocksDirectory())));
+    return Collections.unmodifiableMap(f);
+  }
+
+  /** Opens every backend {@code config} configures, with the built-in factories and default health interval. */
+  public static BackendRegistry open(BackendsConfig config) throws IOException {
+    return open(config, builtInFactories(), DEFAULT_HEALTH_INTERVAL, Clock.systemUTC());
+  }
+
+  /**
+   * Opens every backend {@code config} configures, one per factory, in the factories' order. If one
+   * fails to open, those already opened are closed again.
+   *
+   * @param factoriesByType type name → factory; the type is the backend's name
+   * @param healthInterval how old a cached health probe may get (> 0)
+   * @param clock stamps each health probe's check time
+   * @throws IOException if a configured backend cannot be opened
+   * @throws IllegalStateException if a factory opens a backend whose name is not its type
+   */
+  public static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
+      Duration healthInterval, Clock clock) throws IOException {
+    requireNonNull(config, "config");
+    requireNonNull(factoriesByType, "factoriesByType");
+    requireNonNull(healthInterval, "healthInterval");
+    requireNonNull(clock, "clock");
+    if (healthInterval.isNegative() || healthInterval.isZero())
+      throw new IllegalArgumentException("healthInterval must be > 0, but was " + healthInterval);
+    Map<String, StorageBackend> opened = new LinkedHashMap<>();
+    Set<String> absent = new LinkedHashSet<>();
+    try {
+      for (Map.Entry<String, Factory> f : factoriesByType.entrySet()) {
+        String type = requireNonNull(f.getKey(), "factory type");
+        Optional<StorageBackend> b = requireNonNull(f.getValue().open(config), "factory result of " + type);
+        if (b.isEmpty()) {
+          absent.add(type);
+          continue;
+        }
+        opened.put(type, b.get());
+        if (!type.equals(b.get().name()))
+          throw new IllegalStateException("the factory of backend type '" + type + "' opened a backend named '"
+              + b.get().name() + "'; a backend's name must be its type");
+      }
+    } catch (IOException | RuntimeException e) {
+      for (StorageBackend b : opened.values()) closeInto(b, e);
+      throw e;
+    }
+    LOG.info("storage backends configured: {}; not configured: {}", opened.keySet(), absent);
+    return new BackendRegistry(Collections.unmodifiableMap(opened), Collections.unmodifiableSet(absent),
+        healthInterval, clock);
+  }
+
+  /** Names of the configured backends, in the order they were opened. */
+  public Set<String> names() {
+    return backends.keySet();
+  }
+
+  /** Backend types this registry has a factory for whose configuration is absent. */
+  public Set<String> notConfigured() {
+    return notConfigured;
+  }
+
+  /** The configured backend named {@code name}, if there is one. */
+  public Optional<StorageBackend> find(String name) {
+    return Optional.ofNullable(backends.get(name));
+  }
+
+  /**
+   * The configured backend named {@code name}.
+   *
+   * @throws NoSuchElementException naming the backend and the configured ones when there is none
+   */
+  public StorageBackend get(String name) {
+    StorageBackend b = backends.get(name);
+    if (b == null) throw notConfigured(name);
+    return b;
+  }
+
+  /** Every configured backend by name (unmodifiable, opening order), e.g. for {@code WriteAheadLog.open}. */
+  public Map<String, StorageBackend> backends() {
+    return backends;
+  }
+
+  /**
+   * The last cached health probe of {@code name}, with when it ran; UNKNOWN before the first
+   * probe. Never probes the backend.
+   *
+   * @throws NoSuchElementException naming the backend and the configured ones when there is none
+   */
+  public CheckedHealth health(String name) {
+    if (!backends.containsKey(name)) throw notConfigured(name);
+    return healthCache.health(name);
+  }
+
+  /**
+   * Probes every backend whose cached health is at least one interval old at {@code nowNanos}.
+   *
+   * @param nowNanos the current {@link System#nanoTime()} reading
+   * @return nanoseconds until the next probe is due
+   */
+  public long probeHealthDue(long nowNanos) {
+    return healthCache.probeDue(nowNanos);
+  }
+
+  /**
+   * Runs the first health round now, on the caller's thread (so {@link #health} is known when this
+   * returns), then keeps the cache fresh from one daemon thread until {@link #close()}. Calling it
+   * again does nothing.
+   *
+   * @throws IllegalStateException if the registry is closed
+   */
+  public synchronized void startHealthProbes() {
+    if (closed) throw new IllegalStateException("the backend registry is closed; open a new one");
+    if (prober != null) return;
+    long firstWait = healthCache.probeDue(System.nanoTime());
+    prober = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "backend-health-probe");
+      t.setDaemon(true);
+      return t;
+    });
+    schedule(prober, firstWait);
+  }
+
+  private void probeAndReschedule(ScheduledExecutorService on) {
+    long wait;
+    try {
+      wait = healthCache.probeDue(System.nanoTime());
+    } catch (RuntimeException e) {
+      // HealthCache turns a failing probe into UNHEALTHY; reaching here is a bug: keep probing.
+      LOG.error("backend health round failed", e);
+      wait = TimeUnit.SECONDS.toNanos(1);
+    }
+    schedule(on, wait);
+  }
+
+  private void schedule(ScheduledExecutorService on, long waitNanos) {
+    try {
+      on.schedule(() -> probeAndReschedule(on), Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // close() shut the prober down: nothing more to probe.
+    }
+  }
+
+  /**
+   * Stops the health probes (waiting a bounded time for one in progress), then closes every
+   * backend, even if some fail. Idempotent.
+   *
+   * @throws RuntimeException the first backend's close failure, the others suppressed in it
+   */
+  @Override
+  public void close() {
+    ScheduledExecutorService p;
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+      p = prober;
+    }
+    if (p != null) {
+      p.shutdownNow();
+      try {
+        if (!p.awaitTermination(CLOSE_WAIT_FOR_PROBE_MILLIS, TimeUnit.MILLISECONDS))
+          LOG.warn("a backend health probe still runs after {} ms; closing the backends anyway",
+              CLOSE_WAIT_FOR_PROBE_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    RuntimeException first = null;
+    for (StorageBackend b : backends.values()) {
+      try {
+        b.close();
+      } catch (RuntimeException e) {
+        if (first == null) first = e;
+        else first.addSuppressed(e);
+      }
+    }
+    if (first != null) throw first;
+  }
+
+  private NoSuchElementException notConfigured(String name) {
+    return new NoSuchElementException("backend '" + name + "' is not configured; configured: " + backends.keySet());
+  }
+
+  private static void closeInto(StorageBackend b, Exception failure) {
+    try {
+      b.close();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package io.ipfskit.core.wal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ipfskit.core.storage.StorageErrorClass;
+import io.ipfskit.core.storage.StorageBackend;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs due operations against their backends: one ready queue per backend in scheduling order
+ * (higher priority first, then older first: {@link Entry#compareTo}), one timer queue for operations
+ * whose next attempt lies ahead, and {@code concurrency_per_backend} worker threads per backend.
+ *
+ * <p>A worker, holding the state lock: moves due timers to the ready queues, polls its backend's
+ * queue and appends the {@code processing} claim ({@link Lifecycle#claim}). Without the lock: waits
+ * until the claim is durable (an operation runs only after its {@code processing} record is on
+ * disk), runs the operation, then appends the outcome ({@link Lifecycle#complete}, or the failure
+ * rules of {@link #afterFailure}, whose retry delays come from the injected {@link RetryTiming}) and
+ * publishes it once durable.
+ *
+ * <p>Locks: the queues, the {@link Entry} scheduling fields ({@code inReady}, {@code inTimer},
+ * {@code timerDue}) and the per-backend conditions are guarded by the log's state lock
+ * ({@code lock}); methods named {@code ...Locked} need it. {@code paused} is volatile; the worker
+ * list is written once by {@link #start}. Queues may hold stale entries (removed, cancelled,
+ * re-queued): a poll skips anything that is no longer live and waiting.
+ */
+final class Dispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+  /** An offline backend is tried again after retry_delay, at most this long, without spending a retry. */
+  static final Duration BACKEND_WAIT_MAX = Duration.ofSeconds(5);
+
+  /** Per-backend outcome counts (reported by {@link WriteAheadLog#metrics}). */
+  static final class Counters {
+    final LongAdder completed = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder retries = new LongAdder();
+  }
+
+  private final ReentrantLock lock;
+  private final Journal journal;
+  private final Map<String, StorageBackend> backends;
+  private final Supplier<WalConfig> config;
+  private final Clock clock;
+  private final RetryTiming retryTiming;
+  private final Map<String, Counters> counters;
+  private final LatencyHistogram operationMillis;
+  private final Map<String, Condition> backendWork = new HashMap<>();
+  private final Map<String, PriorityQueue<Entry>> ready = new HashMap<>();
+  private final Map<String, List<Entry>> deferredReady = new HashMap<>(); // restored waiting ops, not yet heapified
+  private final PriorityQueue<Entry> timers = new PriorityQueue<>(Comparator.comparingLong(e -> e.timerDue));
+  private volatile boolean paused;
+  private final List<Thread> workers = new ArrayList<>();
+  private String restoreBackend; // restored records share one String per backend name
+  private List<Entry> restoreList;
+
+  /**
+   * @param counters filled here with one {@link Counters} per backend
+   * @param operationMillis records created → completed times
+   */
+  Dispatcher(ReentrantLock lock, Journal journal, Map<String, StorageBackend> backends, Supplier<WalConfig> config,
+      Clock clock, RetryTiming retryTiming, boolean startPaused, Map<String, Counters> counters,
+      LatencyHistogram operationMillis) {
+    this.lock = requireNonNull(lock, "lock");
+    this.journal = requireNonNull(journal, "journal");
+    this.backends = requireNonNull(backends, "backends");
+    this.config = requireNonNull(config, "config");
+    this.clock = requireNonNull(clock, "clock");
+    this.retryTiming = requireNonNull(retryTiming, "retryTiming");
+    this.counters = requireNonNull(counters, "counters");
+    this.operationMillis = requireNonNull(operationMillis, "operationMillis");
+    this.paused = startPaused;
+    for (String b : backends.keySet()) {
+      backendWork.put(b, lock.newCondition());
+      ready.put(b, new PriorityQueue<>());
+      counters.put(b, new Counters());
+    }
+  }
+
+  /** Starts {@code perBackend} worker threads for every backend. Call once. */
+  void start(int perBackend) {
+    for (String b : backends.keySet()) {
+      for (int i = 0; i < perBackend; i++) {
+        Thread t = new Thread(() -> workerLoop(b), "wal-worker-" + b + "-" + i);
+        t.setDaemon(true);
+        workers.add(t);
+        t.start();
+      }
+    }
+  }
+
+  List<Thread> workers() {
+    return List.copyOf(workers);
+  }
+
+  /** Stops running operations until {@link #resume()}; queueing still works. */
+  void pause() {
+    paused = true;
+  }
+
+  void resume() {
+    paused = false;
+    lock.lock();
+    try {
+      signalAllLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Wakes every worker (after a close, a config change, or a test moving its clock). */
+  void signalAllLocked() {
+    for (Condition c : backendWork.values()) c.signalAll();
+  }
+
+  // ---------------------------------------------------------------- queues (caller holds lock)
+
+  /**
+   * Puts a waiting operation in its backend's ready queue, or in the timer queue while its next
+   * attempt lies ahead; ignores anything not waiting. An operation naming an unconfigured backend
+   * stays where it is (it runs once a process configures that backend).
+   */
+  void enqueueLocked(Entry e, long now) {
+    OpState s = e.latest;
+    if (!s.waiting()) return; // terminal ones are archived once durable, see Journal#commitVisible
+    if (s.nextRetryAt != OpState.NONE && s.nextRetryAt > now) {
+      if (e.inTimer && e.timerDue > s.nextRetryAt) {
+        timers.remove(e);
+        e.inTimer = false;
+      }
+      if (!e.inTimer) {
+        e.inTimer = true;
+        e.timerDue = s.nextRetryAt;
+        timers.add(e);
+        signalAllLocked(); // waiting threads recompute their wait
+      }
+      return;
+    }
+    PriorityQueue<Entry> q = ready.get(e.backend);
+    if (q == null) return;
+    if (!e.inReady) {
+      e.inReady = true;
+      q.add(e);
+    }
+    if (!paused) backendWork.get(e.backend).signal();
+  }
+
+  /**
+   * Recovery's bulk form of {@link #enqueueLocked}, before any worker runs: due operations are
+   * collected per backend and heapified by the first poll, off the open path.
+   */
+  void restoreLocked(Entry e, long now) {
+    OpState s = e.latest;
+    if (!s.waiting()) return;
+    if (s.nextRetryAt != OpState.NONE && s.nextRetryAt > now) {
+      e.inTimer = true;
+      e.timerDue = s.nextRetryAt;
+      timers.add(e);
+      return;
+    }
+    if (e.backend != restoreBackend) {
+      restoreBackend = e.backend;
+      restoreList = ready.containsKey(e.backend) ? deferredReady.computeIfAbsent(e.backend, k -> new ArrayList<>()) : null;
+    }
+    if (restoreList == null) {
+      LOG.warn("operation {} names backend '{}', which is not configured; it waits until it is", e.id, e.backend);
+    } else {
+      e.inReady = true;
+      restoreList.add(e);
+    }
+  }
+
+  /** The next operation due on {@code backend} at {@code now} (moving due timers first), or null. */
+  Entry pollLocked(String backend, long now) {
+    moveDueTimersLocked(now);
+    return pollReadyLocked(backend, now);
+  }
+
+  private void moveDueTimersLocked(long now) {
+    Entry t;
+    while ((t = timers.peek()) != null && t.timerDue <= now) {
+      timers.poll();
+      t.inTimer = false;
+      if (journal.liveLocked(t)) enqueueLocked(t, now);
+    }
+  }
+
+  private Entry pollReadyLocked(String backend, long now) {
+    PriorityQueue<Entry> q = ready.get(backend);
+    List<Entry> recovered = deferredReady.remove(backend);
+    if (recovered != null) {
+      recovered.addAll(q);
+      q = new PriorityQueue<>(recovered); // heapify, O(n)
+      ready.put(backend, q);
+    }
+    Entry e;
+    while ((e = q.poll()) != null) {
+      e.inReady = false;
+      if (!journal.liveLocked(e) || !e.latest.waiting()) continue;
+      if (e.latest.nextRetryAt != OpState.NONE && e.latest.nextRetryAt > now) {
+        enqueueLocked(e, now);
+        continue;
+      }
+      return e;
+    }
+    return null;
+  }
+
+  /** When the earliest timer is due (epoch micros), or {@link OpState#NONE} when there is none. */
+  long nextTimerLocked() {
+    Entry t = timers.peek();
+    return t == null ? OpState.NONE : t.timerDue;
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  /**
+   * The state after a failed run: an offline backend waits (retry_delay, at most
+   * {@link #BACKEND_WAIT_MAX}) without spending a retry; a retryable failure with retries left is
+   * retried after {@link RetryTiming#delayMicros}; anything else fails.
+   */
+  OpState afterFailure(String id, OpState cur, Exception ex, long now) {
+    WalConfig c = config.get();
+    String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
+    String type = OperationRunner.errorType(ex);
+    if (OperationRunner.classify(ex) == StorageErrorClass.UNAVAILABLE) {
+      long waitMicros = Math.min(c.retryDelay().toNanos(), BACKEND_WAIT_MAX.toNanos()) / 1000;
+      return Lifecycle.waitForBackend(id, cur, now, waitMicros, msg, type);
+    }
+    if (OperationRunner.retryable(ex) && cur.retryCount < cur.maxRetries)
+      return Lifecycle.scheduleRetry(id, cur, now, retryTiming.delayMicros(cur.retryCount), msg, type);
+    String error = OperationRunner.retryable(ex) ? "gave up after " + cur.retryCount + " retries: " + msg : msg;
+    return Lifecycle.fail(id, cur, now, error, type);
+  }
+
+  // ---------------------------------------------------------------- workers
+
+  private void workerLoop(String backendName) {
+    StorageBackend backend = backends.get(backendName);
+    Condition work = backendWork.get(backendName);
+    Counters stats = counters.get(backendName);
+    while (true) {
+      Entry e;
+      OpState claimed;
+      long seq;
+      lock.lock();
+      try {
+        while (true) {
+          if (journal.closed() || journal.failedClosed()) return;
+          long now = nowMicros();
+          e = paused ? null : pollLocked(backendName, now);
+          if (e != null) {
+            claimed = Lifecycle.claim(e.id, e.latest, now);
+            seq = journal.appendStateLocked(e, claimed);
+            break;
+          }
+          long waitNanos = config.get().processInterval().toNanos();
+          if (!paused && !timers.isEmpty())
+            waitNanos = Math.min(waitNanos, Math.max(TimeUnit.MILLISECONDS.toNanos(1), (timers.peek().timerDue - now) * 1000));
+          work.awaitNanos(waitNanos);
+        }
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        journal.commitVisible(e, claimed, seq);
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
+      }
+      OperationResult result = null;
+      Exception failure = null;
+      try {
+        result = OperationRunner.run(e.type, WriteAheadLog.params(e), backend);
+      } catch (Exception ex) {
+        failure = ex;
+      }
+      long now = nowMicros();
+      OpState next = failure == null ? Lifecycle.complete(e.id, claimed, now, result)
+          : afterFailure(e.id, claimed, failure, now);
+      long s2;
+      lock.lock();
+      try {
+        s2 = journal.appendStateLocked(e, next);
+        enqueueLocked(e, next.updatedAt);
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
+      } finally {
+        lock.unlock();
+      }
+      switch (next.status) {
+        case COMPLETED -> {
+          stats.completed.increment();
+          operationMillis.record((next.completedAt - e.timestamp) / 1000);
+        }
+        case FAILED -> stats.failed.increment();
+        default -> stats.retries.increment();
+      }
+      try {
+        journal.commitVisible(e, next, s2);
+      } catch (IOException ex) {
+        stopping(backendName, ex);
+        return;
+      }
+    }
+  }
+
+  private void stopping(String backendName, IOException ex) {
+    if (journal.closed()) LOG.debug("processor for backend '{}' stops: {}", backendName, ex.getMessage());
+    else LOG.error("processor for backend '{}' stops: {}", backendName, ex.getMessage());
+  }
+
+  private long nowMicros() {
+    return WriteAheadLog.micros(clock.instant());
+  }
+}

@@ -1,0 +1,143 @@
+package io.ipfskit.core.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The cached health probes, driven by explicit times: no thread, no sleep. */
+class HealthCacheTest {
+  static final Duration INTERVAL = Duration.ofSeconds(15);
+  static final long INTERVAL_NANOS = INTERVAL.toNanos();
+  static final Instant T0 = Instant.parse("2026-12-04T15:00:00Z");
+
+  final ProbedBackend local = new ProbedBackend("local");
+  final ProbedBackend ipfs = new ProbedBackend("ipfs");
+
+  private HealthCache cache(Clock clock) {
+    Map<String, StorageBackend> m = new LinkedHashMap<>();
+    m.put("local", local);
+    m.put("ipfs", ipfs);
+    return new HealthCache(m, INTERVAL, clock);
+  }
+
+  private HealthCache cache() {
+    return cache(Clock.fixed(T0, ZoneOffset.UTC));
+  }
+
+  @Test
+  void health_beforeFirstProbe_unknownWithoutCheckTime() {
+    HealthCache c = cache();
+    CheckedHealth h = c.health("local");
+    assertEquals(BackendHealth.Status.UNKNOWN, h.status());
+    assertNull(h.checkedAt());
+    assertTrue(h.lastChecked().isEmpty());
+    assertEquals(0, local.probes.get());
+  }
+
+  @Test
+  void probeDue_firstCall_probesEveryBackendStampsTimeAndReturnsInterval() {
+    HealthCache c = cache();
+    assertEquals(INTERVAL_NANOS, c.probeDue(1_000));
+    assertEquals(1, local.probes.get());
+    assertEquals(1, ipfs.probes.get());
+    assertEquals(new CheckedHealth(BackendHealth.healthy("fine"), T0), c.health("local"));
+  }
+
+  @Test
+  void health_readManyTimes_neverProbes() {
+    HealthCache c = cache();
+    c.probeDue(0);
+    for (int i = 0; i < 1_000; i++) c.health("local");
+    assertEquals(1, local.probes.get());
+  }
+
+  @Test
+  void probeDue_beforeIntervalElapsed_probesNothingAndReturnsTimeLeft() {
+    HealthCache c = cache();
+    c.probeDue(0);
+    long fourSeconds = TimeUnit.SECONDS.toNanos(4);
+    assertEquals(INTERVAL_NANOS - fourSeconds, c.probeDue(fourSeconds));
+    assertEquals(1, local.probes.get());
+  }
+
+  @Test
+  void probeDue_intervalElapsed_probesAgainAndKeepsNewResultWithNewTime() {
+    Instant[] now = {T0};
+    Clock clock = new Clock() {
+      @Override public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override public Clock withZone(java.time.ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override public Instant instant() {
+        return now[0];
+      }
+    };
+    HealthCache c = cache(clock);
+    c.probeDue(0);
+    local.answer = () -> BackendHealth.unhealthy("disk gone");
+    now[0] = T0.plus(INTERVAL);
+    assertEquals(INTERVAL_NANOS, c.probeDue(INTERVAL_NANOS));
+    assertEquals(2, local.probes.get());
+    assertEquals(new CheckedHealth(BackendHealth.unhealthy("disk gone"), T0.plus(INTERVAL)), c.health("local"));
+  }
+
+  @Test
+  void probeDue_backendsProbedAtDifferentTimes_returnsEarliestDue() {
+    Map<String, StorageBackend> m = new LinkedHashMap<>();
+    m.put("local", local);
+    HealthCache c = new HealthCache(m, INTERVAL, Clock.fixed(T0, ZoneOffset.UTC));
+    c.probeDue(0);
+    m.put("ipfs", ipfs); // joins later (the map is read on every round)
+    long five = TimeUnit.SECONDS.toNanos(5);
+    assertEquals(INTERVAL_NANOS - five, c.probeDue(five), "local is due 10 s from now, ipfs in 15 s");
+    assertEquals(1, ipfs.probes.get());
+  }
+
+  @Test
+  void probeDue_probeThrows_recordsUnhealthyNamingTypeInsteadOfThrowing() {
+    HealthCache c = cache();
+    local.answer = () -> {
+      throw new IllegalStateException("secret-looking detail that must not be repeated");
+    };
+    c.probeDue(0);
+    assertEquals(new CheckedHealth(BackendHealth.unhealthy(
+        "the local backend's health probe failed with IllegalStateException"), T0), c.health("local"));
+    assertEquals(BackendHealth.Status.HEALTHY, c.health("ipfs").status(), "one failing probe does not stop the round");
+  }
+
+  @Test
+  void probeDue_probeReturnsNull_recordsUnhealthy() {
+    HealthCache c = cache();
+    local.answer = () -> null;
+    c.probeDue(0);
+    assertEquals(BackendHealth.unhealthy("the local backend's health probe returned nothing"), c.health("local").health());
+  }
+
+  @Test
+  void new_zeroInterval_rejectedNamingTheRule() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new HealthCache(Map.of(), Duration.ZERO, Clock.systemUTC()));
+    assertEquals("health probe interval must be > 0, but was PT0S", e.getMessage());
+  }
+
+  @Test
+  void checkedHealth_knownStatusWithoutTime_rejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new CheckedHealth(BackendHealth.healthy("x"), null));
+    assertEquals("checkedAt may be null only for status UNKNOWN, but status was HEALTHY", e.getMessage());
+  }
+}

@@ -1,0 +1,224 @@
+package io.ipfskit.core.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipfskit.core.storage.BackendUnavailableException;
+import io.ipfskit.core.storage.ContentNotFoundException;
+import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.storage.StorageException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dispatcher alone: real queues and workers over an in-memory journal and a scripted backend. */
+@Timeout(60)
+class DispatcherTest {
+  static final long NOW = WriteAheadLog.micros(Instant.parse("2026-03-01T12:00:00Z"));
+  @TempDir java.nio.file.Path tmp;
+  final ReentrantLock lock = new ReentrantLock();
+  final InMemoryJournal journal = new InMemoryJournal();
+  final ScriptedBackend local = new ScriptedBackend("local");
+  final MutableClock clock = new MutableClock(WriteAheadLog.instant(NOW));
+  final Map<String, Dispatcher.Counters> counters = new HashMap<>();
+  /** Retry delays the tests can predict: 1 ms per retry already spent, plus 1 ms. */
+  final RetryTiming timing = attempt -> 1000L * (attempt + 1);
+  Dispatcher dispatcher;
+
+  WalConfig config() {
+    return WalTests.config(tmp, FsyncMode.ALWAYS, 1L << 20, 2, Duration.ofSeconds(10));
+  }
+
+  Dispatcher dispatcher(boolean paused) {
+    Map<String, StorageBackend> backends = Map.of("local", local);
+    WalConfig c = config();
+    dispatcher = new Dispatcher(lock, journal, backends, () -> c, clock, timing, paused, counters,
+        new LatencyHistogram());
+    return dispatcher;
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    journal.closed = true;
+    if (dispatcher == null) return;
+    lock.lock();
+    try {
+      dispatcher.signalAllLocked();
+    } finally {
+      lock.unlock();
+    }
+    for (Thread t : dispatcher.workers()) t.join(10_000);
+  }
+
+  private List<String> drain(Dispatcher d, long now) {
+    List<String> order = new ArrayList<>();
+    lock.lock();
+    try {
+      Entry e;
+      while ((e = d.pollLocked("local", now)) != null) order.add(e.id);
+    } finally {
+      lock.unlock();
+    }
+    return order;
+  }
+
+  private void enqueue(Dispatcher d, Entry... es) {
+    lock.lock();
+    try {
+      for (Entry e : es) d.enqueueLocked(e, NOW);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Test
+  void pollLocked_mixedPriorities_higherFirstThenOlderFirst() {
+    Dispatcher d = dispatcher(true);
+    enqueue(d, journal.add("low", 1, NOW), journal.add("mid", 5, NOW), journal.add("high", 9, NOW),
+        journal.add("mid-later", 5, NOW));
+    assertEquals(List.of("high", "mid", "mid-later", "low"), drain(d, NOW));
+  }
+
+  @Test
+  void restoreLocked_recoveredOperations_pollInPriorityOrderTogetherWithNewOnes() {
+    Dispatcher d = dispatcher(true);
+    Entry a = journal.add("a", 2, NOW);
+    Entry b = journal.add("b", 8, NOW);
+    Entry c = journal.add("c", 5, NOW);
+    lock.lock();
+    try {
+      d.restoreLocked(a, NOW);
+      d.restoreLocked(b, NOW);
+    } finally {
+      lock.unlock();
+    }
+    enqueue(d, c);
+    assertEquals(List.of("b", "c", "a"), drain(d, NOW));
+  }
+
+  @Test
+  void pollLocked_retryDueLater_staysInTheTimerQueueUntilDue() {
+    Dispatcher d = dispatcher(true);
+    Entry e = journal.add("later", 5, NOW);
+    e.latest = Lifecycle.scheduleRetry(e.id, Lifecycle.claim(e.id, e.latest, NOW), NOW, 500, "503", "Storage");
+    enqueue(d, e);
+    lock.lock();
+    try {
+      assertEquals(NOW + 500, d.nextTimerLocked());
+    } finally {
+      lock.unlock();
+    }
+    assertEquals(List.of(), drain(d, NOW + 499));
+    assertEquals(List.of("later"), drain(d, NOW + 500));
+  }
+
+  @Test
+  void pollLocked_removedOrCancelledWhileQueued_isSkipped() {
+    Dispatcher d = dispatcher(true);
+    Entry gone = journal.add("gone", 9, NOW);
+    Entry cancelled = journal.add("cancelled", 8, NOW);
+    Entry kept = journal.add("kept", 1, NOW);
+    enqueue(d, gone, cancelled, kept);
+    journal.entries.remove("gone");
+    cancelled.latest = Lifecycle.cancel(cancelled.id, cancelled.latest, NOW);
+    assertEquals(List.of("kept"), drain(d, NOW));
+  }
+
+  @Test
+  void afterFailure_backendOffline_waitsWithoutSpendingARetry() {
+    Dispatcher d = dispatcher(true);
+    OpState claimed = Lifecycle.claim("x", Lifecycle.created(NOW, 2), NOW);
+    OpState s = d.afterFailure("x", claimed, new BackendUnavailableException("local is offline", null), NOW);
+    assertEquals(OperationStatus.PENDING, s.status);
+    assertEquals(0, s.retryCount);
+    assertEquals(NOW + Dispatcher.BACKEND_WAIT_MAX.toNanos() / 1000, s.nextRetryAt, "min(retry_delay 10 s, 5 s)");
+    assertEquals("BackendUnavailable", s.errorType);
+  }
+
+  @Test
+  void afterFailure_retryableWithRetriesLeft_retriesAfterTheInjectedDelay() {
+    Dispatcher d = dispatcher(true);
+    OpState claimed = Lifecycle.claim("x", Lifecycle.created(NOW, 2), NOW);
+    OpState first = d.afterFailure("x", claimed, new StorageException("local answered 503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
+    assertEquals(OperationStatus.RETRYING, first.status);
+    assertEquals(1, first.retryCount);
+    assertEquals(NOW + 1000, first.nextRetryAt);
+    OpState second = d.afterFailure("x", Lifecycle.claim("x", first, NOW), new StorageException("503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
+    assertEquals(NOW + 2000, second.nextRetryAt);
+    assertEquals(2, second.retryCount);
+  }
+
+  @Test
+  void afterFailure_retriesExhausted_failsSayingSo() {
+    Dispatcher d = dispatcher(true);
+    OpState spent = new OpState(OperationStatus.PROCESSING, NOW, OpState.NONE, 2, 2, OpState.NONE, null, -1, null,
+        null, null);
+    OpState s = d.afterFailure("x", spent, new StorageException("local answered 503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
+    assertEquals(OperationStatus.FAILED, s.status);
+    assertEquals("gave up after 2 retries: local answered 503", s.error);
+    assertEquals(NOW, s.completedAt);
+  }
+
+  @Test
+  void afterFailure_notRetryable_failsAtOnceWithTheBackendMessage() {
+    Dispatcher d = dispatcher(true);
+    OpState claimed = Lifecycle.claim("x", Lifecycle.created(NOW, 5), NOW);
+    OpState s = d.afterFailure("x", claimed, new ContentNotFoundException("local", "bafy"), NOW);
+    assertEquals(OperationStatus.FAILED, s.status);
+    assertEquals(0, s.retryCount);
+    assertEquals("ContentNotFound", s.errorType);
+  }
+
+  @Test
+  void workers_queuedWhilePaused_runInPriorityOrderEachClaimedBeforeItRuns() throws Exception {
+    Dispatcher d = dispatcher(true);
+    Entry low = journal.add("low", 1, NOW);
+    Entry high = journal.add("high", 9, NOW);
+    Entry mid = journal.add("mid", 5, NOW);
+    enqueue(d, low, high, mid);
+    d.start(1);
+    d.resume();
+    WalTests.awaitCondition("three completions", () -> List.of(low, high, mid).stream()
+        .allMatch(e -> journal.durable(e).status == OperationStatus.COMPLETED));
+    assertEquals(List.of("add:high", "add:mid", "add:low"), local.callOrder);
+    assertEquals(3, counters.get("local").completed.sum());
+    for (Entry e : List.of(low, high, mid)) {
+      int claim = journal.records.indexOf("state:" + e.id + ":processing");
+      int done = journal.records.indexOf("state:" + e.id + ":completed");
+      assertTrue(claim >= 0 && claim < done, journal.records.toString());
+    }
+  }
+
+  @Test
+  void workers_failingBackend_recordRetryWithInjectedTimingThenCompleteWhenDue() throws Exception {
+    Dispatcher d = dispatcher(false);
+    local.failNext(1);
+    Entry e = journal.add("flaky", 5, NOW);
+    d.start(1);
+    enqueue(d, e);
+    WalTests.awaitCondition("a retry", () -> journal.durable(e).status == OperationStatus.RETRYING);
+    OpState retrying = journal.durable(e);
+    assertEquals(NOW + 1000, retrying.nextRetryAt);
+    clock.advance(Duration.ofMillis(1));
+    lock.lock();
+    try {
+      d.signalAllLocked();
+    } finally {
+      lock.unlock();
+    }
+    WalTests.awaitCondition("the completion", () -> journal.durable(e).status == OperationStatus.COMPLETED);
+    assertEquals(2, local.calls.get());
+    assertEquals(1, counters.get("local").retries.sum());
+    assertEquals(1, journal.durable(e).retryCount);
+    assertNull(journal.durable(e).error);
+  }
+}
