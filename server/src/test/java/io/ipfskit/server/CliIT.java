@@ -46,7 +46,7 @@ class CliIT {
   void anyCommand_relativeHome_failsFastWithExitTwo() throws Exception {
     Run run = run(Map.of("IPFS_KIT_HOME", "relative/home"), "secrets", "list");
     assertEquals(2, run.exit());
-    assertEquals("ipfs-kit secrets list: configuration error: IPFS_KIT_HOME must be an absolute path, but was 'relative/home'",
+    assertEquals("ipfs-kit secrets list: configuration error: IPFS_KIT_HOME (from environment): must be an absolute path",
         run.stderr().strip());
   }
 
@@ -124,7 +124,44 @@ class CliIT {
     assertFalse(withOld.stderr().contains("old-password-1"), withOld.stderr());
   }
 
+  private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+      + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"cli-it\",\"version\":\"1\"}}}\n";
+
+  @Test
+  void serve_typoKeyInEnvironment_exitsTwoNamingKeySourceAndRuleWithoutAnsweringInitialize() throws Exception {
+    Run run = run(INITIALIZE, Map.of("IPFS_KIT_WAL_FSYNC_MOD", "always"), "serve");
+    assertEquals(2, run.exit(), run.stderr());
+    assertEquals("", run.stdout(), "initialize must not be answered");
+    assertEquals("ipfs-kit serve: configuration error: IPFS_KIT_WAL_FSYNC_MOD (from environment): unknown setting;"
+        + " did you mean IPFS_KIT_WAL_FSYNC_MODE? (every setting is listed in README, Configuration)", run.stderr().strip());
+  }
+
+  @Test
+  void serve_typoKeyInConfigFile_exitsTwoNamingKeyAndFile() throws Exception {
+    Path home = Files.createDirectories(temp.resolve("home"));
+    Files.writeString(home.resolve("config.properties"), "IPFS_KIT_KDFF=argon2id\n");
+    Run run = run(INITIALIZE, Map.of("IPFS_KIT_HOME", home.toString()), "serve");
+    assertEquals(2, run.exit(), run.stderr());
+    assertEquals("", run.stdout(), "initialize must not be answered");
+    assertEquals("ipfs-kit serve: configuration error: IPFS_KIT_KDFF (from " + home.resolve("config.properties")
+        + "): unknown setting; did you mean IPFS_KIT_KDF? (every setting is listed in README, Configuration)",
+        run.stderr().strip());
+  }
+
+  @Test
+  void serve_invalidValue_exitsTwoNamingKeySourceAndRule() throws Exception {
+    Run run = run(INITIALIZE, Map.of("IPFS_KIT_WAL_FSYNC_MODE", "bogus"), "serve");
+    assertEquals(2, run.exit(), run.stderr());
+    assertEquals("", run.stdout(), "initialize must not be answered");
+    assertEquals("ipfs-kit serve: configuration error: IPFS_KIT_WAL_FSYNC_MODE (from environment): must be one of"
+        + " always, batch, periodic", run.stderr().strip());
+  }
+
   private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return run("", env, args);
+  }
+
+  private Run run(String stdin, Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(StdioClient.javaExecutable(), "-jar", StdioClient.jar().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -137,7 +174,11 @@ class CliIT {
     Path err = Files.createTempFile(temp, "stderr", ".txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
     Process process = builder.start();
-    process.getOutputStream().close();
+    try (var in = process.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // the process may exit before reading its input; what it printed is what the test checks
+    }
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("ipfs-kit " + String.join(" ", args) + " did not finish within 60 s");

@@ -63,8 +63,7 @@ final class WalCommand implements Runnable {
 
   /** Joins the home's WAL as a one-shot command: forward to the owner, or own it until closed. */
   SharedWal openWal() throws IOException {
-    KitConfig config = config();
-    return SharedWal.forHome(config.home(), config.settings(), null);
+    return SharedWal.forHome(config(), null);
   }
 
   /** Shared plumbing: open the shared WAL, run, print errors as one line on stderr. */
@@ -317,8 +316,11 @@ final class WalCommand implements Runnable {
       try {
         KitConfig kit = parent.config();
         home = kit.home();
-        config = WalConfig.load(home, kit.settings());
-      } catch (IOException | IllegalArgumentException e) {
+        config = kit.wal();
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal repair: configuration error: " + e.getMessage());
+        return EXIT_USAGE;
+      } catch (java.io.UncheckedIOException e) {
         spec.commandLine().getErr().println("ipfs-kit wal repair: " + e.getMessage());
         return EXIT_ERROR;
       }

@@ -5,6 +5,7 @@ import io.ipfskit.core.storage.BackendsConfig;
 import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.core.wal.WalLockedException;
 import io.ipfskit.core.wal.WriteAheadLog;
+import io.ipfskit.server.KitConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -107,17 +108,13 @@ public final class SharedWal implements AutoCloseable {
   }
 
   /**
-   * {@link #open} with the home's WAL configuration ({@code IPFS_KIT_WAL_*} from {@code env}) and
-   * the backends of {@link BackendsConfig#embedded} (the {@code local} block store under {@code
-   * <home>/blocks}).
-   *
-   * @throws IOException if the WAL configuration file cannot be read
-   * @throws IllegalArgumentException if the configuration is invalid (the message names the key)
+   * {@link #open} with the home's WAL configuration and the backends of its {@link BackendsConfig},
+   * both parsed once at start by {@link KitConfig} (today the {@code local} block store under
+   * {@code <home>/blocks}).
    */
-  public static SharedWal forHome(Path home, Map<String, String> env, Duration ownerWatchInterval) throws IOException {
-    WalConfig config = WalConfig.load(home, env);
-    return open(home, config, () -> BackendRegistry.open(BackendsConfig.embedded(home)), Clock.systemUTC(),
-        ownerWatchInterval);
+  public static SharedWal forHome(KitConfig kit, Duration ownerWatchInterval) {
+    BackendsConfig backends = kit.backends();
+    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends), Clock.systemUTC(), ownerWatchInterval);
   }
 
   /**

@@ -36,7 +36,7 @@ class WalToolsTest {
 
   @BeforeEach
   void open() throws Exception {
-    wal = SharedWal.forHome(home, Map.of(), null);
+    wal = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null);
     tools = new LinkedHashMap<>();
     for (SyncToolSpecification s : new WalTools(() -> wal).specifications()) tools.put(s.tool().name(), s);
   }

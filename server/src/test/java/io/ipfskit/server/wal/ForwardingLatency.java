@@ -17,8 +17,8 @@ public final class ForwardingLatency {
 
   public static void main(String[] args) throws Exception {
     Path home = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory(Path.of("server/target"), "fwd-");
-    try (SharedWal owner = SharedWal.forHome(home, Map.of(), null);
-         SharedWal forwarder = SharedWal.forHome(home, Map.of(), null)) {
+    try (SharedWal owner = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null);
+         SharedWal forwarder = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null)) {
       for (String mode : new String[] {"local", "forwarded"}) {
         SharedWal w = mode.equals("local") ? owner : forwarder;
         long[] status = new long[5000];

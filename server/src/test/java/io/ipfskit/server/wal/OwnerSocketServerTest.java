@@ -37,7 +37,7 @@ class OwnerSocketServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    WalConfig config = WalConfig.load(home, Map.of());
+    WalConfig config = WalConfig.defaults(home);
     walDir = config.directory().toAbsolutePath().normalize();
     wal = WriteAheadLog.open(config, Map.of(), Clock.systemUTC());
     socket = OwnerSocketPath.forHome(home);

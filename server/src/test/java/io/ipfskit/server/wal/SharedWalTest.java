@@ -29,7 +29,7 @@ class SharedWalTest {
   private SharedWal second;
 
   private SharedWal open() throws IOException {
-    return SharedWal.forHome(home, Map.of(), null);
+    return SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null);
   }
 
   @AfterEach
@@ -187,18 +187,18 @@ class SharedWalTest {
   @Test
   void pingOwner_ownerAlive_reportsPidAndWalDir() throws Exception {
     first = open();
-    var ping = SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.load(home, Map.of()));
+    var ping = SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.defaults(home));
     assertTrue(ping.isPresent());
     assertEquals(ProcessHandle.current().pid(), ping.get().get("pid").asLong());
     first.close();
     first = null;
-    assertTrue(SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.load(home, Map.of())).isEmpty());
+    assertTrue(SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.defaults(home)).isEmpty());
   }
 
   @Test
   void open_watcher_takesOverWithoutAnyCall() throws Exception {
     first = open();
-    second = SharedWal.forHome(home, Map.of(), Duration.ofMillis(50));
+    second = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), Duration.ofMillis(50));
     first.close();
     first = null;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -270,8 +270,8 @@ class SharedWalTest {
   @Test
   void call_homePathTooLongForSocketAddress_forwardsOverShortFallbackSocket() throws Exception {
     Path longHome = Files.createDirectories(home.resolve("a".repeat(60)).resolve("b".repeat(60)));
-    try (SharedWal owner = SharedWal.forHome(longHome, Map.of(), null);
-         SharedWal forwarder = SharedWal.forHome(longHome, Map.of(), null)) {
+    try (SharedWal owner = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(longHome), null);
+         SharedWal forwarder = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(longHome), null)) {
       assertTrue(owner.isOwner());
       assertFalse(forwarder.isOwner());
       assertFalse(owner.socketPath().startsWith(longHome), owner.socketPath().toString());
