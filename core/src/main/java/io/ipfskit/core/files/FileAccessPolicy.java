@@ -65,6 +65,9 @@ public final class FileAccessPolicy {
   /** Longest path argument accepted (Linux {@code PATH_MAX}). */
   public static final int MAX_PATH_CHARS = 4096;
 
+  /** Longest file name a destination may end with (Linux {@code NAME_MAX}). */
+  public static final int MAX_NAME_BYTES = 255;
+
   static final List<Path> SYSTEM_TREES = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"));
 
   static final String HOW_TO_ALLOW = "to allow a folder, add it to " + AllowedRoots.SETTING
@@ -139,6 +142,9 @@ public final class FileAccessPolicy {
     Path name = abs.getFileName();
     if (name == null)
       throw refuse(argument, Rule.INVALID, argument + " must end with a file name", destination);
+    if (name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES)
+      throw refuse(argument, Rule.INVALID, argument + " must end with a file name of at most " + MAX_NAME_BYTES
+          + " bytes", destination);
     if (name.toString().equals(".") || name.toString().equals(".."))
       throw refuse(argument, Rule.NOT_REGULAR_FILE, argument + " names a folder; give the path of a file in it",
           destination);
@@ -210,6 +216,10 @@ public final class FileAccessPolicy {
   /**
    * Re-checks {@code grant} and opens the file for reading, going down from its root folder without
    * following links. The caller closes the stream.
+   *
+   * <p>Residual window: a regular file swapped for a FIFO between the type check and the open
+   * makes the open wait for a writer (Java cannot open with {@code O_NONBLOCK}); doing that needs
+   * write access to a folder inside the roots by other means than these tools.
    *
    * @throws PathRefusedException as {@link #recheckRead}, or {@link Rule#CHANGED} if a link was
    *     swapped in between the re-check and the open

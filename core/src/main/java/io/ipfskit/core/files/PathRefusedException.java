@@ -61,6 +61,27 @@ public final class PathRefusedException extends RuntimeException {
   }
 
   /**
+   * One line for the audit log: argument, rule and the refused path with control and non-ASCII
+   * characters escaped (backslash, u, four hex digits), so a path cannot forge log lines. Never file
+   * content.
+   */
+  public String auditLine() {
+    return "file access refused: argument=" + argument + " rule=" + rule + " path="
+        + (refusedPath == null ? "null" : "\"" + escape(refusedPath) + "\"");
+  }
+
+  static String escape(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') b.append('\\').append(c);
+      else if (c < 0x20 || c >= 0x7f) b.append(String.format("\\u%04x", (int) c));
+      else b.append(c);
+    }
+    return b.toString();
+  }
+
+  /**
    * The path as the caller gave it (or as recorded with the operation), for the audit log only;
    * null when there was none. Never put it in a tool result.
    */

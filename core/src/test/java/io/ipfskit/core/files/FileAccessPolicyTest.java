@@ -187,6 +187,23 @@ class FileAccessPolicyTest {
     assertEquals("params.path must be at most 4096 characters long", e.getMessage());
   }
 
+  @Test
+  void checkWrite_fileNameLongerThanNameMax_refusedAsInvalid() {
+    PathRefusedException e = assertThrows(PathRefusedException.class,
+        () -> policy("root").checkWrite("params.destination", root.resolve("x".repeat(256)).toString(), false));
+    assertEquals(Rule.INVALID, e.rule());
+    assertEquals("params.destination must end with a file name of at most 255 bytes", e.getMessage());
+  }
+
+  @Test
+  void auditLine_pathWithNewlineAndQuote_escapedSoItCannotForgeLogLines() {
+    String path = root + "/a\nfile access refused: argument=x\"";
+    PathRefusedException e = assertThrows(PathRefusedException.class, () -> policy("none").checkRead("params.path", path));
+    assertEquals("file access refused: argument=params.path rule=NO_ROOTS path=\"" + root
+        + "/a\\u000afile access refused: argument=x\\\"\"", e.auditLine());
+    assertFalse(e.getMessage().contains("argument=x"), "the message never holds the path");
+  }
+
   static Stream<Case> writeCases() {
     return Stream.of(
         new Case("new file in the root", "root", "{root}/new.txt", "ok:{root}/new.txt"),
