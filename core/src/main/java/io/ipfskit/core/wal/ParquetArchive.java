@@ -150,7 +150,8 @@ final class ParquetArchive implements OperationArchive {
     this.directory = partitionsDirectory;
     this.partitionSize = partitionSize;
     this.clock = clock;
-    WalFiles.createDirectories(io, directory);
+    WalFiles.createPrivateDirectories(io, directory);
+    WalFiles.restrictDirectoryToOwner(directory);
     recover();
   }
 
@@ -368,6 +369,7 @@ final class ParquetArchive implements OperationArchive {
         }
         Matcher m = PARTITION_NAME.matcher(name);
         if (!m.matches()) continue;
+        WalFiles.restrictToOwnerIfWider(file); // partitions written before the archive was private
         maxSequence = Math.max(maxSequence, Long.parseLong(m.group(2)));
         List<OperationReadSupport.Summary> rows;
         try {
@@ -424,11 +426,12 @@ final class ParquetArchive implements OperationArchive {
     Path temp = directory.resolve("." + name + TEMP_SUFFIX);
     try {
       Files.deleteIfExists(temp);
+      WalFiles.createPrivateFile(temp); // 0600 from the start; OVERWRITE truncates it and keeps the mode
       try (ParquetWriter<Operation> writer = new WriterBuilder(new LocalOutputFile(temp))
           .withConf(new PlainParquetConfiguration())
           .withCodecFactory(codecs)
           .withCompressionCodec(CODEC)
-          .withWriteMode(ParquetFileWriter.Mode.CREATE)
+          .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
           .withPageWriteChecksumEnabled(true)
           .build()) {
         for (Operation op : rows) writer.write(op);
