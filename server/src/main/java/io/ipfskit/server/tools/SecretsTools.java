@@ -1,13 +1,12 @@
 package io.ipfskit.server.tools;
 
-import static io.ipfskit.server.tools.OutputSchema.array;
-import static io.ipfskit.server.tools.OutputSchema.bool;
-import static io.ipfskit.server.tools.OutputSchema.counts;
-import static io.ipfskit.server.tools.OutputSchema.integer;
-import static io.ipfskit.server.tools.OutputSchema.nullableInteger;
-import static io.ipfskit.server.tools.OutputSchema.nullableString;
-import static io.ipfskit.server.tools.OutputSchema.object;
-import static io.ipfskit.server.tools.OutputSchema.string;
+import static io.ipfskit.server.tools.Schema.array;
+import static io.ipfskit.server.tools.Schema.bool;
+import static io.ipfskit.server.tools.Schema.counts;
+import static io.ipfskit.server.tools.Schema.integer;
+import static io.ipfskit.server.tools.Schema.optional;
+import static io.ipfskit.server.tools.Schema.object;
+import static io.ipfskit.server.tools.Schema.string;
 
 import io.ipfskit.core.secrets.MigrationListener;
 import io.ipfskit.core.secrets.MigrationReport;
@@ -104,11 +103,11 @@ public final class SecretsTools implements ToolSet {
       "service", string("Service the secret belongs to"),
       "secret_type", string("api_key, password, token, certificate, private_key or connection_string"),
       "created_at", string("When the secret was first stored (ISO-8601 UTC)"),
-      "last_rotated", nullableString("When the value last changed (ISO-8601 UTC)"),
-      "last_accessed", nullableString("When the value was last retrieved, or null if never"),
+      "last_rotated", optional(string("When the value last changed (ISO-8601 UTC)")),
+      "last_accessed", optional(string("When the value was last retrieved (absent if never)")),
       "access_count", integer("How often the value was retrieved"),
-      "expires_at", nullableString("When the secret expires, or null for never"),
-      "rotation_interval", nullableInteger("Seconds between rotations, or null when unset"),
+      "expires_at", optional(string("When the secret expires (absent for never)")),
+      "rotation_interval", optional(integer("Seconds between rotations (absent when unset)")),
       "version", integer("Current version number; each rotation adds one"),
       "encryption_version", integer("Format of the stored blob: 1 legacy XOR, 2 legacy AES-GCM, 3 current envelope"),
       "expired", bool("Whether the secret has expired"),
@@ -206,7 +205,7 @@ public final class SecretsTools implements ToolSet {
 
   private SyncToolSpecification migrate() {
     ToolInput input = ToolInput.of("secrets_migrate", DRY_RUN);
-    Map<String, Object> errorSchema = object("secret_id", nullableString("Secret that failed"),
+    Map<String, Object> errorSchema = object("secret_id", optional(string("Secret that failed")),
         "reason", string("Why it failed"));
     return spec("secrets_migrate", "Migrate secrets to the current format",
         "Re-encrypts every secret still in a legacy format (v1 XOR, v2 AES-GCM) into the current"
@@ -218,7 +217,7 @@ public final class SecretsTools implements ToolSet {
             "errors", array(errorSchema, "Secrets that could not be migrated, left untouched"),
             "total_secrets", integer("Secrets in the store"),
             "dry_run", bool("Whether this was a dry run"),
-            "backup_directory", nullableString("Where the original files were copied, or null")),
+            "backup_directory", optional(string("Where the original files were copied (absent when none)"))),
         annotations(false, true, true), args -> {
           boolean dryRun = args.bool("dry_run");
           MigrationReport report = vault.get().migrate(dryRun, MigrationListener.NONE);
@@ -271,11 +270,11 @@ public final class SecretsTools implements ToolSet {
     ToolInput input = ToolInput.of("secrets_audit", AUDIT_SECRET_ID, LIMIT);
     Map<String, Object> entrySchema = object(
         "timestamp", string("When (ISO-8601 UTC)"),
-        "secret_id", nullableString("Secret concerned, or null for store-wide actions"),
-        "service", nullableString("Service of the secret, when known"),
+        "secret_id", optional(string("Secret concerned (absent for store-wide actions)")),
+        "service", optional(string("Service of the secret, when known")),
         "action", string("store, retrieve, rotate, delete, migrate, list, ..."),
         "success", bool("Whether the action succeeded"),
-        "reason", nullableString("Why it failed, or null"));
+        "reason", optional(string("Why it failed (absent when none)")));
     return spec("secrets_audit", "Read the audit log",
         "Returns the most recent audit log entries (who did what to which secret, and whether it"
             + " worked), optionally for one secret. Entries never contain values.",
@@ -297,7 +296,7 @@ public final class SecretsTools implements ToolSet {
             + " beyond the configured maximum). Never returns values.",
         input, object("secret_id", string("Id of the secret"), "versions", array(object(
             "version", integer("Version number"),
-            "created_at", nullableString("When this version was written (ISO-8601 UTC)"),
+            "created_at", optional(string("When this version was written (ISO-8601 UTC)")),
             "encryption_version", integer("Blob format of this version"),
             "current", bool("Whether this is the value retrieve returns")), "Versions, oldest first")),
         annotations(true, false, true), args -> {
