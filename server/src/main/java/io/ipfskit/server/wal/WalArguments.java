@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
  * declare, a value of the wrong JSON type or outside its bounds is an {@link InvalidOperationException}
  * naming the argument and the rule. Messages never repeat the rejected value (it may be 100,000
  * characters, or secret); an unknown argument's name is shown cut to 64 characters. JSON {@code
- * null} counts as absent. Used at the MCP edge and again by the owner for forwarded calls, so both
+ * null} counts as absent (also for an undeclared name). Used at the MCP edge and again by the owner for forwarded calls, so both
  * apply the same rules.
  */
 final class WalArguments {
@@ -33,7 +33,7 @@ final class WalArguments {
     this.args = args == null ? OperationJson.MAPPER.createObjectNode() : args;
     this.prefix = prefix;
     for (String name : this.args.propertyNames()) {
-      if (!known.contains(name)) {
+      if (!known.contains(name) && !this.args.get(name).isNull()) {
         throw new InvalidOperationException(prefix + shownName(name), "is not an argument of " + call
             + "; it accepts " + (known.isEmpty() ? "no arguments" : String.join(", ", known)));
       }

@@ -7,6 +7,7 @@ import io.ipfskit.core.wal.OperationQuery;
 import io.ipfskit.core.wal.OperationStatus;
 import io.ipfskit.core.wal.OperationType;
 import io.ipfskit.core.wal.WalConfig;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,6 +94,14 @@ public final class WalCalls {
    * @throws WalCallException when the log cannot be reached
    */
   public static ObjectNode call(WalService wal, WalMethod method, ObjectNode arguments, Edge edge, String call) {
+    try {
+      return run(wal, method, arguments, edge, call);
+    } catch (RuntimeException e) {
+      throw WalErrors.translate(e); // core records (NewOperation, OperationQuery) still throw IllegalArgumentException
+    }
+  }
+
+  private static ObjectNode run(WalService wal, WalMethod method, ObjectNode arguments, Edge edge, String call) {
     WalArguments args = new WalArguments(call, arguments, argumentNames(method));
     return switch (method) {
       case ADD -> OperationJson.added(wal.add(newOperation(args, call)));
@@ -111,8 +120,13 @@ public final class WalCalls {
       case CANCEL -> OperationJson.single(wal.cancel(args.requiredString("operation_id", MAX_ID_LENGTH)));
       case CLEANUP -> {
         Integer age = args.optionalInteger("age_days", 0, MAX_AGE_DAYS);
-        String s = args.optionalChoice("status", FINISHED_STATUSES);
-        yield OperationJson.cleanup(wal.cleanup(age, s == null ? null : OperationStatus.parse("status", s)));
+        String s = args.optionalChoice("status", STATUSES);
+        OperationStatus status = s == null ? null : OperationStatus.parse("status", s);
+        if (status != null && !status.isTerminal()) {
+          throw new InvalidOperationException("status", "must be a finished status (completed, failed or cancelled);"
+              + " cancel live operations with wal_cancel_operation first");
+        }
+        yield OperationJson.cleanup(wal.cleanup(age, status));
       }
       case METRICS -> OperationJson.metrics(wal.metrics());
       case HEALTH -> OperationJson.health(wal.health());
@@ -143,7 +157,11 @@ public final class WalCalls {
       String v = p.optionalString(key, key.equals("content") ? 0 : 1, max);
       if (v == null) continue;
       // The owner may run in another directory: a relative path means this process's working directory.
-      params.put(key, key.equals("path") || key.equals("destination") ? absolute("params." + key, v) : v);
+      if (key.equals("path") || key.equals("destination")) v = absolute("params." + key, v);
+      if (key.equals("path") && !(Files.isRegularFile(Path.of(v)) && Files.isReadable(Path.of(v)))) {
+        throw new InvalidOperationException("params.path", "must name a readable regular file");
+      }
+      params.put(key, v);
     }
     return new NewOperation(type, backend == null ? "local" : backend, params, priority);
   }
