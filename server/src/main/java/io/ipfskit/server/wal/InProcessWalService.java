@@ -108,8 +108,4 @@ final class InProcessWalService implements WalService {
   public WalConfig updateConfig(Map<String, String> changes) {
     return run("config", () -> changes.isEmpty() ? wal.config() : wal.updateConfig(changes));
   }
-
-  WalConfig currentConfig() {
-    return wal.config();
-  }
 }

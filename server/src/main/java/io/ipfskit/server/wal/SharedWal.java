@@ -292,7 +292,7 @@ public final class SharedWal implements AutoCloseable {
           + e.getMessage() + " (if it reports corruption, stop every ipfs-kit server on this home and run 'ipfs-kit wal repair')", e);
     }
     InProcessWalService service = new InProcessWalService(wal);
-    WalRequestHandler handler = new WalRequestHandler(service, clock.instant());
+    WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant());
     OwnerSocketServer server;
     try {
       server = OwnerSocketServer.start(socketPath, walDir, handler);

@@ -1,5 +1,6 @@
 package io.ipfskit.server.wal;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -9,11 +10,17 @@ import tools.jackson.databind.node.ObjectNode;
  * rules as a local one and gives the same result and messages. Thread-safe.
  */
 final class WalRequestHandler {
-  private final InProcessWalService wal;
+  private final WalService wal;
+  private final Path walDir;
   private final Instant ownerSince;
 
-  WalRequestHandler(InProcessWalService wal, Instant ownerSince) {
+  /**
+   * @param wal the log this process owns (the in-process service)
+   * @param walDir its directory, absolute and normalised, which {@code ping} reports
+   */
+  WalRequestHandler(WalService wal, Path walDir, Instant ownerSince) {
     this.wal = wal;
+    this.walDir = walDir;
     this.ownerSince = ownerSince;
   }
 
@@ -25,7 +32,7 @@ final class WalRequestHandler {
   private ObjectNode ping() {
     ObjectNode out = OperationJson.MAPPER.createObjectNode();
     out.put("pid", ProcessHandle.current().pid());
-    out.put("wal_dir", wal.currentConfig().directory().toAbsolutePath().normalize().toString());
+    out.put("wal_dir", walDir.toString());
     out.put("owner_since", ownerSince.toString());
     return out;
   }

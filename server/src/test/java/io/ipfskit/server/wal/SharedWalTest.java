@@ -273,4 +273,69 @@ class SharedWalTest {
       assertEquals("completed", call(forwarder, WalMethod.WAIT, waitArgs(id)).get("status").asString());
     }
   }
+
+  /**
+   * Replaces the owner's socket with one that reads each request and hangs up without answering
+   * (an owner dying mid-call) except from the {@code answerFrom}-th request on, which it answers
+   * through the real owner.
+   */
+  private java.util.concurrent.atomic.AtomicInteger dyingOwner(java.nio.channels.ServerSocketChannel fake, int answerFrom) {
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    Thread t = new Thread(() -> {
+      while (true) {
+        try (java.nio.channels.SocketChannel c = fake.accept(); FrameChannel f = new FrameChannel(c)) {
+          var request = OperationJson.MAPPER.readTree(f.read(System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
+          if (requests.incrementAndGet() >= answerFrom) {
+            ObjectNode reply = args().put("ok", true);
+            reply.set("result", call(first, WalMethod.parse(request.path("method").asString()), (ObjectNode) request.get("args")));
+            f.write(OperationJson.MAPPER.writeValueAsBytes(reply), System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+          }
+        } catch (IOException | RuntimeException e) {
+          return;
+        }
+      }
+    }, "dying-owner");
+    t.setDaemon(true);
+    t.start();
+    return requests;
+  }
+
+  private java.nio.channels.ServerSocketChannel fakeOwnerSocket() throws IOException {
+    Files.delete(first.socketPath());
+    java.nio.channels.ServerSocketChannel fake = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+    fake.bind(java.net.UnixDomainSocketAddress.of(first.socketPath()));
+    return fake;
+  }
+
+  @Test
+  void add_ownerDiesAfterReceivingIt_notRepeatedAndReportedUnavailable() throws Exception {
+    first = open();
+    second = open();
+    try (var fake = fakeOwnerSocket()) {
+      var requests = dyingOwner(fake, Integer.MAX_VALUE);
+
+      WalCallException e = assertThrows(WalCallException.class, () -> call(second, WalMethod.ADD, addContent("once")));
+
+      assertEquals(WalCallException.Kind.UNAVAILABLE, e.kind());
+      assertEquals("the process owning the WAL went away while handling add; it may or may not have been applied:"
+          + " check with wal_list_operations before repeating it", e.getMessage());
+      assertEquals(1, requests.get(), "a call that may have been applied is sent once");
+    }
+    assertEquals(0, call(first, WalMethod.STATUS, null).get("total").asLong());
+  }
+
+  @Test
+  void status_ownerDiesAfterReceivingIt_repeatedBecauseReadOnly() throws Exception {
+    first = open();
+    second = open();
+    call(first, WalMethod.ADD, addContent("one"));
+    try (var fake = fakeOwnerSocket()) {
+      var requests = dyingOwner(fake, 2);
+
+      ObjectNode status = call(second, WalMethod.STATUS, null);
+
+      assertEquals(1, status.get("total").asLong());
+      assertEquals(2, requests.get(), "the read-only call was sent again");
+    }
+  }
 }
