@@ -102,7 +102,8 @@ final class WalCommand implements Runnable {
       try (SharedWal wal = parent.openWal()) {
         return run(wal.service());
       } catch (WalException e) {
-        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
+        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage()
+            + (e.kind() == WalException.Kind.OPERATION_NOT_FOUND ? "; list known ids with 'ipfs-kit wal list'" : ""));
         return e.kind().exitCode();
       } catch (WalCallException e) {
         spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
