@@ -95,4 +95,20 @@ class WalCommandTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().startsWith("nothing to repair in "), r.out());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"retry", "cancel"})
+  void transition_completedOperation_exitCodeFromTheErrorKind(String sub) throws Exception {
+    String id;
+    try (io.ipfskit.server.wal.SharedWal wal = io.ipfskit.server.wal.SharedWal.forHome(dir.resolve("home"), Map.of(), null)) {
+      var params = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("content", "done");
+      id = wal.service().add(new io.ipfskit.core.wal.NewOperation(io.ipfskit.core.wal.OperationType.ADD, "local", params))
+          .operationId();
+      assertEquals(io.ipfskit.core.wal.OperationStatus.COMPLETED,
+          wal.service().waitFor(id, java.time.Duration.ofSeconds(30)).status());
+    }
+    Result r = run("wal", sub, id);
+    assertEquals(io.ipfskit.core.wal.WalException.Kind.ILLEGAL_TRANSITION.exitCode(), r.exit(), r.err());
+    assertTrue(r.err().startsWith("ipfs-kit wal " + sub + ": ") && r.err().contains(id), r.err());
+  }
 }
