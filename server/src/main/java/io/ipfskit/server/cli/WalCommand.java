@@ -7,7 +7,12 @@ import io.ipfskit.core.wal.WriteAheadLog;
 import io.ipfskit.server.wal.OperationJson;
 import io.ipfskit.server.wal.SharedWal;
 import io.ipfskit.server.wal.WalCallException;
-import io.ipfskit.server.wal.WalMethod;
+import io.ipfskit.core.wal.Operation;
+import io.ipfskit.core.wal.OperationQuery;
+import io.ipfskit.core.wal.OperationStatus;
+import io.ipfskit.core.wal.WalException;
+import io.ipfskit.server.wal.WalCalls;
+import io.ipfskit.server.wal.WalService;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code ipfs-kit wal ...}: inspect and manage the home's write-ahead log. Each command forwards to
  * the process that owns the log (a running server) or, when none does, opens the log itself for
- * the duration of the command. Exit codes: 0 success, 1 error, 2 usage, 3 wait timed out.
+ * the duration of the command. Exit codes: 0 success, 1 error, 2 usage (and a WAL error whose kind is
+ * the caller's input: {@link WalException.Kind#exitCode()}), 3 wait timed out.
  */
 @Command(name = "wal", mixinStandardHelpOptions = true,
     description = "Inspect and manage the write-ahead log of storage operations.",
@@ -41,6 +47,8 @@ final class WalCommand implements Runnable {
   static final int EXIT_ERROR = 1;
   static final int EXIT_USAGE = 2;
   static final int EXIT_TIMEOUT = 3;
+  /** The longest one wait call blocks on the owner; longer waits take several calls. */
+  static final Duration MAX_WAIT_STEP = Duration.ofSeconds((long) WalCalls.MAX_WAIT_SECONDS);
 
   @Spec CommandSpec spec;
 
@@ -91,7 +99,11 @@ final class WalCommand implements Runnable {
       }
       quietLogs(verbose);
       try (SharedWal wal = parent.openWal()) {
-        return run(wal);
+        return run(wal.service());
+      } catch (WalException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage()
+            + (e.kind() == WalException.Kind.OPERATION_NOT_FOUND ? "; list known ids with 'ipfs-kit wal list'" : ""));
+        return e.kind().exitCode();
       } catch (WalCallException e) {
         spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
         return EXIT_ERROR;
@@ -107,11 +119,7 @@ final class WalCommand implements Runnable {
     /** Checks options that need no log, before the log is opened. */
     void validate() {}
 
-    abstract int run(SharedWal wal) throws IOException;
-
-    ObjectNode args() {
-      return OperationJson.MAPPER.createObjectNode();
-    }
+    abstract int run(WalService wal) throws IOException;
 
     void printJson(JsonNode n) {
       out().println(OperationJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n));
@@ -121,11 +129,12 @@ final class WalCommand implements Runnable {
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Counts of operations by status and the log's state.")
   static final class Status extends Sub {
     @Override
-    int run(SharedWal wal) {
-      ObjectNode r = wal.call(WalMethod.STATUS, args());
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.status(wal.status());
       if (json) {
         printJson(r);
       } else {
+        if (!r.has("last_checkpoint")) r.putNull("last_checkpoint"); // shown as "-"
         r.properties().forEach(e -> out().printf("%-20s %s%n", e.getKey(), e.getValue().isNull() ? "-" : e.getValue().asString()));
       }
       return 0;
@@ -147,14 +156,16 @@ final class WalCommand implements Runnable {
     @Option(names = "--offset", defaultValue = "0", description = "Skip this many first (default ${DEFAULT-VALUE}).")
     int offset;
 
+    private OperationQuery query;
+
     @Override
-    int run(SharedWal wal) {
-      ObjectNode a = args();
-      if (status != null) a.put("status", status);
-      if (backend != null) a.put("backend", backend);
-      a.put("limit", limit);
-      a.put("offset", offset);
-      ObjectNode r = wal.call(WalMethod.LIST, a);
+    void validate() {
+      query = new OperationQuery(status == null ? null : OperationStatus.parse("STATUS", status), backend, limit, offset);
+    }
+
+    @Override
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.list(wal.list(query));
       if (json) {
         printJson(r);
         return 0;
@@ -177,10 +188,8 @@ final class WalCommand implements Runnable {
     String id;
 
     @Override
-    int run(SharedWal wal) {
-      ObjectNode a = args();
-      a.put("operation_id", id);
-      printJson(wal.call(WalMethod.GET, a).path("operation"));
+    int run(WalService wal) {
+      printJson(OperationJson.operation(wal.get(id)));
       return 0;
     }
   }
@@ -203,15 +212,13 @@ final class WalCommand implements Runnable {
     }
 
     @Override
-    int run(SharedWal wal) {
+    int run(WalService wal) {
       Instant deadline = Instant.now().plus(total);
       ObjectNode r;
       do {  // one call waits at most 300 s on the owner; longer waits take several calls
-        double leftSeconds = Math.max(0.001, Duration.between(Instant.now(), deadline).toMillis() / 1000.0);
-        ObjectNode a = args();
-        a.put("operation_id", id);
-        a.put("timeout", Math.min(leftSeconds, 300));
-        r = wal.call(WalMethod.WAIT, a);
+        Duration left = Duration.between(Instant.now(), deadline);
+        Duration step = left.compareTo(MAX_WAIT_STEP) > 0 ? MAX_WAIT_STEP : left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+        r = OperationJson.waited(wal.waitFor(id, step));
       } while (!r.path("finished").asBoolean() && Instant.now().isBefore(deadline));
       if (json) {
         printJson(r);
@@ -228,13 +235,11 @@ final class WalCommand implements Runnable {
     @Parameters(paramLabel = "ID", description = "The operation id.")
     String id;
 
-    abstract WalMethod method();
+    abstract Operation apply(WalService wal, String id);
 
     @Override
-    int run(SharedWal wal) {
-      ObjectNode a = args();
-      a.put("operation_id", id);
-      ObjectNode r = wal.call(method(), a);
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.single(apply(wal, id));
       if (json) printJson(r); else out().println(id + " " + r.path("operation").path("status").asString());
       return 0;
     }
@@ -243,16 +248,16 @@ final class WalCommand implements Runnable {
   @Command(name = "retry", mixinStandardHelpOptions = true, description = "Put a failed or cancelled operation back to pending.")
   static final class Retry extends Transition {
     @Override
-    WalMethod method() {
-      return WalMethod.RETRY;
+    Operation apply(WalService wal, String id) {
+      return wal.retry(id);
     }
   }
 
   @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a pending or retrying operation.")
   static final class Cancel extends Transition {
     @Override
-    WalMethod method() {
-      return WalMethod.CANCEL;
+    Operation apply(WalService wal, String id) {
+      return wal.cancel(id);
     }
   }
 
@@ -264,12 +269,24 @@ final class WalCommand implements Runnable {
     @Option(names = "--status", paramLabel = "STATUS", description = "Only this final status: completed, failed or cancelled.")
     String status;
 
+    private OperationStatus finished;
+
     @Override
-    int run(SharedWal wal) {
-      ObjectNode a = args();
-      if (ageDays != null) a.put("age_days", ageDays);
-      if (status != null) a.put("status", status);
-      ObjectNode r = wal.call(WalMethod.CLEANUP, a);
+    void validate() {
+      if (ageDays != null && (ageDays < 0 || ageDays > WalCalls.MAX_AGE_DAYS)) {
+        throw new IllegalArgumentException("--age-days must be between 0 and " + WalCalls.MAX_AGE_DAYS);
+      }
+      if (status != null) {
+        finished = OperationStatus.parse("--status", status);
+        if (!finished.isTerminal()) {
+          throw new IllegalArgumentException("--status must be a finished status (completed, failed or cancelled)");
+        }
+      }
+    }
+
+    @Override
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.cleanup(wal.cleanup(ageDays, finished));
       if (json) printJson(r); else out().println("removed " + r.path("removed_count").asLong() + " operation(s)");
       return 0;
     }
@@ -278,8 +295,8 @@ final class WalCommand implements Runnable {
   @Command(name = "health", mixinStandardHelpOptions = true, description = "Whether the log accepts writes, and backend health. Exit 1 if unhealthy.")
   static final class Health extends Sub {
     @Override
-    int run(SharedWal wal) {
-      ObjectNode r = wal.call(WalMethod.HEALTH, args());
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.health(wal.health());
       if (json) {
         printJson(r);
       } else {

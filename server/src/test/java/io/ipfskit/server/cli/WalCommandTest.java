@@ -70,15 +70,15 @@ class WalCommandTest {
   void show_unknownId_exit1WithOneLineMessage() {
     Result r = run("wal", "show", "nope");
     assertEquals(1, r.exit());
-    assertEquals("ipfs-kit wal show: no operation with operation_id 'nope'; list known ids with wal_list_operations"
+    assertEquals("ipfs-kit wal show: no operation with operation_id 'nope'; list known ids with 'ipfs-kit wal list'"
         + System.lineSeparator(), r.err());
   }
 
   @Test
-  void list_badStatus_exit1NamingTheAllowedValues() {
+  void list_badStatus_usageErrorNamingTheAllowedValues() {
     Result r = run("wal", "list", "sleeping");
-    assertEquals(1, r.exit());
-    assertTrue(r.err().contains("status must be one of [pending, processing, completed, failed, retrying, cancelled], but was 'sleeping'"), r.err());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("STATUS must be one of [pending, processing, completed, failed, retrying, cancelled], but was 'sleeping'"), r.err());
   }
 
   @Test
@@ -171,5 +171,21 @@ class WalCommandTest {
     Result r = run("wal", "repair");
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().startsWith("nothing to repair in "), r.out());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"retry", "cancel"})
+  void transition_completedOperation_exitCodeFromTheErrorKind(String sub) throws Exception {
+    String id;
+    try (io.ipfskit.server.wal.SharedWal wal = io.ipfskit.server.wal.SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(dir.resolve("home")), null)) {
+      var params = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("content", "done");
+      id = wal.service().add(new io.ipfskit.core.wal.NewOperation(io.ipfskit.core.wal.OperationType.ADD, "local", params))
+          .operationId();
+      assertEquals(io.ipfskit.core.wal.OperationStatus.COMPLETED,
+          wal.service().waitFor(id, java.time.Duration.ofSeconds(30)).status());
+    }
+    Result r = run("wal", sub, id);
+    assertEquals(io.ipfskit.core.wal.WalException.Kind.ILLEGAL_TRANSITION.exitCode(), r.exit(), r.err());
+    assertTrue(r.err().startsWith("ipfs-kit wal " + sub + ": ") && r.err().contains(id), r.err());
   }
 }

@@ -25,7 +25,7 @@ public final class ForwardingLatency {
         for (int round = 0; round < 2; round++) {  // first round warms up
           for (int i = 0; i < status.length; i++) {
             long t = System.nanoTime();
-            w.call(WalMethod.STATUS, null);
+            SharedWalTest.call(w, WalMethod.STATUS, null);
             status[i] = System.nanoTime() - t;
           }
         }
@@ -34,7 +34,7 @@ public final class ForwardingLatency {
           ObjectNode a = OperationJson.MAPPER.createObjectNode().put("operation_type", "add");
           a.putObject("params").put("content", "forwarding " + i);
           long t = System.nanoTime();
-          w.call(WalMethod.ADD, a);
+          SharedWalTest.call(w, WalMethod.ADD, a);
           add[i] = System.nanoTime() - t;
         }
         System.out.printf("%-9s status p50 %8.1f us  p99 %8.1f us | add (always fsync) p50 %8.1f us  p99 %8.1f us%n",
