@@ -8,7 +8,9 @@
 //                {"setLevel": "info"}, {"ping": true}, {"waitMs": 200} ] }
 // Prints one JSON line per step to stdout ({"step": i, "ok": true, "result": ..., "progress": [...],
 // "elapsedMs": n} or {"step": i, "ok": false, "error": "...", "code": n}) and, last, a line
-// {"notifications": [...logging messages...], "rootsRequests": n}.
+// {"notifications": [...logging messages...], "rootsRequests": n, "errors": [...client onerror messages...]}.
+// A string argument "${N:a.b.c}" is replaced by that field of step N's result (e.g. an operation id
+// from structuredContent), so a plan can chain calls.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import {
@@ -20,6 +22,21 @@ const plan = JSON.parse(process.argv[2]);
 let roots = plan.roots ?? null;
 let rootsRequests = 0;
 const notifications = [];
+const errors = [];
+const results = [];
+
+function substitute(value) {
+  if (typeof value === "string") {
+    const m = /^\$\{(\d+):([\w.]+)\}$/.exec(value);
+    if (!m) return value;
+    return m[2].split(".").reduce((o, k) => (o == null ? undefined : o[k]), results[Number(m[1])]);
+  }
+  if (Array.isArray(value)) return value.map(substitute);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+  }
+  return value;
+}
 
 const transport = new StdioClientTransport({
   command: plan.command,
@@ -45,6 +62,7 @@ function out(obj) {
   process.stdout.write(JSON.stringify(obj) + "\n");
 }
 
+client.onerror = (e) => errors.push(String(e?.message ?? e));
 await client.connect(transport);
 for (let i = 0; i < plan.steps.length; i++) {
   const step = plan.steps[i];
@@ -61,7 +79,7 @@ for (let i = 0; i < plan.steps.length; i++) {
       if (step.resetTimeoutOnProgress) options.resetTimeoutOnProgress = true;
       if (step.progress) options.onprogress = (p) => progress.push({ ...p, atMs: Date.now() - started });
       try {
-        result = await client.callTool({ name: step.call, arguments: step.arguments ?? {} }, undefined, options);
+        result = await client.callTool({ name: step.call, arguments: substitute(step.arguments ?? {}) }, undefined, options);
       } finally {
         if (timer) clearTimeout(timer);
       }
@@ -87,11 +105,12 @@ for (let i = 0; i < plan.steps.length; i++) {
     } else {
       throw new Error("unknown step " + JSON.stringify(step));
     }
+    results[i] = result;
     out({ step: i, ok: true, result, progress, elapsedMs: Date.now() - started });
   } catch (e) {
     out({ step: i, ok: false, error: String(e?.message ?? e), code: e?.code ?? null, progress,
       elapsedMs: Date.now() - started });
   }
 }
-out({ notifications, rootsRequests });
+out({ notifications, rootsRequests, errors });
 await client.close();

@@ -34,9 +34,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -151,6 +153,8 @@ public final class WriteAheadLog implements AutoCloseable {
   private final FileLock fileLock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition visibleChanged = lock.newCondition();
+  private volatile Consumer<Operation> finishedListener;
+  private CompletableFuture<Void> nextVisibleChange = new CompletableFuture<>(); // guarded by lock
   private final Condition maintenanceWake = lock.newCondition();
   private final Object maintenance = new Object();
   private final HashMap<String, Entry> entries;
@@ -359,7 +363,7 @@ public final class WriteAheadLog implements AutoCloseable {
       try {
         e.durable = s;
         dispatcher.enqueueLocked(e, now);
-        visibleChanged.signalAll();
+        signalVisibleLocked();
       } finally {
         lock.unlock();
       }
@@ -471,6 +475,28 @@ public final class WriteAheadLog implements AutoCloseable {
       lock.unlock();
     }
     return findArchived(operationId).orElseThrow(() -> new OperationNotFoundException(operationId));
+  }
+
+  /**
+   * A future completed the next time a state becomes visible to readers (or the log closes): the
+   * non-blocking counterpart of {@link #waitFor}. A waiter takes the future first, then reads the
+   * operation, and reads again when it completes. It is completed under the log's lock, so attach
+   * only asynchronous stages ({@code thenRunAsync} on an executor of your own).
+   */
+  public CompletableFuture<Void> nextVisibleChange() {
+    lock.lock();
+    try {
+      return closed ? CompletableFuture.completedFuture(null) : nextVisibleChange;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void signalVisibleLocked() {
+    visibleChanged.signalAll();
+    CompletableFuture<Void> done = nextVisibleChange;
+    nextVisibleChange = new CompletableFuture<>();
+    done.complete(null);
   }
 
   /**
@@ -770,7 +796,7 @@ public final class WriteAheadLog implements AutoCloseable {
     try {
       dispatcher.signalAllLocked();
       maintenanceWake.signalAll();
-      visibleChanged.signalAll();
+      signalVisibleLocked();
     } finally {
       lock.unlock();
     }
@@ -922,10 +948,27 @@ public final class WriteAheadLog implements AutoCloseable {
     try {
       if (e.durable == null || e.durable.seq < s.seq) e.durable = s;
       if (s.status.isTerminal() && e.latest == s) archiver.queueLocked(e, System.nanoTime());
-      visibleChanged.signalAll();
+      signalVisibleLocked();
     } finally {
       lock.unlock();
     }
+    Consumer<Operation> listener = finishedListener;
+    if (listener != null && s.status.isTerminal()) {
+      try {
+        listener.accept(toOperation(e, s));
+      } catch (RuntimeException ex) {
+        LOG.warn("the finished-operation listener failed: {}", ex.toString());
+      }
+    }
+  }
+
+  /**
+   * Sets the one listener told, on the thread that published it and outside the log's lock, each
+   * time an operation that ran reaches a final status (completed or failed); null removes it. It
+   * must be quick; what it throws is logged and ignored.
+   */
+  public void onFinished(Consumer<Operation> listenerOrNull) {
+    finishedListener = listenerOrNull;
   }
 
   private void commitVisibleOrFailedClosed(Entry e, OpState s, long seq) throws IOException {

@@ -38,7 +38,7 @@ final class ServeCommand implements Callable<Integer> {
       System.setOut(System.err);
       home.joinWalInBackground();  // after the redirect: WAL recovery may load chatty libraries
       return StdioServer.run(new FileInputStream(FileDescriptor.in), stdout, "ipfs-kit", Version.current(),
-          ToolCatalog.all(home));
+          ToolCatalog.all(home), ToolCatalog.longCalls(home));
     }
   }
 }

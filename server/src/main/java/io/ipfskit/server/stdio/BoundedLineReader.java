@@ -13,13 +13,21 @@ import java.util.Arrays;
 final class BoundedLineReader {
 
   /** One line without its terminator ('\n', or "\r\n"), or the size of a discarded long line. */
-  record Line(byte[] bytes, long discardedBytes) {
+  record Line(byte[] bytes, long discardedBytes, byte[] head) {
+    Line(byte[] bytes, long discardedBytes) {
+      this(bytes, discardedBytes, null);
+    }
+
     boolean tooLong() {
       return bytes == null;
     }
   }
 
+  /** How much of a discarded line is kept (to read its JSON-RPC id from). */
+  static final int HEAD_BYTES = 4096;
+
   private final InputStream in;
+  private byte[] head; // the first bytes of the line being discarded
   private final int maxLineBytes;
   private final byte[] buffer = new byte[64 * 1024];
   private int start;
@@ -62,6 +70,12 @@ final class BoundedLineReader {
       int chunkEnd = newline < 0 ? end : newline;
       int chunk = chunkEnd - start;
       if (discarded > 0 || length + chunk > maxLineBytes) {
+        if (discarded == 0 && length + chunk > 0) {
+          int fromLine = Math.min(length, HEAD_BYTES);
+          int fromChunk = Math.min(chunk, HEAD_BYTES - fromLine);
+          head = Arrays.copyOf(line, fromLine + fromChunk);
+          System.arraycopy(buffer, start, head, fromLine, fromChunk);
+        }
         discarded += length + chunk;
         length = 0;
       } else {
@@ -80,9 +94,11 @@ final class BoundedLineReader {
     }
   }
 
-  private static Line finish(byte[] line, int length, long discarded) {
+  private Line finish(byte[] line, int length, long discarded) {
     if (discarded > 0) {
-      return new Line(null, discarded);
+      byte[] h = head;
+      head = null;
+      return new Line(null, discarded, h);
     }
     if (length > 0 && line[length - 1] == '\r') {
       length--;

@@ -1,6 +1,8 @@
 package io.ipfskit.server.stdio;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,9 +30,17 @@ final class JsonRpcLineFilter {
    * What to do with one line: {@code errorResponse} is set for {@link Kind#REJECT}; {@code method}
    * and {@code id} for forwarded requests and notifications (id null for notifications).
    */
-  record Verdict(Kind kind, String errorResponse, String method, JsonNode id) {}
+  record Verdict(Kind kind, String errorResponse, String method, JsonNode id, JsonNode message) {
+    Verdict(Kind kind, String errorResponse, String method, JsonNode id) {
+      this(kind, errorResponse, method, id, null);
+    }
+  }
 
-  private static final Verdict OTHER = new Verdict(Kind.FORWARD_OTHER, null, null, null);
+  static final int INVALID_PARAMS = -32602;
+  /** The levels {@code logging/setLevel} accepts (RFC 5424 names, as MCP lists them). */
+  static final java.util.List<String> LOG_LEVELS =
+      java.util.List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
+
   private static final Verdict BLANK = new Verdict(Kind.IGNORE, null, null, null);
 
   private final JsonMapper mapper =
@@ -44,8 +54,11 @@ final class JsonRpcLineFilter {
     try {
       message = mapper.readTree(line);
     } catch (JacksonException e) {
-      return reject(null, PARSE_ERROR, "Parse error: the line is not a complete JSON value"
-          + location(e) + "; send one JSON-RPC message per line");
+      // The id may still be readable from the first bytes (e.g. nesting deeper than the limit further on).
+      JsonNode id = sniffId(line, line.length);
+      return reject(id, PARSE_ERROR, "Parse error: the line is not a complete JSON value"
+          + location(e) + (isNestingLimit(e) ? " (nested deeper than " + MAX_NESTING_DEPTH + " levels)" : "")
+          + "; send one JSON-RPC message per line");
     }
     if (message == null || message.isMissingNode()) {
       return BLANK;
@@ -82,13 +95,90 @@ final class JsonRpcLineFilter {
         return reject(replyId, INVALID_REQUEST,
             "Invalid Request: 'params' must be an object when present, but was a " + kindOf(params));
       }
-      return new Verdict(hasId ? Kind.FORWARD_REQUEST : Kind.FORWARD_OTHER, null, method.stringValue(), id);
+      String name = method.stringValue();
+      if (hasId && params != null) {
+        String invalid = invalidParams(name, params);
+        if (invalid != null) {
+          return reject(replyId, INVALID_PARAMS, "Invalid params: " + invalid);
+        }
+      }
+      return new Verdict(hasId ? Kind.FORWARD_REQUEST : Kind.FORWARD_OTHER, null, name, id, message);
     }
     if (hasId && (message.has("result") || message.has("error"))) {
-      return OTHER; // a response to a server-to-client request
+      return new Verdict(Kind.FORWARD_OTHER, null, null, null, message); // a response to a server-to-client request
     }
     return reject(replyId, INVALID_REQUEST, "Invalid Request: a message needs 'method' (request or"
         + " notification) or 'id' with 'result' or 'error' (response)");
+  }
+
+  /** Shape rules the SDK would otherwise report as -32603 with Java class names; null when fine. */
+  private static String invalidParams(String method, JsonNode params) {
+    switch (method) {
+      case "tools/call" -> {
+        JsonNode name = params.get("name");
+        if (name == null || !name.isString()) {
+          return "'name' must be the tool name (a string)";
+        }
+        JsonNode arguments = params.get("arguments");
+        if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
+          return "'arguments' must be an object, but was " + article(kindOf(arguments));
+        }
+      }
+      case "logging/setLevel" -> {
+        JsonNode level = params.get("level");
+        if (level == null || !level.isString() || !LOG_LEVELS.contains(level.stringValue())) {
+          return "'level' must be one of " + String.join(", ", LOG_LEVELS);
+        }
+      }
+      default -> {
+        // other methods: the SDK checks them
+      }
+    }
+    return null;
+  }
+
+  private static String article(String kind) {
+    return (kind.startsWith("a") || kind.startsWith("o") ? "an " : "a ") + kind;
+  }
+
+  /** Jackson's default nesting limit, which the filter's parser keeps. */
+  static final int MAX_NESTING_DEPTH = 500;
+
+  private static boolean isNestingLimit(JacksonException e) {
+    String m = e.getOriginalMessage();
+    return m != null && m.contains("nesting depth");
+  }
+
+  /**
+   * The top-level {@code "id"} of a JSON-RPC message read from its first {@code length} bytes,
+   * when it is a string or an integer and comes before anything unreadable; null otherwise. Used
+   * for lines too long or too deep to parse whole, so the client can match the error to its call.
+   */
+  JsonNode sniffId(byte[] bytes, int length) {
+    try (JsonParser p = mapper.createParser(bytes, 0, length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (true) {
+        if (p.nextToken() != JsonToken.PROPERTY_NAME) {
+          return null;
+        }
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("id".equals(name)) {
+          if (value == JsonToken.VALUE_STRING) {
+            return mapper.getNodeFactory().textNode(p.getString());
+          }
+          if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            return mapper.getNodeFactory().numberNode(p.getLongValue());
+          }
+          return null;
+        }
+        p.skipChildren();
+      }
+    } catch (JacksonException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** A JSON-RPC error response line (without the trailing newline). */

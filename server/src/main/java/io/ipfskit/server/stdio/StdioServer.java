@@ -13,7 +13,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import io.ipfskit.server.log.ClientLog;
+import io.ipfskit.server.tools.LongCall;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +33,22 @@ import org.slf4j.LoggerFactory;
  * write whole lines under the {@link TrackingOutputStream} monitor. Tool calls run on the SDK's
  * worker threads, so a long call (e.g. waiting for a WAL operation) does not stall the others.
  *
- * <p>Session order: a request other than {@code initialize} or {@code ping} that arrives before
- * {@code initialize} is answered here with -32600 (the SDK would hold it forever). Requests that
- * arrive after {@code initialize} but before {@code notifications/initialized} are held by the
- * SDK until that notification comes, as the MCP lifecycle prescribes.
+ * <p>Session order: {@code ping} is answered here at any time, also before {@code initialize}. A
+ * request other than {@code initialize} that arrives before {@code initialize} is answered here
+ * with -32600 (the SDK would hold it forever). Requests that arrive after {@code initialize} but
+ * before {@code notifications/initialized} are held by the SDK until that notification comes, as
+ * the MCP lifecycle prescribes.
+ *
+ * <p>Progress and cancellation ({@link InFlightRequests}): a request with
+ * {@code _meta.progressToken} gets {@code notifications/progress} while it runs;
+ * {@code notifications/cancelled} is handled here (the SDK has no handler for it): the request's
+ * response is dropped and a {@link LongCall} is stopped. Long calls ({@code wal_wait_for_operation})
+ * are answered here from a future, so a waiting call holds no worker thread.
+ *
+ * <p>Limits: a line longer than {@link #maxMessageBytes()} is answered with -32600 carrying the
+ * request's id when the id can be read from its first bytes; so is JSON nested too deeply.
+ * Inbound parameters are handed to the SDK in maps that print secrets as [redacted]
+ * ({@link InboundMessages}), since the SDK logs every message at debug.
  *
  * <p>Shutdown: when {@code in} ends, {@link #run} waits (at most {@link #DRAIN_TIMEOUT_MILLIS})
  * until every forwarded request that can be answered has its response (requests still waiting
@@ -46,6 +64,11 @@ public final class StdioServer {
   private static final String INITIALIZE = "initialize";
   private static final String INITIALIZED = "notifications/initialized";
   private static final String PING = "ping";
+  private static final String CANCELLED = "notifications/cancelled";
+  private static final String TOOLS_CALL = "tools/call";
+  /** Environment variable (and system property {@value #MAX_MESSAGE_BYTES_PROPERTY}) for the longest message line. */
+  public static final String MAX_MESSAGE_BYTES_ENV = "IPFS_KIT_MAX_MESSAGE_BYTES";
+  static final String MAX_MESSAGE_BYTES_PROPERTY = "ipfs.kit.max.message.bytes";
 
   private static final Logger log = LoggerFactory.getLogger(StdioServer.class);
 
@@ -62,12 +85,22 @@ public final class StdioServer {
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
       List<SyncToolSpecification> tools) throws IOException, InterruptedException {
+    return run(in, out, serverName, serverVersion, tools, List.of());
+  }
+
+  /**
+   * As {@link #run(InputStream, OutputStream, String, String, List)}, with {@code longCalls}: tools
+   * (also in {@code tools}) whose {@code tools/call} this server answers itself from a future,
+   * holding no worker thread while they run (see {@link LongCall}).
+   */
+  public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
+      List<SyncToolSpecification> tools, List<LongCall> longCalls) throws IOException, InterruptedException {
     TrackingOutputStream stdout = new TrackingOutputStream(out);
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioSessionTransport transport = new StdioSessionTransport(mapper, stdout);
     McpSyncServer server = McpServer.sync(transport)
         .serverInfo(serverName, serverVersion)
-        .capabilities(ServerCapabilities.builder().tools(false).build())
+        .capabilities(ServerCapabilities.builder().tools(false).logging().build())
         // Each tool validates its own arguments against the same rules as its input schema, with
         // messages that name the argument and never repeat a rejected value (see ToolInput).
         .validateToolInputs(false)
@@ -75,18 +108,29 @@ public final class StdioServer {
         .tools(tools)
         .build();
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
-    BoundedLineReader reader = new BoundedLineReader(in, MAX_LINE_BYTES);
+    int maxLineBytes = maxMessageBytes();
+    BoundedLineReader reader = new BoundedLineReader(in, maxLineBytes);
+    InFlightRequests inFlight = new InFlightRequests(
+        progress -> transport.notify(McpSchema.METHOD_NOTIFICATION_PROGRESS, progress),
+        InFlightRequests.progressIntervalMillis());
+    transport.track(inFlight);
+    Map<String, LongCall> longCallsByName = new HashMap<>();
+    for (LongCall call : longCalls) longCallsByName.put(call.name(), call);
+    ClientLog.Sink clientLog = transport.clientLogSink();
     long answerableRequests = 0; // forwarded requests the SDK will answer
     long heldRequests = 0; // forwarded before notifications/initialized; answered once it comes
     boolean initializeSeen = false;
     boolean initializedSeen = false;
+    boolean clientLogAttached = false;
     try {
       for (Line line = reader.next(); line != null; line = reader.next()) {
         if (line.tooLong()) {
-          log.warn("discarded a stdin line of {} bytes (limit {})", line.discardedBytes(), MAX_LINE_BYTES);
-          stdout.writeLine(filter.errorResponse(null, JsonRpcLineFilter.INVALID_REQUEST,
+          log.warn("discarded a stdin line of {} bytes (limit {})", line.discardedBytes(), maxLineBytes);
+          JsonNode id = line.head() == null ? null : filter.sniffId(line.head(), line.head().length);
+          stdout.writeLine(filter.errorResponse(id, JsonRpcLineFilter.INVALID_REQUEST,
               "Invalid Request: a message of " + line.discardedBytes() + " bytes exceeds the limit of "
-                  + MAX_LINE_BYTES + " bytes"), false);
+                  + maxLineBytes + " bytes (setting " + MAX_MESSAGE_BYTES_ENV + "); send large content as a file"
+                  + " path (wal_add_operation params.path) instead of inline"), false);
           continue;
         }
         JsonRpcLineFilter.Verdict verdict = filter.check(line.bytes());
@@ -98,9 +142,20 @@ public final class StdioServer {
           stdout.writeLine(verdict.errorResponse(), false);
           continue;
         }
+        if (verdict.kind() == JsonRpcLineFilter.Kind.FORWARD_OTHER && CANCELLED.equals(verdict.method())) {
+          cancel(verdict.message(), inFlight); // never reaches the SDK, which has no handler for it
+          continue;
+        }
+        if (verdict.kind() == JsonRpcLineFilter.Kind.FORWARD_REQUEST && PING.equals(verdict.method())) {
+          answerableRequests++; // answered at any time, also before initialize (the SDK would hold it)
+          stdout.writeLine("{\"jsonrpc\":\"2.0\",\"id\":" + verdict.id() + ",\"result\":{}}", true);
+          continue;
+        }
         JSONRPCMessage message;
         try {
-          message = McpSchema.deserializeJsonRpcMessage(mapper, new String(line.bytes(), StandardCharsets.UTF_8));
+          JSONRPCMessage inbound = verdict.message() == null ? null : InboundMessages.of(verdict.message());
+          message = inbound != null ? inbound
+              : McpSchema.deserializeJsonRpcMessage(mapper, new String(line.bytes(), StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
           stdout.writeLine(filter.errorResponse(verdict.id(), JsonRpcLineFilter.INVALID_REQUEST,
               "Invalid Request: the message does not have the shape of a JSON-RPC "
@@ -118,6 +173,13 @@ public final class StdioServer {
             continue;
           } else if (initializedSeen) {
             answerableRequests++;
+            LongCall longCall = TOOLS_CALL.equals(method) ? longCallsByName.get(toolName(verdict.message())) : null;
+            if (longCall != null) {
+              startLongCall(longCall, (JSONRPCRequest) message, verdict, inFlight, transport, mapper);
+              continue;
+            }
+            inFlight.begin(((JSONRPCRequest) message).id(), progressToken(verdict.message()),
+                () -> describe(verdict) + " is still running", null);
           } else {
             heldRequests++;
           }
@@ -127,6 +189,10 @@ public final class StdioServer {
           heldRequests = 0;
         }
         transport.deliver(message);
+        if (initializedSeen && !clientLogAttached) {
+          clientLogAttached = true;
+          ClientLog.attach(clientLog); // events kept since start go out now
+        }
       }
     } catch (IOException e) {
       log.warn("reading stdin failed, shutting down: {}", e.toString());
@@ -140,6 +206,8 @@ public final class StdioServer {
       log.warn("stdin closed with {} request(s) unanswered after {} ms; exiting",
           answerableRequests - stdout.responses(), DRAIN_TIMEOUT_MILLIS);
     }
+    inFlight.close();
+    ClientLog.detach(clientLog);
     try {
       server.closeGracefully();
     } catch (RuntimeException e) {
@@ -148,4 +216,80 @@ public final class StdioServer {
     return drained ? 0 : 1;
   }
 
+
+  /** The message size limit: {@value #MAX_MESSAGE_BYTES_ENV} (or the system property), 1 KiB to 1 GiB; default 4 MiB. */
+  static int maxMessageBytes() {
+    String v = System.getProperty(MAX_MESSAGE_BYTES_PROPERTY, System.getenv(MAX_MESSAGE_BYTES_ENV));
+    if (v == null || v.isBlank()) return MAX_LINE_BYTES;
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n >= 1024 && n <= (1 << 30)) return (int) n;
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException(MAX_MESSAGE_BYTES_ENV + " must be an integer from 1024 to 1073741824 (bytes)");
+  }
+
+  private static String toolName(JsonNode message) {
+    JsonNode name = message == null ? null : message.path("params").get("name");
+    return name != null && name.isString() ? name.stringValue() : null;
+  }
+
+  /** {@code params._meta.progressToken} when it is a string or an integer, else null. */
+  static Object progressToken(JsonNode message) {
+    JsonNode token = message == null ? null : message.path("params").path("_meta").get("progressToken");
+    if (token == null) return null;
+    if (token.isString()) return token.stringValue();
+    if (token.isIntegralNumber() && token.canConvertToLong()) return token.asLong();
+    return null;
+  }
+
+  private static String describe(JsonRpcLineFilter.Verdict verdict) {
+    String tool = TOOLS_CALL.equals(verdict.method()) ? toolName(verdict.message()) : null;
+    return tool != null && tool.matches("[a-z_]{1,64}") ? tool : "the request";
+  }
+
+  /** Handles notifications/cancelled: cancels the named request if it still runs; ignores anything else. */
+  private static void cancel(JsonNode message, InFlightRequests inFlight) {
+    JsonNode id = message == null ? null : message.path("params").get("requestId");
+    if (id == null || !(id.isString() || (id.isIntegralNumber() && id.canConvertToLong()))) {
+      log.debug("ignored notifications/cancelled without a usable requestId");
+      return;
+    }
+    boolean running = inFlight.cancel(id);
+    log.debug("notifications/cancelled for a {} request", running ? "running" : "finished or unknown");
+  }
+
+  /** Runs a long call off the reading thread; its response is written when its future completes. */
+  private static void startLongCall(LongCall call, JSONRPCRequest request, JsonRpcLineFilter.Verdict verdict,
+      InFlightRequests inFlight, StdioSessionTransport transport, McpJsonMapper mapper) {
+    Object id = request.id();
+    LongCall.Started started;
+    try {
+      JsonNode args = verdict.message().path("params").get("arguments");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> arguments = args == null || args.isNull() ? Map.of()
+          : (Map<String, Object>) InboundMessages.value(args);
+      started = call.start(arguments);
+    } catch (RuntimeException e) {
+      log.error("{} failed to start", call.name(), e);
+      started = new LongCall.Started(java.util.concurrent.CompletableFuture.completedFuture(
+          McpSchema.CallToolResult.builder().isError(true)
+              .addTextContent(call.name() + " failed unexpectedly (" + e.getClass().getSimpleName() + "); see the server log")
+              .build()), () -> "");
+    }
+    java.util.concurrent.CompletableFuture<McpSchema.CallToolResult> result = started.result();
+    inFlight.begin(id, progressToken(verdict.message()), started.status(), () -> result.cancel(true));
+    result.whenComplete((r, e) -> {
+      if (r != null) {
+        transport.sendResponse(McpSchema.JSONRPCResponse.result(id, r));
+      } else if (result.isCancelled()) {
+        transport.dropResponse(id);
+      } else {
+        log.error("{} failed unexpectedly", call.name(), e);
+        transport.sendResponse(McpSchema.JSONRPCResponse.result(id, McpSchema.CallToolResult.builder().isError(true)
+            .addTextContent(call.name() + " failed unexpectedly; see the server log").build()));
+      }
+    });
+  }
 }

@@ -2,7 +2,11 @@ package io.ipfskit.server.stdio;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
+import io.ipfskit.server.log.ClientLog;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
+import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
+import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
@@ -35,6 +39,7 @@ final class StdioSessionTransport implements McpServerTransportProvider {
   private final McpJsonMapper mapper;
   private final TrackingOutputStream out;
   private volatile McpServerSession session;
+  private volatile InFlightRequests inFlight;
 
   StdioSessionTransport(McpJsonMapper mapper, TrackingOutputStream out) {
     this.mapper = mapper;
@@ -44,6 +49,61 @@ final class StdioSessionTransport implements McpServerTransportProvider {
   @Override
   public void setSessionFactory(McpServerSession.Factory sessionFactory) {
     session = sessionFactory.create(new Transport());
+  }
+
+  /** Responses then pass through {@code requests}: a cancelled request's response is dropped (and counted). */
+  void track(InFlightRequests requests) {
+    this.inFlight = requests;
+  }
+
+  /** Sends a notification to the client now (progress, logging); false when there is no session yet. */
+  boolean notify(String method, Object params) {
+    McpServerSession s = session;
+    if (s == null) return false;
+    // Synchronous all the same (sendMessage writes on the subscribing thread), and allowed on any thread.
+    s.sendNotification(method, params).subscribe(null, e -> log.debug("sending {} failed: {}", method, e.toString()));
+    return true;
+  }
+
+  /**
+   * Whether the client's {@code logging/setLevel} lets a message of {@code level} through (before
+   * any setLevel: the SDK's default minimum).
+   */
+  boolean loggingAllows(LoggingLevel level) {
+    McpServerSession s = session;
+    return s != null && s.isNotificationForLevelAllowed(level);
+  }
+
+  /** Forwards {@link ClientLog} events as {@code notifications/message}, filtered by the client's level. */
+  ClientLog.Sink clientLogSink() {
+    return (level, logger, message) -> {
+      LoggingLevel l = switch (level) {
+        case DEBUG -> LoggingLevel.DEBUG;
+        case INFO -> LoggingLevel.INFO;
+        case NOTICE -> LoggingLevel.NOTICE;
+        case WARNING -> LoggingLevel.WARNING;
+        case ERROR -> LoggingLevel.ERROR;
+      };
+      if (loggingAllows(l)) {
+        notify(McpSchema.METHOD_NOTIFICATION_MESSAGE,
+            LoggingMessageNotification.builder().level(l).logger(logger).data(message).build());
+      }
+    };
+  }
+
+  /** Writes a response for a request answered outside the SDK (a long call), unless it was cancelled. */
+  void sendResponse(JSONRPCResponse response) {
+    new Transport().sendMessage(response).block();
+  }
+
+  /** Counts the response of a cancelled long call, which is never written. */
+  void dropResponse(Object id) {
+    InFlightRequests requests = inFlight;
+    if (requests != null) {
+      requests.finish(id, write -> out.countDropped());
+    } else {
+      out.countDropped();
+    }
   }
 
   /** Hands one vetted message to the session; failures are logged, never thrown. */
@@ -79,12 +139,28 @@ final class StdioSessionTransport implements McpServerTransportProvider {
         }
         // JSON never needs a raw line break; escape any so one message stays one line.
         json = json.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n");
-        try {
-          out.writeLine(json, message instanceof JSONRPCResponse);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot write to stdout", e);
+        String line = json;
+        InFlightRequests requests = inFlight;
+        if (message instanceof JSONRPCResponse response && requests != null) {
+          requests.finish(response.id(), write -> {
+            if (write) {
+              writeLine(line, true);
+            } else {
+              out.countDropped(); // cancelled by the client: nothing more is sent for this id
+            }
+          });
+        } else {
+          writeLine(line, message instanceof JSONRPCResponse);
         }
       });
+    }
+
+    private void writeLine(String line, boolean response) {
+      try {
+        out.writeLine(line, response);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write to stdout", e);
+      }
     }
 
     @Override

@@ -30,6 +30,12 @@ final class TrackingOutputStream {
     }
   }
 
+  /** Counts a response that will never be written (its request was cancelled by the client). */
+  synchronized void countDropped() {
+    responses++;
+    notifyAll();
+  }
+
   /**
    * Waits until at least {@code count} responses were written or {@code timeoutMillis} passed;
    * returns whether the count was reached.

@@ -21,6 +21,11 @@ public final class ToolCatalog {
     return assemble(List.of(new SecretsTools(home::vault), new WalTools(home::wal)));
   }
 
+  /** The tools of {@link #all} that the stdio server answers without a worker thread. */
+  public static List<LongCall> longCalls(KitHome home) {
+    return new WalTools(home::wal).longCalls();
+  }
+
   /**
    * Concatenates the groups in order.
    *

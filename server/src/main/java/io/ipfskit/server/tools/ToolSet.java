@@ -8,4 +8,9 @@ public interface ToolSet {
 
   /** The tools of this group, in the order {@code tools/list} shows them. */
   List<SyncToolSpecification> specifications();
+
+  /** The tools of this group that are also answered without a worker thread (see {@link LongCall}). */
+  default List<LongCall> longCalls() {
+    return List.of();
+  }
 }

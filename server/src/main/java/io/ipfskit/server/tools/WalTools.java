@@ -30,7 +30,14 @@ import io.ipfskit.server.wal.WalCalls;
 import io.ipfskit.server.wal.WalMethod;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.ipfskit.core.wal.Operation;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,6 +173,62 @@ public final class WalTools implements ToolSet {
     return TABLE.stream().map(row -> new ToolDef(row.name(), row.title(), row.description(), row.input(), row.output(),
         row.hints(), args -> call(row, args)).specification()).toList();
   }
+
+  /** {@code wal_wait_for_operation} as a {@link LongCall}: parked on the log, no thread while it waits. */
+  @Override
+  public List<LongCall> longCalls() {
+    Row row = TABLE.stream().filter(r -> r.method() == WalMethod.WAIT).findFirst().orElseThrow();
+    return List.of(new LongCall() {
+      @Override
+      public String name() {
+        return row.name();
+      }
+
+      @Override
+      public Started start(Map<String, Object> arguments) {
+        long startNanos = System.nanoTime();
+        Object id = arguments.get("operation_id");
+        String label = id instanceof String s && s.matches("[A-Za-z0-9_.:-]{1,128}") ? "operation " + s : "the operation";
+        AtomicReference<CompletableFuture<Operation>> wait = new AtomicReference<>();
+        CompletableFuture<CallToolResult> result = CompletableFuture
+            .supplyAsync(wal, OPENER)
+            .thenCompose(shared -> {
+              CompletableFuture<Operation> w =
+                  WalCalls.waitAsync(shared.service(), OperationJson.MAPPER.valueToTree(arguments), row.name());
+              wait.set(w);
+              return w;
+            })
+            .handle((op, e) -> op != null ? success(row, OperationJson.waited(op)) : failure(row, e));
+        result.whenComplete((r, e) -> {
+          CompletableFuture<Operation> w = wait.get();
+          if (result.isCancelled() && w != null) w.cancel(true);
+        });
+        return new Started(result, () -> "waiting for " + label + " ("
+            + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos) + " s so far)");
+      }
+    });
+  }
+
+  private static CallToolResult success(Row row, ObjectNode result) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> structured = OperationJson.MAPPER.convertValue(result, Map.class);
+    return ToolResults.success(structured, row.summary().apply(result));
+  }
+
+  private static CallToolResult failure(Row row, Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof WalException w) return ToolResults.error(errorText(w));
+    if (cause instanceof WalCallException w) return ToolResults.error(w.getMessage());
+    log.error("{} failed unexpectedly", row.name(), cause);
+    return ToolResults.error(row.name() + " failed unexpectedly (" + cause.getClass().getSimpleName() + "); see the server log");
+  }
+
+  /** Opens the shared WAL for long calls (blocks only while the log recovers on first use). */
+  private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "wal-long-call-open");
+    t.setDaemon(true);
+    return t;
+  });
 
   private CallToolResult call(Row row, Map<String, Object> arguments) {
     try {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@link WalService} over the {@link WriteAheadLog} this process owns. Every failure leaves as a
@@ -64,6 +65,14 @@ final class InProcessWalService implements WalService {
   @Override
   public Operation waitFor(String operationId, Duration timeout) {
     return run("wait", () -> wal.waitFor(operationId, timeout));
+  }
+
+  @Override
+  public CompletableFuture<Operation> waitForAsync(String operationId, Duration timeout) {
+    if (timeout.isNegative()) {
+      return CompletableFuture.failedFuture(new io.ipfskit.core.wal.InvalidOperationException("timeout", "must be >= 0"));
+    }
+    return ParkedWait.start(wal, operationId, timeout);
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import io.ipfskit.server.log.ClientLog;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -218,6 +219,12 @@ public final class SharedWal implements AutoCloseable {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Operation> waitForAsync(String operationId, Duration timeout) {
+      Owned o = owned;
+      return o != null ? o.service().waitForAsync(operationId, timeout) : WalService.super.waitForAsync(operationId, timeout);
+    }
+
+    @Override
     public Operation retry(String operationId) {
       return route(WalMethod.RETRY, false, s -> s.retry(operationId));
     }
@@ -305,8 +312,19 @@ public final class SharedWal implements AutoCloseable {
       throw new WalCallException(WalCallException.Kind.INTERNAL, e.getMessage(), e);
     }
     owned = new Owned(wal, backends, server, service);
+    wal.onFinished(SharedWal::reportFailure);
     log.info("this process (pid {}) now owns the WAL at {}", ProcessHandle.current().pid(), walDir);
+    ClientLog.notice(ClientLog.WAL, "this server (pid " + ProcessHandle.current().pid()
+        + ") now owns the write-ahead log and runs its operations");
     return true;
+  }
+
+  /** An operation that failed for good goes to the client's log: id, type, backend, error type; never params or content. */
+  static void reportFailure(Operation op) {
+    if (op.status() != OperationStatus.FAILED) return;
+    ClientLog.warning(ClientLog.WAL, "operation " + op.operationId() + " (" + op.operationType().wireName() + " on "
+        + op.backend() + ") failed" + (op.errorType() == null ? "" : " with " + op.errorType())
+        + " after " + op.retryCount() + " retries; see wal_get_operation");
   }
 
   private void watchOwner() {
@@ -318,6 +336,7 @@ public final class SharedWal implements AutoCloseable {
         tryTakeOwnership();
       } catch (WalCallException ex) {
         log.warn("could not take over the WAL after its owner went away: {}", ex.getMessage());
+        ClientLog.warning(ClientLog.WAL, "the process owning the write-ahead log went away and this server could not take over");
       }
     } catch (WalCallException | WalException e) {
       log.warn("the WAL owner answered a ping with an error: {}", e.getMessage());
@@ -340,6 +359,7 @@ public final class SharedWal implements AutoCloseable {
     closeQuietly(o.wal());
     closeBackends(o.backends());
     log.info("released the WAL at {}", walDir);
+    ClientLog.notice(ClientLog.WAL, "this server released the write-ahead log");
   }
 
   private static void closeQuietly(WriteAheadLog wal) {

@@ -101,6 +101,23 @@ public final class WalCalls {
     }
   }
 
+  /**
+   * The {@code wait} method without blocking: arguments are checked as {@link #call} checks them
+   * (a bad one fails the future with kind INVALID_OPERATION); the future is the service's own
+   * {@link WalService#waitForAsync}, so cancelling it abandons the wait. Map the operation with
+   * {@link OperationJson#waited}.
+   */
+  public static java.util.concurrent.CompletableFuture<Operation> waitAsync(WalService wal, ObjectNode arguments, String call) {
+    try {
+      WalArguments args = new WalArguments(call, arguments, argumentNames(WalMethod.WAIT));
+      String id = args.requiredString("operation_id", MAX_ID_LENGTH);
+      double seconds = args.seconds("timeout", DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS);
+      return wal.waitForAsync(id, Duration.ofNanos((long) (seconds * 1e9)));
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(WalErrors.translate(e));
+    }
+  }
+
   private static ObjectNode run(WalService wal, WalMethod method, ObjectNode arguments, Edge edge, String call) {
     WalArguments args = new WalArguments(call, arguments, argumentNames(method));
     return switch (method) {

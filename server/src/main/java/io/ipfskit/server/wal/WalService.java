@@ -11,6 +11,7 @@ import io.ipfskit.core.wal.WalStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a process can do with a home's write-ahead log, in core types. Two implementations: one
@@ -34,6 +35,17 @@ public interface WalService {
 
   /** Blocks until the operation is finished or {@code timeout} passes; returns it either way. */
   Operation waitFor(String operationId, Duration timeout);
+
+  /**
+   * {@link #waitFor} without blocking the caller: the future completes with the operation when it
+   * is finished or {@code timeout} passed, or exceptionally as {@code waitFor} would throw.
+   * Cancelling the future abandons the wait. This default runs {@code waitFor} on a shared
+   * forwarding pool (a forwarded wait holds a thread on the socket I/O, never the caller's); the
+   * in-process log parks the wait without any thread.
+   */
+  default CompletableFuture<Operation> waitForAsync(String operationId, Duration timeout) {
+    return CompletableFuture.supplyAsync(() -> waitFor(operationId, timeout), ForwardedWaits.EXECUTOR);
+  }
 
   Operation retry(String operationId);
 

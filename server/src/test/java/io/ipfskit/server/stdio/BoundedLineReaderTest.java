@@ -39,4 +39,19 @@ class BoundedLineReaderTest {
     BoundedLineReader reader = reader("y".repeat(1000) + "\n", 1000);
     assertEquals(1000, reader.next().bytes().length);
   }
+
+  @Test
+  void next_lineLongerThanLimit_keepsItsFirstBytesForTheId() throws IOException {
+    String start = "{\"jsonrpc\":\"2.0\",\"id\":42,";
+    BoundedLineReader reader = reader(start + "y".repeat(300_000) + "\n" + "z".repeat(2000) + "\n", 1000);
+    BoundedLineReader.Line first = reader.next();
+    assertTrue(first.tooLong());
+    assertEquals(BoundedLineReader.HEAD_BYTES, first.head().length);
+    assertTrue(new String(first.head(), UTF_8).startsWith(start));
+    BoundedLineReader.Line second = reader.next();
+    assertTrue(second.tooLong());
+    assertEquals(2000, second.head().length, "each discarded line keeps its own head (all of a short one)");
+    assertEquals('z', second.head()[0]);
+    assertNull(reader.next());
+  }
 }

@@ -2,7 +2,9 @@ package io.ipfskit.server.stdio;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipfskit.server.stdio.JsonRpcLineFilter.Kind;
 import io.ipfskit.server.stdio.JsonRpcLineFilter.Verdict;
@@ -78,5 +80,63 @@ class JsonRpcLineFilterTest {
     Verdict verdict = check(line);
     assertEquals(Kind.REJECT, verdict.kind(), line);
     assertEquals(code, StdioTestJson.code(verdict.errorResponse()), verdict.errorResponse());
+  }
+
+  @Test
+  void check_toolsCallWithArrayArguments_isInvalidParamsNamingTheField() {
+    Verdict verdict = check("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\","
+        + "\"params\":{\"name\":\"secrets_list\",\"arguments\":[]}}");
+    assertEquals(Kind.REJECT, verdict.kind());
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":4,\"error\":{\"code\":-32602,\"message\":\"Invalid params:"
+        + " 'arguments' must be an object, but was an array\"}}", verdict.errorResponse());
+  }
+
+  @Test
+  void check_setLevelWithUnknownLevel_isInvalidParamsNamingTheFieldWithoutTheValue() {
+    Verdict verdict = check("{\"jsonrpc\":\"2.0\",\"id\":\"L\",\"method\":\"logging/setLevel\","
+        + "\"params\":{\"level\":\"loud-and-secret\"}}");
+    assertEquals(-32602, StdioTestJson.code(verdict.errorResponse()));
+    assertTrue(verdict.errorResponse().contains("'level' must be one of debug, info, notice, warning, error,"
+        + " critical, alert, emergency"), verdict.errorResponse());
+    assertTrue(verdict.errorResponse().contains("\"id\":\"L\""), verdict.errorResponse());
+    assertFalse(verdict.errorResponse().contains("loud-and-secret"), verdict.errorResponse());
+  }
+
+  @Test
+  void check_setLevelWithKnownLevel_isForwarded() {
+    assertEquals(Kind.FORWARD_REQUEST, check("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"logging/setLevel\","
+        + "\"params\":{\"level\":\"warning\"}}").kind());
+  }
+
+  @Test
+  void check_nestedDeeperThanTheLimit_isParseErrorWithTheIdReadFromTheStart() {
+    String deep = "[".repeat(1000) + "]".repeat(1000);
+    Verdict verdict = check("{\"jsonrpc\":\"2.0\",\"id\":\"deep-1\",\"method\":\"tools/call\",\"params\":{\"x\":"
+        + deep + "}}");
+    assertEquals(Kind.REJECT, verdict.kind());
+    assertEquals(-32700, StdioTestJson.code(verdict.errorResponse()));
+    assertTrue(verdict.errorResponse().contains("\"id\":\"deep-1\""), verdict.errorResponse());
+    assertTrue(verdict.errorResponse().contains("nested deeper than 500 levels"), verdict.errorResponse());
+  }
+
+  @Test
+  void check_nestedDeeperThanTheLimitBeforeTheId_isParseErrorWithNullId() {
+    String deep = "[".repeat(1000) + "]".repeat(1000);
+    Verdict verdict = check("{\"jsonrpc\":\"2.0\",\"params\":{\"x\":" + deep + "},\"id\":5,\"method\":\"m\"}");
+    assertTrue(verdict.errorResponse().contains("\"id\":null"), verdict.errorResponse());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "{\"id\":12,\"jsonrpc\":\"2.0\",\"params\":{\"a\":\"cut off here|12",
+      "{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"id\":\"s-9\",\"params\":{\"b\":[1,2,|\"s-9\"",
+      "{\"jsonrpc\":\"2.0\",\"params\":{\"a\":\"cut off before the id|null",
+      "{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":|null",
+      "[{\"id\":3}|null",
+      "not json|null"})
+  void sniffId_prefixOfAMessage_readsTheTopLevelIdWhenItComesFirst(String prefix, String expected) {
+    byte[] bytes = prefix.getBytes(UTF_8);
+    tools.jackson.databind.JsonNode id = filter.sniffId(bytes, bytes.length);
+    assertEquals(expected, String.valueOf(id));
   }
 }
