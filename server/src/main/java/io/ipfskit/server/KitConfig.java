@@ -63,7 +63,12 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
         return p;
       });
 
-  /** Every known setting: the home, the vault's, the WAL's. */
+  /** {@code IPFS_KIT_MAX_MESSAGE_BYTES}: the longest JSON-RPC message line {@code serve} accepts over stdio. */
+  public static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.integer("IPFS_KIT_MAX_MESSAGE_BYTES", 1024,
+      1 << 30, "bytes", 4 * 1024 * 1024, "longest JSON-RPC message (one stdin line) serve accepts; a longer one is"
+          + " answered with -32600 carrying its id when readable");
+
+  /** Every known setting: the home, the vault's, the WAL's, the stdio server's. */
   public static final List<Setting<?>> KNOWN_SETTINGS = knownSettings();
 
   private static List<Setting<?>> knownSettings() {
@@ -71,6 +76,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(HOME);
     all.addAll(VaultConfig.SETTINGS);
     all.addAll(WalConfig.SETTINGS.values());
+    all.add(MAX_MESSAGE_BYTES);
     return List.copyOf(all);
   }
 

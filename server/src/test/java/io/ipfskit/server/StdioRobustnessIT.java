@@ -28,8 +28,9 @@ class StdioRobustnessIT {
       client.sendLine("this is not json");
       assertError(client.awaitNullIdResponse(), -32700);
 
+      // Cut off, but the id is readable from the start: the parse error carries it (issue 8).
       client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":41,\"method\":\"tools/list\"");
-      assertError(client.awaitNullIdResponse(), -32700);
+      assertError(client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(41), StdioClient.DEFAULT_TIMEOUT), -32700);
 
       client.sendLine("{\"jsonrpc\":\"1.0\",\"id\":42,\"method\":\"tools/list\"}");
       JsonNode wrongVersion = client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(42), StdioClient.DEFAULT_TIMEOUT);
@@ -71,7 +72,8 @@ class StdioRobustnessIT {
       String huge = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"secrets_store\","
           + "\"arguments\":{\"service\":\"x\",\"secret_value\":\"" + "a".repeat(5 * 1024 * 1024) + "\"}}}";
       client.sendLine(huge);
-      JsonNode rejected = client.awaitNullIdResponse();
+      // The id comes before the oversized content, so the error carries it (issue 8; was id null).
+      JsonNode rejected = client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(7), StdioClient.DEFAULT_TIMEOUT);
       assertError(rejected, -32600);
       assertTrue(rejected.path("error").path("message").asString().contains("exceeds the limit of 4194304 bytes"),
           rejected.toString());
@@ -144,7 +146,7 @@ class StdioRobustnessIT {
       assertFalse(failed.toString().contains(canary), failed.toString());
       client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"secrets_store\","
           + "\"arguments\":{\"service\":\"x\",\"secret_value\":\"" + canary + "\"");
-      assertError(client.awaitNullIdResponse(), -32700);
+      assertError(client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(9), StdioClient.DEFAULT_TIMEOUT), -32700);
       assertEquals(0, client.closeStdinAndWait(StdioClient.DEFAULT_TIMEOUT));
       client.assertOnlyJsonOnStdout();
       assertFalse(client.stderr().contains(canary), "stderr must never hold a secret value:\n" + client.stderr());

@@ -407,4 +407,40 @@ class WriteAheadLogTest {
     assertNull(op.result());
     assertFalse(op.status().isTerminal());
   }
+
+  @Test
+  void nextVisibleChange_operationRuns_completesTheFutureTakenBefore() throws Exception {
+    try (WriteAheadLog wal = open(FsyncMode.ALWAYS, null, true)) {
+      Operation added = wal.add(new NewOperation(OperationType.ADD, "local", content("visible"), 5));
+      java.util.concurrent.CompletableFuture<Void> change = wal.nextVisibleChange();
+      assertFalse(change.isDone(), "nothing was published since it was taken");
+      wal.resumeProcessing();
+      change.get(20, TimeUnit.SECONDS);
+      assertEquals(OperationStatus.COMPLETED, wal.waitFor(added.operationId(), Duration.ofSeconds(20)).status());
+    }
+  }
+
+  @Test
+  void nextVisibleChange_closedLog_isAlreadyComplete() throws Exception {
+    WriteAheadLog wal = open(FsyncMode.ALWAYS, null, true);
+    java.util.concurrent.CompletableFuture<Void> before = wal.nextVisibleChange();
+    wal.close();
+    assertTrue(before.isDone(), "closing wakes every waiter");
+    assertTrue(wal.nextVisibleChange().isDone());
+  }
+
+  @Test
+  void onFinished_operationCompletes_listenerGetsItOnce() throws Exception {
+    try (WriteAheadLog wal = open(FsyncMode.ALWAYS, null, true)) {
+      java.util.concurrent.LinkedBlockingQueue<Operation> finished = new java.util.concurrent.LinkedBlockingQueue<>();
+      wal.onFinished(finished::add);
+      Operation added = wal.add(new NewOperation(OperationType.ADD, "local", content("listened"), 5));
+      wal.resumeProcessing();
+      Operation got = finished.poll(20, TimeUnit.SECONDS);
+      assertEquals(added.operationId(), got.operationId());
+      assertEquals(OperationStatus.COMPLETED, got.status());
+      wal.waitFor(added.operationId(), Duration.ofSeconds(20));
+      assertNull(finished.poll(), "one final status, one call");
+    }
+  }
 }

@@ -1,5 +1,7 @@
 package io.ipfskit.server.cli;
 
+import io.ipfskit.server.KitConfig;
+
 import io.ipfskit.server.KitHome;
 import io.ipfskit.server.Version;
 import io.ipfskit.server.stdio.StdioServer;
@@ -38,7 +40,8 @@ final class ServeCommand implements Callable<Integer> {
       System.setOut(System.err);
       home.joinWalInBackground();  // after the redirect: WAL recovery may load chatty libraries
       return StdioServer.run(new FileInputStream(FileDescriptor.in), stdout, "ipfs-kit", Version.current(),
-          ToolCatalog.all(home), ToolCatalog.longCalls(home));
+          ToolCatalog.all(home), ToolCatalog.longCalls(home),
+          home.config().settings().get(KitConfig.MAX_MESSAGE_BYTES, StdioServer.MAX_LINE_BYTES));
     }
   }
 }

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * response is dropped and a {@link LongCall} is stopped. Long calls ({@code wal_wait_for_operation})
  * are answered here from a future, so a waiting call holds no worker thread.
  *
- * <p>Limits: a line longer than {@link #maxMessageBytes()} is answered with -32600 carrying the
+ * <p>Limits: a line longer than the configured limit ({@value #MAX_MESSAGE_BYTES_ENV}) is answered with -32600 carrying the
  * request's id when the id can be read from its first bytes; so is JSON nested too deeply.
  * Inbound parameters are handed to the SDK in maps that print secrets as [redacted]
  * ({@link InboundMessages}), since the SDK logs every message at debug.
@@ -66,7 +66,7 @@ public final class StdioServer {
   private static final String PING = "ping";
   private static final String CANCELLED = "notifications/cancelled";
   private static final String TOOLS_CALL = "tools/call";
-  /** Environment variable (and system property {@value #MAX_MESSAGE_BYTES_PROPERTY}) for the longest message line. */
+  /** The setting for the longest message line (KitConfig.MAX_MESSAGE_BYTES), named in the error. */
   public static final String MAX_MESSAGE_BYTES_ENV = "IPFS_KIT_MAX_MESSAGE_BYTES";
   static final String MAX_MESSAGE_BYTES_PROPERTY = "ipfs.kit.max.message.bytes";
 
@@ -95,6 +95,16 @@ public final class StdioServer {
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
       List<SyncToolSpecification> tools, List<LongCall> longCalls) throws IOException, InterruptedException {
+    return run(in, out, serverName, serverVersion, tools, longCalls, MAX_LINE_BYTES);
+  }
+
+  /**
+   * As above, with the longest accepted message line ({@code IPFS_KIT_MAX_MESSAGE_BYTES}); the
+   * system property {@value #MAX_MESSAGE_BYTES_PROPERTY} overrides it (tests).
+   */
+  public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
+      List<SyncToolSpecification> tools, List<LongCall> longCalls, int maxMessageBytes)
+      throws IOException, InterruptedException {
     TrackingOutputStream stdout = new TrackingOutputStream(out);
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioSessionTransport transport = new StdioSessionTransport(mapper, stdout);
@@ -108,7 +118,7 @@ public final class StdioServer {
         .tools(tools)
         .build();
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
-    int maxLineBytes = maxMessageBytes();
+    int maxLineBytes = maxMessageBytes(maxMessageBytes);
     BoundedLineReader reader = new BoundedLineReader(in, maxLineBytes);
     InFlightRequests inFlight = new InFlightRequests(
         progress -> transport.notify(McpSchema.METHOD_NOTIFICATION_PROGRESS, progress),
@@ -217,17 +227,17 @@ public final class StdioServer {
   }
 
 
-  /** The message size limit: {@value #MAX_MESSAGE_BYTES_ENV} (or the system property), 1 KiB to 1 GiB; default 4 MiB. */
-  static int maxMessageBytes() {
-    String v = System.getProperty(MAX_MESSAGE_BYTES_PROPERTY, System.getenv(MAX_MESSAGE_BYTES_ENV));
-    if (v == null || v.isBlank()) return MAX_LINE_BYTES;
+  /** The configured limit, unless the system property {@value #MAX_MESSAGE_BYTES_PROPERTY} (1 KiB to 1 GiB) overrides it. */
+  static int maxMessageBytes(int configured) {
+    String v = System.getProperty(MAX_MESSAGE_BYTES_PROPERTY);
+    if (v == null || v.isBlank()) return configured;
     try {
       long n = Long.parseLong(v.trim());
       if (n >= 1024 && n <= (1 << 30)) return (int) n;
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new IllegalArgumentException(MAX_MESSAGE_BYTES_ENV + " must be an integer from 1024 to 1073741824 (bytes)");
+    throw new IllegalArgumentException(MAX_MESSAGE_BYTES_PROPERTY + " must be an integer from 1024 to 1073741824 (bytes)");
   }
 
   private static String toolName(JsonNode message) {

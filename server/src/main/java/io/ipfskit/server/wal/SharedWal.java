@@ -76,6 +76,8 @@ public final class SharedWal implements AutoCloseable {
   private final SocketWalService remote;
   private final WalService routed = new Routed();
   private volatile Owned owned;
+  /** Set after the first attempt to own the log: owning it later is a change the client hears of. */
+  private volatile boolean joined;
   private volatile boolean closed;
 
   private SharedWal(Path home, WalConfig config, RegistryFactory backendsFactory, Clock clock, Duration watchInterval) {
@@ -111,6 +113,7 @@ public final class SharedWal implements AutoCloseable {
     }
     SharedWal shared = new SharedWal(home, config, backends, clock, ownerWatchInterval);
     shared.tryTakeOwnership();
+    shared.joined = true;
     if (shared.watcher != null) {
       long ms = ownerWatchInterval.toMillis();
       shared.watcher.scheduleWithFixedDelay(shared::watchOwner, ms, ms, TimeUnit.MILLISECONDS);
@@ -314,8 +317,10 @@ public final class SharedWal implements AutoCloseable {
     owned = new Owned(wal, backends, server, service);
     wal.onFinished(SharedWal::reportFailure);
     log.info("this process (pid {}) now owns the WAL at {}", ProcessHandle.current().pid(), walDir);
-    ClientLog.notice(ClientLog.WAL, "this server (pid " + ProcessHandle.current().pid()
-        + ") now owns the write-ahead log and runs its operations");
+    if (joined) { // at start owning it is routine; a takeover mid-session is news
+      ClientLog.notice(ClientLog.WAL, "the process owning the write-ahead log went away; this server (pid "
+          + ProcessHandle.current().pid() + ") took it over and now runs its operations");
+    }
     return true;
   }
 
@@ -359,7 +364,6 @@ public final class SharedWal implements AutoCloseable {
     closeQuietly(o.wal());
     closeBackends(o.backends());
     log.info("released the WAL at {}", walDir);
-    ClientLog.notice(ClientLog.WAL, "this server released the write-ahead log");
   }
 
   private static void closeQuietly(WriteAheadLog wal) {

@@ -1,0 +1,221 @@
+package io.ipfskit.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipfskit.server.testing.StdioClient;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The conversation with an agent host around the tools (issue 8): progress, cancellation, waits
+ * that hold no worker thread, ping before initialize, errors a client can match, logging
+ * notifications and no secret in a debug log. Against the packaged server; the TypeScript cases
+ * use the official SDK client through {@link TypeScriptClientIT#runPlan}.
+ *
+ * <p>A long-running operation: adding a sparse file of {@value #SPARSE_GIB} GiB (created instantly,
+ * read and hashed for minutes), so a wait on it stays pending as long as a test needs.
+ */
+class HostProtocolIT {
+  static final int SPARSE_GIB = 256;
+  /** Progress every 200 ms instead of seconds, through the JVM the client starts. */
+  static final Map<String, String> FAST_PROGRESS =
+      Map.of("JAVA_TOOL_OPTIONS", "-Dipfs.kit.progress.interval.millis=200");
+
+  @TempDir Path temp;
+
+  private Path sparseFile() throws Exception {
+    Path file = temp.resolve("huge.bin");
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength((long) SPARSE_GIB << 30);
+    }
+    return file;
+  }
+
+  private static JsonNode call(String tool, Object arguments) {
+    ObjectNode step = TypeScriptClientIT.JSON.createObjectNode();
+    step.put("call", tool);
+    step.set("arguments", TypeScriptClientIT.JSON.valueToTree(arguments));
+    return step;
+  }
+
+  @Test
+  @Timeout(300)
+  void typeScriptClient_waitLongerThanTheRequestTimeout_completesBecauseProgressResetsIt() throws Exception {
+    ArrayNode steps = TypeScriptClientIT.JSON.createArrayNode();
+    steps.add(call("wal_add_operation", Map.of("operation_type", "add", "params", Map.of("path", sparseFile().toString()))));
+    ObjectNode wait = (ObjectNode) call("wal_wait_for_operation",
+        Map.of("operation_id", "${0:structuredContent.operation_id}", "timeout", 3));
+    wait.put("timeoutMs", 1000).put("resetTimeoutOnProgress", true).put("progress", true);
+    steps.add(wait);
+    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), FAST_PROGRESS, null, steps);
+    assertTrue(out.get(0).get("ok").asBoolean(), out.get(0).toString());
+    JsonNode waited = out.get(1);
+    assertTrue(waited.get("ok").asBoolean(), "the 3 s wait must outlive the 1 s client timeout: " + waited);
+    assertFalse(waited.path("result").path("structuredContent").path("finished").asBoolean(true), waited.toString());
+    assertTrue(waited.get("elapsedMs").asLong() >= 2500, waited.toString());
+    JsonNode progress = waited.get("progress");
+    assertTrue(progress.size() >= 5, "progress every 200 ms over 3 s: " + progress);
+    assertTrue(progress.get(0).path("message").asString().startsWith("waiting for operation "), progress.toString());
+    assertTrue(progress.get(1).path("progress").asDouble() > progress.get(0).path("progress").asDouble(), progress.toString());
+  }
+
+  @Test
+  @Timeout(300)
+  void typeScriptClient_cancelledWait_isAnsweredNoMoreAndTheNextCallWorks() throws Exception {
+    ArrayNode steps = TypeScriptClientIT.JSON.createArrayNode();
+    steps.add(call("wal_add_operation", Map.of("operation_type", "add", "params", Map.of("path", sparseFile().toString()))));
+    ObjectNode wait = (ObjectNode) call("wal_wait_for_operation",
+        Map.of("operation_id", "${0:structuredContent.operation_id}", "timeout", 2));
+    wait.put("cancelAfterMs", 300);
+    steps.add(wait);
+    steps.add(call("secrets_statistics", Map.of()));
+    steps.addObject().put("waitMs", 2500); // past the wait's own timeout: a late answer would show up now
+    steps.addObject().put("ping", true);
+    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), Map.of(), null, steps);
+    JsonNode cancelled = out.get(1);
+    assertFalse(cancelled.get("ok").asBoolean(), cancelled.toString());
+    assertTrue(cancelled.get("error").asString().contains("cancelled by test"), cancelled.toString());
+    assertTrue(out.get(2).get("ok").asBoolean(), out.get(2).toString());
+    assertTrue(out.get(4).get("ok").asBoolean(), out.get(4).toString());
+    JsonNode summary = out.get(out.size() - 1);
+    assertEquals(0, summary.get("errors").size(), "no response for an unknown (cancelled) id may arrive: " + summary);
+  }
+
+  @Test
+  @Timeout(300)
+  void typeScriptClient_failedOperationAfterSetLevel_arrivesAsLoggingNotification() throws Exception {
+    ArrayNode steps = TypeScriptClientIT.JSON.createArrayNode();
+    steps.addObject().put("setLevel", "info");
+    // The CID of empty content, never added to this fresh home: the cat fails (content not found).
+    steps.add(call("wal_add_operation", Map.of("operation_type", "cat",
+        "params", Map.of("cid", "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"))));
+    steps.add(call("wal_wait_for_operation", Map.of("operation_id", "${1:structuredContent.operation_id}", "timeout", 30)));
+    steps.addObject().put("waitMs", 300);
+    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), Map.of("IPFS_KIT_WAL_MAX_RETRIES", "0"), null, steps);
+    assertTrue(out.get(0).get("ok").asBoolean(), out.get(0).toString());
+    JsonNode summary = out.get(out.size() - 1);
+    assertTrue(out.get(1).get("ok").asBoolean(), out.get(1).toString());
+    List<JsonNode> failures = new ArrayList<>();
+    for (JsonNode n : summary.get("notifications")) {
+      if ("ipfs-kit.wal".equals(n.path("logger").asString()) && n.path("data").asString().contains("failed")) failures.add(n);
+    }
+    assertEquals(1, failures.size(), summary.toString());
+    String opId = out.get(1).path("result").path("structuredContent").path("operation_id").asString();
+    assertTrue(failures.get(0).path("data").asString().contains(opId), failures.toString());
+    assertEquals("warning", failures.get(0).path("level").asString());
+    assertFalse(failures.get(0).path("data").asString().contains("bafkrei"), "never the params: " + failures);
+  }
+
+  @Test
+  @Timeout(300)
+  void serve_thirtyWaitsInFlight_readOnlyCallIsAnsweredWhileAllStillWait() throws Exception {
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      client.initialize();
+      String op = client.callTool("wal_add_operation", Map.of("operation_type", "add",
+          "params", Map.of("path", sparseFile().toString()))).path("structuredContent").path("operation_id").asString();
+      for (int i = 0; i < 30; i++) {
+        client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":\"w-" + i + "\",\"method\":\"tools/call\",\"params\":{\"name\":"
+            + "\"wal_wait_for_operation\",\"arguments\":{\"operation_id\":\"" + op + "\",\"timeout\":120}}}");
+      }
+      JsonNode stats = client.callTool("secrets_statistics", Map.of());
+      assertEquals(0, stats.path("structuredContent").path("total_secrets").asInt(), stats.toString());
+      JsonNode status = client.callTool("wal_get_operation", Map.of("operation_id", op));
+      assertFalse(List.of("completed", "failed", "cancelled").contains(
+          status.path("structuredContent").path("operation").path("status").asString()), status.toString());
+      for (JsonNode m : client.drainUnclaimed()) {
+        assertFalse(m.path("id").asString("").startsWith("w-"), "a wait answered before its operation finished: " + m);
+      }
+      // Cancel them all: none may be answered afterwards, and the session goes on.
+      for (int i = 0; i < 30; i++) {
+        client.notify("notifications/cancelled", Map.of("requestId", "w-" + i, "reason", "test"));
+      }
+      assertTrue(client.request("ping", null).has("result"));
+      client.kill(); // the add would read 256 GiB; nothing to wait for
+      for (JsonNode m : client.drainUnclaimed()) {
+        assertFalse(m.path("id").asString("").startsWith("w-"), "a cancelled wait was answered: " + m);
+      }
+    }
+  }
+
+  @Test
+  void serve_pingBeforeInitialize_isAnsweredAtOnce() throws Exception {
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      JsonNode pong = client.request("ping", null);
+      assertEquals(0, pong.path("result").size(), pong.toString());
+      client.initialize();
+      assertTrue(client.request("ping", Map.of()).has("result"));
+    }
+  }
+
+  @Test
+  void serve_wrongShapedArgumentsAndUnknownLevel_areInvalidParamsNamingTheField() throws Exception {
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      client.initialize();
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"tools/call\",\"params\":{\"name\":\"secrets_list\",\"arguments\":[]}}");
+      JsonNode args = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("a"), StdioClient.DEFAULT_TIMEOUT);
+      assertEquals(-32602, args.path("error").path("code").asInt(), args.toString());
+      assertEquals("Invalid params: 'arguments' must be an object, but was an array", args.path("error").path("message").asString());
+      JsonNode level = client.request("logging/setLevel", Map.of("level", "verbose"));
+      assertEquals(-32602, level.path("error").path("code").asInt(), level.toString());
+      assertTrue(level.path("error").path("message").asString().startsWith("Invalid params: 'level' must be one of debug"), level.toString());
+      assertFalse(level.toString().contains("jackson"), level.toString());
+      assertTrue(client.request("logging/setLevel", Map.of("level", "error")).has("result"));
+    }
+  }
+
+  @Test
+  void serve_eightMiBRequest_isAnsweredWithItsIdPromptly() throws Exception {
+    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+      client.initialize();
+      String huge = "{\"jsonrpc\":\"2.0\",\"id\":\"big-1\",\"method\":\"tools/call\",\"params\":{\"name\":\"wal_add_operation\","
+          + "\"arguments\":{\"operation_type\":\"add\",\"params\":{\"content\":\"" + "a".repeat(8 * 1024 * 1024) + "\"}}}}";
+      long t0 = System.nanoTime();
+      client.sendLine(huge);
+      JsonNode rejected = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("big-1"), Duration.ofSeconds(10));
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("8 MiB request answered in " + millis + " ms");
+      assertEquals(-32600, rejected.path("error").path("code").asInt(), rejected.toString());
+      String message = rejected.path("error").path("message").asString();
+      assertTrue(message.contains("exceeds the limit of 4194304 bytes") && message.contains("IPFS_KIT_MAX_MESSAGE_BYTES"), message);
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":\"deep\",\"method\":\"tools/list\",\"params\":{\"x\":"
+          + "[".repeat(600) + "]".repeat(600) + "}}");
+      JsonNode deep = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("deep"), StdioClient.DEFAULT_TIMEOUT);
+      assertEquals(-32700, deep.path("error").path("code").asInt(), deep.toString());
+      assertTrue(client.request("tools/list", Map.of()).has("result"));
+    }
+  }
+
+  @Test
+  void serve_debugLoggingOn_noSecretValueReachesStderr() throws Exception {
+    String stored = "canary-stored-31415";
+    String rotated = "canary-rotated-27182";
+    try (StdioClient client = StdioClient.start(temp.resolve("home"),
+        Map.of("JAVA_TOOL_OPTIONS", "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug"))) {
+      client.initialize();
+      String id = client.callTool("secrets_store", Map.of("service", "canary", "secret_value", stored))
+          .path("structuredContent").path("secret_id").asString();
+      assertFalse(client.callTool("secrets_rotate", Map.of("secret_id", id, "new_value", rotated)).path("isError").asBoolean());
+      assertEquals(rotated, client.callTool("secrets_retrieve", Map.of("secret_id", id))
+          .path("structuredContent").path("secret_value").asString());
+      assertEquals(0, client.closeStdinAndWait(StdioClient.DEFAULT_TIMEOUT));
+      String stderr = client.stderr();
+      assertTrue(stderr.contains("Received request"), "debug logging must be on for this test to mean anything:\n" + stderr);
+      assertTrue(stderr.contains("[redacted]"), stderr);
+      assertFalse(stderr.contains(stored), "stored value on stderr:\n" + stderr);
+      assertFalse(stderr.contains(rotated), "rotated value on stderr:\n" + stderr);
+    }
+  }
+}
