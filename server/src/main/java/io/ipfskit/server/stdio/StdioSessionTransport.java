@@ -76,6 +76,18 @@ final class StdioSessionTransport implements McpServerTransportProvider {
 
   /** Forwards {@link ClientLog} events as {@code notifications/message}, filtered by the client's level. */
   ClientLog.Sink clientLogSink() {
+    // Sent from a thread of its own: a caller (a WAL worker, say) never waits for a slow client.
+    java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+        java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1000), r -> {
+          Thread t = new Thread(r, "mcp-client-log");
+          t.setDaemon(true);
+          return t;
+        }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+    ClientLog.Sink direct = directClientLogSink();
+    return (level, logger, message) -> sender.execute(() -> direct.deliver(level, logger, message));
+  }
+
+  private ClientLog.Sink directClientLogSink() {
     return (level, logger, message) -> {
       LoggingLevel l = switch (level) {
         case DEBUG -> LoggingLevel.DEBUG;
