@@ -47,6 +47,18 @@ final class JfrBreakdown {
     return a;
   }
 
+  /** The first frame, from the top, outside {@code area} and the JDK, as Class.method. */
+  private static String callerOutside(String area, List<RecordedFrame> frames) {
+    for (RecordedFrame frame : frames) {
+      String type = frame.getMethod().getType().getName();
+      String a = areaOf(type);
+      if (a != null && !a.equals(area)) {
+        return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
+      }
+    }
+    return "(none recorded)";
+  }
+
   static String areaOf(String className) {
     for (Map.Entry<String, List<String>> e : AREAS.entrySet()) {
       for (String prefix : e.getValue()) {
@@ -65,6 +77,7 @@ final class JfrBreakdown {
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> inclusive = new HashMap<>();
     Map<String, Integer> topMethods = new HashMap<>();
+    Map<String, Integer> jacksonCallers = new HashMap<>();
     int total = 0;
     try (RecordingFile file = new RecordingFile(recording)) {
       while (file.hasMoreEvents()) {
@@ -92,6 +105,9 @@ final class JfrBreakdown {
           }
         }
         self.merge(selfArea == null ? "JDK only (no caller frame recorded)" : selfArea, 1, Integer::sum);
+        if ("Jackson".equals(selfArea)) {
+          jacksonCallers.merge(callerOutside("Jackson", frames), 1, Integer::sum);
+        }
         for (String area : seen) {
           inclusive.merge(area, 1, Integer::sum);
         }
@@ -108,6 +124,10 @@ final class JfrBreakdown {
     self.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).forEach(e ->
         out.printf("| %s | %.1f %% | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / n,
             100.0 * inclusive.getOrDefault(e.getKey(), e.getValue()) / n));
+    out.println();
+    out.println("Jackson (self) by the first caller outside Jackson and the JDK:");
+    jacksonCallers.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
+        .forEach(e -> out.printf("  %5.1f %%  %s%n", 100.0 * e.getValue() / n, e.getKey()));
     out.println();
     out.println("Top frames (self):");
     topMethods.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)

@@ -178,7 +178,7 @@ public final class SideBySideBench {
   public static void profile(Target target, int warmupCalls, int calls, Path recording, Path scratch,
       PrintStream out) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(target.command());
-    String jfr = "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true";
+    String jfr = "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,method-profiling=max,dumponexit=true";
     Instant from;
     long elapsed;
     // JAVA_TOOL_OPTIONS reaches the JVM behind a launcher script too.

@@ -183,7 +183,7 @@ public final class StdioBench {
         }
       }, "stdio-bench-writer");
       java.util.concurrent.ScheduledFuture<?> watchdog =
-          WATCHDOG.schedule(process::destroyForcibly, REQUEST_TIMEOUT_SECONDS + count / 500, TimeUnit.SECONDS);
+          WATCHDOG.schedule(this::kill, REQUEST_TIMEOUT_SECONDS + count / 500, TimeUnit.SECONDS);
       long start = System.nanoTime();
       writer.start();
       try {
@@ -224,7 +224,7 @@ public final class StdioBench {
     JsonNode request(String method, String paramsJson) throws IOException {
       long id = nextId++;
       java.util.concurrent.ScheduledFuture<?> watchdog =
-          WATCHDOG.schedule(process::destroyForcibly, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          WATCHDOG.schedule(this::kill, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       try {
         send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + paramsJson + "}");
         while (true) {
@@ -232,6 +232,9 @@ public final class StdioBench {
           if (line == null) {
             throw new IOException("no answer to " + method + " (id " + id + ") within " + REQUEST_TIMEOUT_SECONDS
                 + " s or the server exited; its stderr:\n" + stderr());
+          }
+          if (!line.startsWith("{")) {
+            continue; // not JSON-RPC, e.g. JFR's start-up notice when profiling; the servers' own tests police stdout
           }
           JsonNode message = JSON.readTree(line);
           if (message.path("id").asLong(-1) == id) {
@@ -258,11 +261,17 @@ public final class StdioBench {
       }
     }
 
+    /** Kills the server and anything it started (a launcher's build, say). */
+    private void kill() {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
       stdin.close();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+        kill();
         throw new IOException("server did not exit within 30 s after stdin closed");
       }
     }

@@ -82,12 +82,16 @@ final class BenchCommand implements Runnable {
     int inFlight;
 
     @Option(names = "--launcher", paramLabel = "PATH",
-        description = "Also measure this launcher script (e.g. ./ipfs-kit), run as 'PATH serve'.")
-    Path launcher;
+        description = "Also measure this launcher script (e.g. ./ipfs-kit), run as 'PATH serve'; repeatable"
+            + " (e.g. a copy of an older build's checkout beside the current one).")
+    List<Path> launchers = new ArrayList<>();
 
     @Option(names = "--jar", paramLabel = "PATH",
-        description = "The ipfs-kit jar to measure with 'java -jar' (default: this jar), e.g. an older build.")
-    Path jar;
+        description = "An ipfs-kit jar to measure with 'java -jar' (default: this jar); repeatable, e.g. an older build.")
+    List<Path> jars = new ArrayList<>();
+
+    @Option(names = "--no-plain", description = "Do not measure plain 'java -jar' (only the launchers and TS).")
+    boolean noPlain;
 
     @Option(names = "--ts-server", paramLabel = "DIR",
         description = "The TypeScript reference server (default: server/src/test/node/ts-reference-server).")
@@ -116,18 +120,25 @@ final class BenchCommand implements Runnable {
         throw new IllegalArgumentException("--runs must be >= 0, --rounds >= 1, --calls >= 100, --warmup >= 0 and"
             + " --in-flight >= 2");
       }
-      Path ours = jar != null ? jar.toAbsolutePath() : ownJar();
-      if (!Files.isRegularFile(ours)) {
-        throw new IllegalArgumentException("--jar must name an existing jar file");
-      }
       List<SideBySideBench.Target> targets = new ArrayList<>();
-      if (launcher != null) {
-        targets.add(new SideBySideBench.Target("ipfs-kit, launcher " + launcher.getFileName(),
-            List.of(launcher.toAbsolutePath().toString(), "serve"), "secrets_statistics", true));
+      for (Path launcher : launchers) {
+        Path absolute = launcher.toAbsolutePath().normalize();
+        String where = absolute.getParent() == null ? "" : absolute.getParent().getFileName() + "/";
+        targets.add(new SideBySideBench.Target("ipfs-kit, launcher " + where + absolute.getFileName(),
+            List.of(absolute.toString(), "serve"), "secrets_statistics", true));
       }
-      SideBySideBench.Target plain = new SideBySideBench.Target("ipfs-kit, java -jar " + ours.getFileName(),
-          List.of(javaExecutable(), "-jar", ours.toString(), "serve"), "secrets_statistics", true);
-      targets.add(plain);
+      if (!noPlain) {
+        for (Path ours : jars.isEmpty() ? List.of(ownJar()) : jars) {
+          if (!Files.isRegularFile(ours)) {
+            throw new IllegalArgumentException("--jar must name an existing jar file");
+          }
+          targets.add(new SideBySideBench.Target("ipfs-kit, java -jar " + ours.getFileName(),
+              List.of(javaExecutable(), "-jar", ours.toAbsolutePath().toString(), "serve"), "secrets_statistics", true));
+        }
+      }
+      if (targets.isEmpty()) {
+        throw new IllegalArgumentException("nothing of ours to measure: give --launcher, or drop --no-plain");
+      }
       Path scratch = Files.createTempDirectory("ipfs-kit-bench-");
       try {
         if (jfr != null) {
