@@ -20,8 +20,13 @@ final class TrackingOutputStream {
   }
 
   /** Writes {@code json} and a newline, flushes; counts it when it answers a forwarded request. */
-  synchronized void writeLine(String json, boolean countsAsResponse) throws IOException {
-    out.write(json.getBytes(StandardCharsets.UTF_8));
+  void writeLine(String json, boolean countsAsResponse) throws IOException {
+    writeLine(json.getBytes(StandardCharsets.UTF_8), countsAsResponse);
+  }
+
+  /** Writes the UTF-8 {@code json} and a newline, flushes; counts it like the above. */
+  synchronized void writeLine(byte[] json, boolean countsAsResponse) throws IOException {
+    out.write(json);
     out.write('\n');
     out.flush();
     if (countsAsResponse) {
