@@ -132,7 +132,7 @@ final class BenchCommand implements Runnable {
           if (!Files.isRegularFile(ours)) {
             throw new IllegalArgumentException("--jar must name an existing jar file");
           }
-          targets.add(new SideBySideBench.Target("ipfs-kit, java -jar " + ours.getFileName(),
+          targets.add(new SideBySideBench.Target("ipfs-kit, java -jar " + (jars.size() > 1 ? ours : ours.getFileName()),
               List.of(javaExecutable(), "-jar", ours.toAbsolutePath().toString(), "serve"), "secrets_statistics", true));
         }
       }
