@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipfskit.core.files.AllowedRoots;
+import io.ipfskit.core.files.FileAccessPolicy;
 import io.ipfskit.core.wal.WalException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SharedWalTest {
   @TempDir Path home;
+  /** The one folder outside the home that calls through {@link #call} may use. */
+  @TempDir static Path files;
   private SharedWal first;
   private SharedWal second;
 
@@ -39,9 +44,18 @@ class SharedWalTest {
     if (first != null) first.close();
   }
 
-  /** One call through the JSON edge the MCP tools use, on the service the shared WAL hands out. */
+  /**
+   * One call through the JSON edge the MCP tools use, on the service the shared WAL hands out, for
+   * a caller whose roots are {@link #files} and whose working directory is this process's.
+   */
   static ObjectNode call(SharedWal wal, WalMethod method, ObjectNode args) {
-    return WalCalls.call(wal.service(), method, args, WalCalls.Edge.MCP, method.wireName());
+    return call(wal, method, args, files == null ? AllowedRoots.none() : AllowedRoots.ofOperator(List.of(files)));
+  }
+
+  /** {@link #call} for a caller with {@code roots}; the home is the WAL directory's parent. */
+  static ObjectNode call(SharedWal wal, WalMethod method, ObjectNode args, AllowedRoots roots) {
+    FileAccessPolicy policy = new FileAccessPolicy(roots, wal.walDirectory().getParent(), Path.of("").toAbsolutePath());
+    return WalCalls.call(wal.service(), method, args, WalCalls.Edge.MCP, method.wireName(), PathCheck.atCaller(() -> policy));
   }
 
   private static ObjectNode args() {
@@ -178,7 +192,7 @@ class SharedWalTest {
     second = open();
     String id = call(second, WalMethod.ADD, addContent("round trip")).get("operation_id").asString();
     String cid = call(second, WalMethod.WAIT, waitArgs(id)).get("operation").get("result").get("cid").asString();
-    Path dest = home.resolve("out.txt");
+    Path dest = files.toRealPath().resolve("out.txt");
     Path relative = Path.of("").toAbsolutePath().relativize(dest);
 
     ObjectNode get = args().put("operation_type", "get");
