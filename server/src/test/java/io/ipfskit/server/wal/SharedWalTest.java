@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipfskit.core.files.AllowedRoots;
 import io.ipfskit.core.files.FileAccessPolicy;
+import io.ipfskit.core.files.ReadGrant;
+import io.ipfskit.core.wal.NewOperation;
+import io.ipfskit.core.wal.OperationType;
 import io.ipfskit.core.wal.WalException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -365,5 +368,97 @@ class SharedWalTest {
       assertEquals(1, status.get("total").asLong());
       assertEquals(2, requests.get(), "the read-only call was sent again");
     }
+  }
+
+  // ---------------------------------------------------------------- file access: forwarder and owner
+
+  @TempDir Path outside;
+
+  private static ObjectNode addPath(String path) {
+    ObjectNode a = args().put("operation_type", "add");
+    a.putObject("params").put("path", path);
+    return a;
+  }
+
+  /** {@code params} with a path and the grant for it, as a forwarding process sends them. */
+  private static NewOperation forwardedAdd(ReadGrant grant) {
+    ObjectNode params = OperationJson.MAPPER.createObjectNode();
+    params.put("path", grant.file().toString());
+    params.set("file_access", grant.toJson());
+    return new NewOperation(OperationType.ADD, "local", params, 5);
+  }
+
+  private void assertRefusedByTheOwner(NewOperation op, String expectedStart) {
+    assertFalse(second.isOwner());
+    WalException e = assertThrows(WalException.class, () -> second.service().add(op));
+    assertEquals(WalException.Kind.INVALID_OPERATION, e.kind());
+    assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+    assertEquals(0, first.service().status().totalOperations(), "refused before it was logged");
+  }
+
+  @Test
+  void forwarder_pathOutsideItsCallersRoots_refusedAndNothingLogged() throws Exception {
+    first = open();
+    second = open();
+    Path secret = Files.writeString(outside.resolve("secret.txt"), "secret");
+    WalException e = assertThrows(WalException.class, () -> call(second, WalMethod.ADD, addPath(secret.toString())));
+    assertEquals(WalException.Kind.INVALID_OPERATION, e.kind());
+    assertTrue(e.getMessage().startsWith("params.path refused: its real location"), e.getMessage());
+    assertEquals(0, first.service().status().totalOperations());
+  }
+
+  @Test
+  void forwarder_pathInsideItsCallersRoots_ownerLogsItWithTheGrantAndRunsIt() throws Exception {
+    first = open();
+    second = open();
+    Path file = Files.writeString(files.toRealPath().resolve("shared.txt"), "forwarded file");
+    ObjectNode added = call(second, WalMethod.ADD, addPath(file.toString()));
+    assertEquals(file.toString(), added.get("operation").get("parameters").get("file_access").get("file").asString());
+    ObjectNode done = call(second, WalMethod.WAIT, waitArgs(added.get("operation_id").asString()));
+    assertTrue(done.get("completed").asBoolean(), done.toString());
+    assertEquals(14, done.get("operation").get("result").get("size").asLong());
+  }
+
+  @Test
+  void owner_forwardedGrantWhoseFileTurnedIntoALinkOut_refused() throws Exception {
+    first = open();
+    second = open();
+    Path root = files.toRealPath();
+    Path file = Files.writeString(root.resolve("swap.txt"), "harmless");
+    ReadGrant grant = new FileAccessPolicy(AllowedRoots.ofOperator(List.of(root)), home, root)
+        .checkRead("params.path", file.toString());
+    Files.delete(file);
+    Files.createSymbolicLink(file, Files.writeString(outside.resolve("secret.txt"), "secret"));
+    assertRefusedByTheOwner(forwardedAdd(grant), "params.path refused when the operation ran: the file or a folder");
+  }
+
+  @Test
+  void owner_forgedGrantOutsideItsRecordedRoots_refused() throws Exception {
+    first = open();
+    second = open();
+    Path secret = Files.writeString(outside.toRealPath().resolve("secret.txt"), "secret");
+    ReadGrant forged = new ReadGrant("params.path", secret, secret.getParent(),
+        AllowedRoots.ofOperator(List.of(files.toRealPath())));
+    assertRefusedByTheOwner(forwardedAdd(forged), "params.path refused: its real location");
+  }
+
+  @Test
+  void owner_forwardedGrantIntoTheHome_refused() throws Exception {
+    first = open();
+    second = open();
+    Path realHome = home.toRealPath();
+    Path key = Files.writeString(realHome.resolve("planted.txt"), "secret");
+    ReadGrant grant = new ReadGrant("params.path", key, realHome, AllowedRoots.ofOperator(List.of(realHome.getParent())));
+    assertRefusedByTheOwner(forwardedAdd(grant), "params.path refused: IPFS_KIT_HOME");
+  }
+
+  @Test
+  void owner_forwardedPathWithoutGrant_refused() throws Exception {
+    first = open();
+    second = open();
+    ObjectNode params = OperationJson.MAPPER.createObjectNode();
+    params.put("path", Files.writeString(files.toRealPath().resolve("nogrant.txt"), "x").toString());
+    assertRefusedByTheOwner(new NewOperation(OperationType.ADD, "local", params, 5),
+        "params.file_access is required with params.path");
   }
 }
