@@ -159,7 +159,8 @@ public final class WalTools implements ToolSet {
           r -> (r.path("changed").isEmpty() ? "WAL configuration: " : "changed " + r.path("changed")
               + "; WAL configuration: ") + r.path("config")),
       new Row("wal_health", "Write-ahead log health",
-          "Whether the log accepts writes and each backend's health, with pending, retrying and failed counts.",
+          "Whether the log accepts writes and each backend's health, with pending, retrying and failed counts, and the "
+              + "file access roots in force for this session (file_access).",
           input(),
           object("healthy", bool(null), "failed_closed", bool(null), "pending", optional(integer(null)),
               "retrying", optional(integer(null)), "failed", optional(integer(null)), "backends", array(backendStats(), null),
