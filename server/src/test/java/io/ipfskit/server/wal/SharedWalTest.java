@@ -461,4 +461,24 @@ class SharedWalTest {
     assertRefusedByTheOwner(new NewOperation(OperationType.ADD, "local", params, 5),
         "params.file_access is required with params.path");
   }
+
+  @Test
+  void forwarder_getOverwritingAnExistingFile_ownerAcceptsTheWriteGrantOnlyWithOverwrite() throws Exception {
+    first = open();
+    second = open();
+    String id = call(second, WalMethod.ADD, addContent("replacement")).get("operation_id").asString();
+    String cid = call(second, WalMethod.WAIT, waitArgs(id)).get("operation").get("result").get("cid").asString();
+    Path dest = Files.writeString(files.toRealPath().resolve("existing.txt"), "old");
+
+    ObjectNode get = args().put("operation_type", "get");
+    get.putObject("params").put("cid", cid).put("destination", dest.toString());
+    WalException e = assertThrows(WalException.class, () -> call(second, WalMethod.ADD, get));
+    assertEquals("params.destination already exists; set overwrite to true to replace it", e.getMessage());
+
+    ((ObjectNode) get.get("params")).put("overwrite", true);
+    ObjectNode added = call(second, WalMethod.ADD, get);
+    assertTrue(added.get("operation").get("parameters").get("file_access").get("overwrite").asBoolean());
+    assertTrue(call(second, WalMethod.WAIT, waitArgs(added.get("operation_id").asString())).get("completed").asBoolean());
+    assertEquals("replacement", Files.readString(dest));
+  }
 }
