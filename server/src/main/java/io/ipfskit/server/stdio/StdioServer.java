@@ -44,6 +44,7 @@ public final class StdioServer {
   private static final String INITIALIZE = "initialize";
   private static final String INITIALIZED = "notifications/initialized";
   private static final String PING = "ping";
+  private static final String ROOTS_LIST_CHANGED = "notifications/roots/list_changed";
 
   private static final Logger log = LoggerFactory.getLogger(StdioServer.class);
 
@@ -60,6 +61,18 @@ public final class StdioServer {
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
       List<SyncToolSpecification> tools) throws IOException, InterruptedException {
+    return run(in, out, serverName, serverVersion, tools, () -> {});
+  }
+
+  /**
+   * {@link #run(InputStream, OutputStream, String, String, List)}, telling {@code rootsListChanged}
+   * when the client sends {@code notifications/roots/list_changed}: first on the stdin thread as the
+   * notification is read (before any later request is delivered, so no later call sees the old
+   * roots; it must return at once and never call the client), then again from the SDK's roots change
+   * handler after the SDK listed them.
+   */
+  public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
+      List<SyncToolSpecification> tools, Runnable rootsListChanged) throws IOException, InterruptedException {
     TrackingOutputStream stdout = new TrackingOutputStream(out);
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioSessionTransport transport = new StdioSessionTransport(mapper, stdout);
@@ -72,6 +85,7 @@ public final class StdioServer {
         // Our constant schemas and our own results are checked in the tests, not per call (see the class).
         .jsonSchemaValidator(new LazySchemaValidator())
         .tools(tools)
+        .rootsChangeHandler((exchange, roots) -> rootsListChanged.run())
         .build();
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
     BoundedLineReader reader = new BoundedLineReader(in, MAX_LINE_BYTES);
@@ -124,6 +138,8 @@ public final class StdioServer {
           initializedSeen = true;
           answerableRequests += heldRequests;
           heldRequests = 0;
+        } else if (ROOTS_LIST_CHANGED.equals(verdict.method())) {
+          rootsListChanged.run();
         }
         transport.deliver(message);
       }
