@@ -71,6 +71,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(HOME);
     all.addAll(VaultConfig.SETTINGS);
     all.addAll(WalConfig.SETTINGS.values());
+    all.add(WalConfig.MAX_ADD_BYTES);
     return List.copyOf(all);
   }
 
