@@ -252,6 +252,12 @@ final class Dispatcher {
     return true;
   }
 
+  /** Whether a cancel was asked for the running operation {@code id} (tests). */
+  boolean cancelRequestedLocked(String id) {
+    AtomicBoolean flag = running.get(id);
+    return flag != null && flag.get();
+  }
+
   /** When the earliest timer is due (epoch micros), or {@link OpState#NONE} when there is none. */
   long nextTimerLocked() {
     Entry t = timers.peek();

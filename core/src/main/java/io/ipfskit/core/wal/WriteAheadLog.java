@@ -899,6 +899,16 @@ public final class WriteAheadLog implements AutoCloseable {
     }
   }
 
+  /** Whether {@link #cancel} raised the flag of the running operation {@code id} and it has not stopped yet. */
+  boolean cancelRequested(String id) {
+    lock.lock();
+    try {
+      return dispatcher.cancelRequestedLocked(id);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Simulates a process crash for tests: stops the threads without waiting for backend calls,
    * writes no checkpoint and releases the directory lock. Records already acknowledged stay on disk.
