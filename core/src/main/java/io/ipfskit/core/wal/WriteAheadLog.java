@@ -72,7 +72,12 @@ import tools.jackson.databind.node.ObjectNode;
  *       transition after the fsync covering it.
  *   <li>An operation runs only after its {@code processing} record is on disk; a crash mid-run
  *       leaves it {@code processing} on disk and recovery puts it back to {@code pending}
- *       (at-least-once execution).
+ *       (at-least-once execution). A cancel of a running operation raises its flag; the worker
+ *       records {@code cancelled} once the run stopped, and a cancelled operation never runs again.
+ *       A crash between the cancel and that record leaves it {@code processing}, so it runs again.
+ *   <li>Host files are read and written only through the grant recorded with the operation
+ *       ({@code params.file_access}), re-checked by {@link io.ipfskit.core.files.FileAccessPolicy}
+ *       against the recorded roots and {@link WalConfig#home} when it runs (see {@link OperationRunner}).
  *   <li>Parameters are written once, in the creation record, and never rewritten.
  * </ul>
  * Locks: {@code lock} guards {@code entries}, the dispatcher's queues, the archiver's batch and the
