@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Cancelling a running operation:</b> each claimed operation has a cancellation flag ({@link
  * #requestCancelLocked}) that its run asks between chunks ({@link OperationRunner.Context#cancel}).
  * A run that stops while the flag is raised is recorded {@code cancelled} (not failed, never retried);
- * one that completed before it saw the flag is recorded {@code completed}.
+ * one that completed before it saw the flag is recorded {@code completed}. Closing the log stops
+ * running copies as well but records nothing: those operations stay {@code processing} on disk and
+ * run again after the restart.
  *
  * <p>Host files are reached through {@link FileAccessPolicy} built on the log's home ({@link
  * WalConfig#home}), which re-checks the grant each operation recorded; the most an {@code add} may read
@@ -335,10 +337,19 @@ final class Dispatcher {
       Exception failure = null;
       try {
         AtomicBoolean flag = stop;
-        OperationRunner.Context ctx = new OperationRunner.Context(filePolicy, config.get().maxAddBytes(), flag::get);
+        // A closing log stops the copy too, but that is no cancel: see below.
+        OperationRunner.Context ctx = new OperationRunner.Context(filePolicy, config.get().maxAddBytes(),
+            () -> flag.get() || journal.closed());
         if (!flag.get()) result = OperationRunner.run(e.type, WriteAheadLog.params(e), backend, ctx); // else: cancelled before it ran
       } catch (Exception ex) {
         failure = ex;
+      }
+      if (failure != null && !stop.get() && journal.closed() && OperationRunner.cancelled(failure)) {
+        // Stopped because the log closes: nothing is recorded, the operation stays processing on disk
+        // and runs again after the restart (as a crash mid-run would).
+        forget(e.id);
+        LOG.debug("operation {} stopped by close; it runs again after the restart", e.id);
+        return;
       }
       if (failure != null && OperationRunner.ownFailure(failure) instanceof PathRefusedException refused)
         LOG.warn("operation {}: {}", e.id, refused.auditLine()); // audit: the path, never file content

@@ -904,6 +904,11 @@ public final class WriteAheadLog implements AutoCloseable {
     }
   }
 
+  /** Whether {@link #close} has begun (tests). */
+  boolean isClosedForTest() {
+    return closed;
+  }
+
   /** Whether {@link #cancel} raised the flag of the running operation {@code id} and it has not stopped yet. */
   boolean cancelRequested(String id) {
     lock.lock();

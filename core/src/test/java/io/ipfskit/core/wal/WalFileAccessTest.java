@@ -206,6 +206,30 @@ class WalFileAccessTest {
   }
 
   @Test
+  void close_whileAnAddIsRunning_stopsTheCopyWithoutCancellingAndTheAddRunsAgainAfterRestart() throws Exception {
+    wal = open(false, WalConfig.DEFAULT_MAX_ADD_BYTES);
+    local.gateAdds = true;
+    byte[] bytes = randomBytes(2 << 20);
+    Path file = Files.write(files.resolve("interrupted.bin"), bytes);
+    String id = queue(OperationType.ADD, add(file));
+    assertTrue(local.started.await(30, TimeUnit.SECONDS), "the add started reading");
+    Future<?> closing = executor.submit(() -> {
+      wal.close();
+      return null;
+    });
+    WalTests.awaitCondition("the log is closing", () -> wal.isClosedForTest());
+    local.gate.countDown(); // the next chunk sees the log closing
+    closing.get(30, TimeUnit.SECONDS);
+
+    local.gateAdds = false;
+    wal = open(false, WalConfig.DEFAULT_MAX_ADD_BYTES);
+    Operation op = finished(id);
+    assertEquals(OperationStatus.COMPLETED, op.status(), String.valueOf(op.error()));
+    assertEquals((long) bytes.length, op.result().size());
+    assertEquals(2, local.adds.get(), "stopped by the close, run again after the restart");
+  }
+
+  @Test
   void cancel_processingGetOfAGatedStream_recordsCancelledAndLeavesNoFileBehind() throws Exception {
     wal = open(false, WalConfig.DEFAULT_MAX_ADD_BYTES);
     local.gateGets = true;
