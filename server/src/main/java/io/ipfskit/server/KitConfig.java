@@ -86,6 +86,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(ALLOWED_ROOTS);
     all.addAll(VaultConfig.SETTINGS);
     all.addAll(WalConfig.SETTINGS.values());
+    all.add(WalConfig.MAX_ADD_BYTES);
     return List.copyOf(all);
   }
 

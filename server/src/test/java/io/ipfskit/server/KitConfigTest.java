@@ -201,7 +201,7 @@ class KitConfigTest {
       assertTrue(s.name().startsWith(KitConfig.PREFIX), s.name());
       assertTrue(!s.doc().isBlank() && !s.rule().isBlank() && !s.defaultText().isBlank(), s.name());
     }
-    assertEquals(1 + 1 + 5 + WalConfig.KEYS.size(), names.size());
+    assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size(), names.size());
   }
 
   @Test
