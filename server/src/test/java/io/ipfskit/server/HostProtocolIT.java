@@ -36,8 +36,19 @@ class HostProtocolIT {
 
   @TempDir Path temp;
 
+  /** The folder the tools may read from (IPFS_KIT_ALLOWED_ROOTS): the sparse file lives there. */
+  private Path files() throws Exception {
+    return Files.createDirectories(temp.resolve("files"));
+  }
+
+  private Map<String, String> env(Map<String, String> extra) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(extra);
+    env.put("IPFS_KIT_ALLOWED_ROOTS", files().toString());
+    return env;
+  }
+
   private Path sparseFile() throws Exception {
-    Path file = temp.resolve("huge.bin");
+    Path file = files().resolve("huge.bin");
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.setLength((long) SPARSE_GIB << 30);
     }
@@ -60,7 +71,7 @@ class HostProtocolIT {
         Map.of("operation_id", "${0:structuredContent.operation_id}", "timeout", 3));
     wait.put("timeoutMs", 1000).put("resetTimeoutOnProgress", true).put("progress", true);
     steps.add(wait);
-    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), FAST_PROGRESS, null, steps);
+    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), env(FAST_PROGRESS), null, steps);
     assertTrue(out.get(0).get("ok").asBoolean(), out.get(0).toString());
     JsonNode waited = out.get(1);
     assertTrue(waited.get("ok").asBoolean(), "the 3 s wait must outlive the 1 s client timeout: " + waited);
@@ -84,7 +95,7 @@ class HostProtocolIT {
     steps.add(call("secrets_statistics", Map.of()));
     steps.addObject().put("waitMs", 2500); // past the wait's own timeout: a late answer would show up now
     steps.addObject().put("ping", true);
-    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), Map.of(), null, steps);
+    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), env(Map.of()), null, steps);
     JsonNode cancelled = out.get(1);
     assertFalse(cancelled.get("ok").asBoolean(), cancelled.toString());
     assertTrue(cancelled.get("error").asString().contains("cancelled by test"), cancelled.toString());
@@ -122,7 +133,7 @@ class HostProtocolIT {
   @Test
   @Timeout(300)
   void serve_thirtyWaitsInFlight_readOnlyCallIsAnsweredWhileAllStillWait() throws Exception {
-    try (StdioClient client = StdioClient.start(temp.resolve("home"))) {
+    try (StdioClient client = StdioClient.start(temp.resolve("home"), env(Map.of()))) {
       client.initialize();
       String op = client.callTool("wal_add_operation", Map.of("operation_type", "add",
           "params", Map.of("path", sparseFile().toString()))).path("structuredContent").path("operation_id").asString();

@@ -5,6 +5,7 @@ import io.ipfskit.server.KitConfig;
 import io.ipfskit.server.KitHome;
 import io.ipfskit.server.Version;
 import io.ipfskit.server.stdio.StdioServer;
+import io.ipfskit.server.tools.SessionRoots;
 import io.ipfskit.server.tools.ToolCatalog;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -39,8 +40,9 @@ final class ServeCommand implements Callable<Integer> {
       OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
       System.setOut(System.err);
       home.joinWalInBackground();  // after the redirect: WAL recovery may load chatty libraries
+      SessionRoots roots = SessionRoots.forProcess(home.config().allowedRoots(), home.directory());
       return StdioServer.run(new FileInputStream(FileDescriptor.in), stdout, "ipfs-kit", Version.current(),
-          ToolCatalog.all(home), ToolCatalog.longCalls(home),
+          ToolCatalog.all(home, roots), roots::rootsListChanged, ToolCatalog.longCalls(home, roots),
           home.config().settings().get(KitConfig.MAX_MESSAGE_BYTES, StdioServer.MAX_LINE_BYTES));
     }
   }

@@ -28,7 +28,8 @@ final class JsonRpcLineFilter {
 
   /**
    * What to do with one line: {@code errorResponse} is set for {@link Kind#REJECT}; {@code method}
-   * and {@code id} for forwarded requests and notifications (id null for notifications).
+   * and {@code id} for forwarded requests and notifications (id null for notifications);
+   * {@code message} is the parsed line of every forwarded message, so it is parsed only once.
    */
   record Verdict(Kind kind, String errorResponse, String method, JsonNode id, JsonNode message) {
     Verdict(Kind kind, String errorResponse, String method, JsonNode id) {
@@ -197,7 +198,7 @@ final class JsonRpcLineFilter {
   }
 
   Verdict reject(JsonNode idOrNull, int code, String message) {
-    return new Verdict(Kind.REJECT, errorResponse(idOrNull, code, message), null, null);
+    return new Verdict(Kind.REJECT, errorResponse(idOrNull, code, message), null, null, null);
   }
 
   private static String describeVersion(JsonNode version) {

@@ -6,13 +6,11 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import io.ipfskit.server.log.ClientLog;
 import io.ipfskit.server.tools.LongCall;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest;
@@ -48,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Limits: a line longer than the configured limit ({@value #MAX_MESSAGE_BYTES_ENV}) is answered with -32600 carrying the
  * request's id when the id can be read from its first bytes; so is JSON nested too deeply.
  * Inbound parameters are handed to the SDK in maps that print secrets as [redacted]
- * ({@link InboundMessages}), since the SDK logs every message at debug.
+ * ({@link InboundMessages}, {@link JsonRpcMessages}), since the SDK logs every message at debug.
  *
  * <p>Shutdown: when {@code in} ends, {@link #run} waits (at most {@link #DRAIN_TIMEOUT_MILLIS})
  * until every forwarded request that can be answered has its response (requests still waiting
@@ -69,6 +67,7 @@ public final class StdioServer {
   /** The setting for the longest message line (KitConfig.MAX_MESSAGE_BYTES), named in the error. */
   public static final String MAX_MESSAGE_BYTES_ENV = "IPFS_KIT_MAX_MESSAGE_BYTES";
   static final String MAX_MESSAGE_BYTES_PROPERTY = "ipfs.kit.max.message.bytes";
+  private static final String ROOTS_LIST_CHANGED = "notifications/roots/list_changed";
 
   private static final Logger log = LoggerFactory.getLogger(StdioServer.class);
 
@@ -85,25 +84,29 @@ public final class StdioServer {
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
       List<SyncToolSpecification> tools) throws IOException, InterruptedException {
-    return run(in, out, serverName, serverVersion, tools, List.of());
+    return run(in, out, serverName, serverVersion, tools, () -> {});
   }
 
   /**
-   * As {@link #run(InputStream, OutputStream, String, String, List)}, with {@code longCalls}: tools
-   * (also in {@code tools}) whose {@code tools/call} this server answers itself from a future,
-   * holding no worker thread while they run (see {@link LongCall}).
+   * {@link #run(InputStream, OutputStream, String, String, List)}, telling {@code rootsListChanged}
+   * when the client sends {@code notifications/roots/list_changed}: first on the stdin thread as the
+   * notification is read (before any later request is delivered, so no later call sees the old
+   * roots; it must return at once and never call the client), then again from the SDK's roots change
+   * handler after the SDK listed them.
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
-      List<SyncToolSpecification> tools, List<LongCall> longCalls) throws IOException, InterruptedException {
-    return run(in, out, serverName, serverVersion, tools, longCalls, MAX_LINE_BYTES);
+      List<SyncToolSpecification> tools, Runnable rootsListChanged) throws IOException, InterruptedException {
+    return run(in, out, serverName, serverVersion, tools, rootsListChanged, List.of(), MAX_LINE_BYTES);
   }
 
   /**
-   * As above, with the longest accepted message line ({@code IPFS_KIT_MAX_MESSAGE_BYTES}); the
-   * system property {@value #MAX_MESSAGE_BYTES_PROPERTY} overrides it (tests).
+   * As above, with {@code longCalls}: tools (also in {@code tools}) whose {@code tools/call} this
+   * server answers itself from a future, holding no worker thread while they run (see {@link
+   * LongCall}); and the longest accepted message line ({@code IPFS_KIT_MAX_MESSAGE_BYTES}), which
+   * the system property {@value #MAX_MESSAGE_BYTES_PROPERTY} overrides (tests).
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
-      List<SyncToolSpecification> tools, List<LongCall> longCalls, int maxMessageBytes)
+      List<SyncToolSpecification> tools, Runnable rootsListChanged, List<LongCall> longCalls, int maxMessageBytes)
       throws IOException, InterruptedException {
     TrackingOutputStream stdout = new TrackingOutputStream(out);
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
@@ -114,8 +117,10 @@ public final class StdioServer {
         // Each tool validates its own arguments against the same rules as its input schema, with
         // messages that name the argument and never repeat a rejected value (see ToolInput).
         .validateToolInputs(false)
-        .jsonSchemaValidator(new LazySchemaValidator()) // output schemas are still checked, from the first call on
+        // Our constant schemas and our own results are checked in the tests, not per call (see the class).
+        .jsonSchemaValidator(new LazySchemaValidator())
         .tools(tools)
+        .rootsChangeHandler((exchange, roots) -> rootsListChanged.run())
         .build();
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
     int maxLineBytes = maxMessageBytes(maxMessageBytes);
@@ -163,9 +168,7 @@ public final class StdioServer {
         }
         JSONRPCMessage message;
         try {
-          JSONRPCMessage inbound = verdict.message() == null ? null : InboundMessages.of(verdict.message());
-          message = inbound != null ? inbound
-              : McpSchema.deserializeJsonRpcMessage(mapper, new String(line.bytes(), StandardCharsets.UTF_8));
+          message = JsonRpcMessages.of(verdict, mapper, line.bytes()); // the filter's parse, not a second one
         } catch (IOException | RuntimeException e) {
           stdout.writeLine(filter.errorResponse(verdict.id(), JsonRpcLineFilter.INVALID_REQUEST,
               "Invalid Request: the message does not have the shape of a JSON-RPC "
@@ -197,6 +200,8 @@ public final class StdioServer {
           initializedSeen = true;
           answerableRequests += heldRequests;
           heldRequests = 0;
+        } else if (ROOTS_LIST_CHANGED.equals(verdict.method())) {
+          rootsListChanged.run();
         }
         transport.deliver(message);
         if (initializedSeen && !clientLogAttached) {
@@ -279,7 +284,7 @@ public final class StdioServer {
       JsonNode args = verdict.message().path("params").get("arguments");
       @SuppressWarnings("unchecked")
       Map<String, Object> arguments = args == null || args.isNull() ? Map.of()
-          : (Map<String, Object>) InboundMessages.value(args);
+          : (Map<String, Object>) JsonRpcMessages.toJava(args);
       started = call.start(arguments);
     } catch (RuntimeException e) {
       log.error("{} failed to start", call.name(), e);

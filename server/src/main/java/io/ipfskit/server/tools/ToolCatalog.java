@@ -16,14 +16,19 @@ public final class ToolCatalog {
 
   private ToolCatalog() {}
 
-  /** Every tool of the server, for the given home; add a new group here. */
+  /** Every tool of the server, for the given home, with the operator's roots only (no client session). */
   public static List<SyncToolSpecification> all(KitHome home) {
-    return assemble(List.of(new SecretsTools(home::vault), new WalTools(home::wal)));
+    return all(home, SessionRoots.forProcess(home.config().allowedRoots(), home.directory()));
+  }
+
+  /** Every tool of the server, for the given home and the session's file access roots; add a new group here. */
+  public static List<SyncToolSpecification> all(KitHome home, SessionRoots roots) {
+    return assemble(List.of(new SecretsTools(home::vault), new WalTools(home::wal, roots)));
   }
 
   /** The tools of {@link #all} that the stdio server answers without a worker thread. */
-  public static List<LongCall> longCalls(KitHome home) {
-    return new WalTools(home::wal).longCalls();
+  public static List<LongCall> longCalls(KitHome home, SessionRoots roots) {
+    return new WalTools(home::wal, roots).longCalls();
   }
 
   /**

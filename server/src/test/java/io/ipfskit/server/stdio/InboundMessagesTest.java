@@ -13,9 +13,15 @@ import tools.jackson.databind.json.JsonMapper;
 class InboundMessagesTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /** As the stdio server builds it: the filter's verdict, then {@link JsonRpcMessages#of}. */
+  private static JSONRPCMessage message(tools.jackson.databind.JsonNode node) throws Exception {
+    JsonRpcLineFilter.Verdict v = new JsonRpcLineFilter().check(JSON.writeValueAsBytes(node));
+    return JsonRpcMessages.of(v, io.modelcontextprotocol.json.McpJsonDefaults.getMapper(), JSON.writeValueAsBytes(node));
+  }
+
   @Test
-  void of_toolsCallWithSecrets_printsThemRedactedButKeepsTheValues() {
-    JSONRPCMessage m = InboundMessages.of(JSON.readTree("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+  void of_toolsCallWithSecrets_printsThemRedactedButKeepsTheValues() throws Exception {
+    JSONRPCMessage m = message(JSON.readTree("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
         + "\"params\":{\"name\":\"secrets_rotate\",\"arguments\":{\"secret_id\":\"abc\",\"new_value\":\"canary-1, x=y}\","
         + "\"nested\":{\"master_password\":\"canary-2\"},\"secret_value\":\"canary-3\"}}}"));
     String printed = m.toString();
@@ -23,7 +29,7 @@ class InboundMessagesTest {
     assertTrue(printed.contains("new_value=[redacted]"), printed);
     assertTrue(printed.contains("secret_id=abc"), printed);
     JSONRPCRequest request = (JSONRPCRequest) m;
-    assertEquals(3L, request.id());
+    assertEquals(3, ((Number) request.id()).intValue());
     @SuppressWarnings("unchecked")
     Map<String, Object> args = (Map<String, Object>) ((Map<String, Object>) request.params()).get("arguments");
     assertEquals("canary-1, x=y}", args.get("new_value"), "the tool still gets the real value");
@@ -31,8 +37,8 @@ class InboundMessagesTest {
   }
 
   @Test
-  void of_notification_hasNoId() {
-    JSONRPCMessage m = InboundMessages.of(JSON.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"));
+  void of_notification_hasNoId() throws Exception {
+    JSONRPCMessage m = message(JSON.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"));
     assertEquals("notifications/initialized", ((io.modelcontextprotocol.spec.McpSchema.JSONRPCNotification) m).method());
   }
 
