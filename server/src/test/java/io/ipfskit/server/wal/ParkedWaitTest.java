@@ -50,7 +50,8 @@ class ParkedWaitTest {
     log.pauseProcessing();
     local = new InProcessWalService(log);
     Path socket = OwnerSocketPath.forHome(home);
-    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(local, walDir, Clock.systemUTC().instant()));
+    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(local, walDir, Clock.systemUTC().instant(),
+        OwnerPolicies.forWalDir(walDir)));
     remote = new SocketWalService(socket, walDir);
   }
 
