@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks (figures go to stdout; see BENCHMARKS.md).",
+    description = "Run a benchmark; figures go to stdout (see BENCHMARKS.md).",
     subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class, WalBenchCommand.class})
 final class BenchCommand implements Runnable {
 
@@ -28,7 +28,7 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "secrets", mixinStandardHelpOptions = true,
-      description = "In-process store and retrieve on an unlocked vault in a scratch directory.")
+      description = "Measure in-process store and retrieve on an unlocked vault in a scratch directory.")
   static final class Secrets implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "10000", description = "Operations per measurement (default: ${DEFAULT-VALUE}).")
     int iterations;
@@ -55,9 +55,9 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "stdio", mixinStandardHelpOptions = true,
-      description = {"Spawns the server as an agent host would and measures, over stdio JSON-RPC,",
-          "process start to the first tools/list answer, and secrets_retrieve round trips.",
-          "Each run gets a fresh IPFS_KIT_HOME in a scratch directory."})
+      description = {"Measure start-up and stdio round trips of the server, spawned as an agent host would.",
+          "Over stdio JSON-RPC it times process start to the first tools/list answer, and secrets_retrieve round"
+              + " trips. Each run gets a fresh IPFS_KIT_HOME in a scratch directory."})
   static final class Stdio implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "7", description = "Startup runs per command (default: ${DEFAULT-VALUE}).")
     int runs;

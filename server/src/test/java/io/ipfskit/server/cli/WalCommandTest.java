@@ -60,14 +60,14 @@ class WalCommandTest {
   void show_unknownId_exit1WithOneLineMessage() {
     Result r = run("wal", "show", "nope");
     assertEquals(1, r.exit());
-    assertEquals("ipfs-kit wal show: no operation with operation_id 'nope'; list known ids with wal_list_operations"
+    assertEquals("ipfs-kit wal show: no operation with operation_id 'nope'; list known ids with 'ipfs-kit wal list'"
         + System.lineSeparator(), r.err());
   }
 
   @Test
-  void list_badStatus_exit1NamingTheAllowedValues() {
+  void list_badStatus_usageErrorNamingTheAllowedValues() {
     Result r = run("wal", "list", "sleeping");
-    assertEquals(1, r.exit());
+    assertEquals(2, r.exit());
     assertTrue(r.err().contains("status must be one of [pending, processing, completed, failed, retrying, cancelled], but was 'sleeping'"), r.err());
   }
 
