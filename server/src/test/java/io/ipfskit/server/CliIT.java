@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,7 +125,59 @@ class CliIT {
     assertFalse(withOld.stderr().contains("old-password-1"), withOld.stderr());
   }
 
+  @Test
+  void secretsStoreThenGet_valueOnStdin_roundTripsAndNeverReachesArgvOrStderr() throws Exception {
+    Path home = temp.resolve("home");
+    Map<String, String> env = Map.of("IPFS_KIT_HOME", home.toString());
+    String value = "sk-operator-typed-0000001";
+    Run stored = runWithStdin(env, value + "\n", "secrets", "store", "--service", "openai", "--type", "api_key");
+    assertEquals(0, stored.exit(), stored.stderr());
+    assertTrue(stored.stdout().matches("[0-9a-f]{16}\\R"), stored.stdout());
+    assertFalse(stored.stderr().contains(value), stored.stderr());
+
+    Run got = run(env, "secrets", "get", stored.stdout().strip());
+    assertEquals(0, got.exit(), got.stderr());
+    assertEquals(value + System.lineSeparator(), got.stdout());
+    assertFalse(got.stderr().contains(value), got.stderr());
+
+    // The MCP side reads what the operator stored.
+    try (StdioClient client = StdioClient.start(home)) {
+      client.initialize();
+      JsonNode retrieved = client.callTool("secrets_retrieve", Map.of("secret_id", stored.stdout().strip()));
+      assertEquals(value, retrieved.path("structuredContent").path("secret_value").asString());
+    }
+  }
+
+  @Test
+  void secretsStore_valueTypedAsAnArgument_refusedWithoutEchoingIt() throws Exception {
+    Map<String, String> env = Map.of("IPFS_KIT_HOME", temp.resolve("home").toString());
+    Run run = runWithStdin(env, "", "secrets", "store", "--service", "openai", "sk-typed-in-argv-00001");
+    assertEquals(2, run.exit());
+    assertFalse(run.stderr().contains("sk-typed-in-argv-00001"), run.stderr());
+    assertTrue(run.stderr().contains("never from the command line. Nothing was stored."), run.stderr());
+    assertEquals("", run.stdout());
+  }
+
+  @Test
+  void exitCodes_perReadme_okFailureUsage() throws Exception {
+    Map<String, String> env = Map.of("IPFS_KIT_HOME", temp.resolve("home").toString());
+    assertEquals(0, run(env, "secrets", "list").exit());
+    assertEquals(1, run(env, "secrets", "get", "0123456789abcdef").exit(), "unknown secret: failure");
+    assertEquals(2, run(env, "secrets", "get").exit(), "missing ID: usage");
+    assertEquals(2, run(env, "secrets", "audit", "--limit", "0").exit(), "bad option value: usage");
+    assertEquals(2, run(env, "secrets", "frobnicate").exit(), "unknown command: usage");
+    assertEquals(2, run(Map.of("IPFS_KIT_HOME", "relative"), "secrets", "list").exit(), "bad configuration");
+    Run wait = run(env, "wal", "wait", "no-such-operation", "--timeout", "1s");
+    assertEquals(1, wait.exit(), wait.stderr());
+    assertTrue(wait.stderr().contains("'ipfs-kit wal list'"), "names the CLI command, not the MCP tool: " + wait.stderr());
+    assertFalse(wait.stderr().contains("wal_list_operations"), wait.stderr());
+  }
+
   private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return runWithStdin(env, null, args);
+  }
+
+  private Run runWithStdin(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(StdioClient.javaExecutable(), "-jar", StdioClient.jar().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -137,6 +190,9 @@ class CliIT {
     Path err = Files.createTempFile(temp, "stderr", ".txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
     Process process = builder.start();
+    if (stdin != null) {
+      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
     process.getOutputStream().close();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();

@@ -54,6 +54,13 @@ public final class Main {
       CommandLine cl = e.getCommandLine();
       String command = cl.getCommandSpec().qualifiedName();
       PrintWriter err = cl.getErr();
+      if (e instanceof CommandLine.UnmatchedArgumentException && cl.getCommand() instanceof SecretsStoreCommand) {
+        // Most likely the value itself, typed on the command line: do not echo it.
+        err.println(command + ": takes no argument besides its options; the secret value is read from a prompt"
+            + " or stdin, never from the command line. Nothing was stored.");
+        err.println("Try '" + command + " --help' for more information.");
+        return EXIT_USAGE;
+      }
       err.println(command + ": " + CliWording.forCli(e.getMessage()));
       CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
       err.println("Try '" + command + " --help' for more information.");
