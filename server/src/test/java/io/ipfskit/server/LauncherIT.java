@@ -42,11 +42,13 @@ class LauncherIT {
   /** Covers one Maven build of core and server on a loaded 2-core machine. */
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
 
-  @TempDir Path temp;
+  private Path temp;
   private Path checkout;
 
+  /** One temp directory for the class: the tests share the copied checkout (the second reuses the build). */
   @BeforeAll
-  void copyTheCheckout() throws Exception {
+  void copyTheCheckout(@TempDir Path classTemp) throws Exception {
+    temp = classTemp;
     checkout = temp.resolve("fresh checkout");  // a space in the path, as on many desktops
     Path source = Path.of(System.getProperty("ipfskit.repoRoot")).toRealPath();
     for (String file : committableFiles(source)) {
@@ -109,6 +111,7 @@ class LauncherIT {
       send(client, 1, "initialize", initializeParams());
       JsonNode init = client.awaitResponse(id(1), BUILD_TIMEOUT);  // builds only when run alone
       assertTrue(init.has("result"), init + "\nstderr:\n" + client.stderr());
+      client.notify("notifications/initialized", null);
       send(client, 2, "tools/list", null);
       assertTrue(client.awaitResponse(id(2), StdioClient.DEFAULT_TIMEOUT).path("result").path("tools").size() > 10);
       assertFalse(client.stderr().contains("there is no POM"), client.stderr());
