@@ -73,7 +73,7 @@ class WalCliIT {
 
       Run missing = cli(home, "wal", "show", "no-such-id");
       assertEquals(1, missing.exit());
-      assertEquals("ipfs-kit wal show: no operation with operation_id 'no-such-id'; list known ids with wal_list_operations\n",
+      assertEquals("ipfs-kit wal show: no operation with operation_id 'no-such-id'; list known ids with 'ipfs-kit wal list'\n",
           missing.err());
 
       Run repair = cli(home, "wal", "repair");
