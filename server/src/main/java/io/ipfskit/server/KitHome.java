@@ -45,16 +45,15 @@ public final class KitHome implements AutoCloseable {
   }
 
   /**
-   * Creates the home directory (0700) when missing and parses every configuration in it.
+   * Creates the home directory (0700) when missing; {@code config} was parsed and checked by
+   * {@link KitConfig#load}.
    *
-   * @throws IllegalArgumentException on an invalid setting (message names the setting)
    * @throws UncheckedIOException when the directory cannot be created
    */
   public static KitHome open(KitConfig config) {
     requireNonNull(config, "config");
     createPrivateDirectory(config.home());
-    VaultConfig vaultConfig = VaultConfig.fromEnvironment(config.home(), config.settings());
-    return new KitHome(config, vaultConfig);
+    return new KitHome(config, config.vault());
   }
 
   public KitConfig config() {
@@ -88,7 +87,6 @@ public final class KitHome implements AutoCloseable {
    * background rather than before {@code tools/list}.
    *
    * @throws WalCallException when the log cannot be opened (e.g. corruption: run {@code ipfs-kit wal repair})
-   * @throws IllegalArgumentException on an invalid {@code IPFS_KIT_WAL_*} setting
    * @throws IllegalStateException after {@link #close()}
    */
   public SharedWal wal() {
@@ -97,11 +95,7 @@ public final class KitHome implements AutoCloseable {
         throw new IllegalStateException("home " + config.home() + " is closed");
       }
       if (wal == null) {
-        try {
-          wal = SharedWal.forHome(config.home(), config.settings(), WAL_OWNER_WATCH_INTERVAL);
-        } catch (IOException e) {
-          throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "cannot read the WAL configuration: " + e.getMessage(), e);
-        }
+        wal = SharedWal.forHome(config, WAL_OWNER_WATCH_INTERVAL);
       }
       return wal;
     }

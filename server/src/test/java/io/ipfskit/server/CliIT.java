@@ -47,7 +47,7 @@ class CliIT {
   void anyCommand_relativeHome_failsFastWithExitTwo() throws Exception {
     Run run = run(Map.of("IPFS_KIT_HOME", "relative/home"), "secrets", "list");
     assertEquals(2, run.exit());
-    assertEquals("ipfs-kit secrets list: configuration error: IPFS_KIT_HOME must be an absolute path, but was 'relative/home'",
+    assertEquals("ipfs-kit secrets list: configuration error: IPFS_KIT_HOME (from environment): must be an absolute path",
         run.stderr().strip());
   }
 
@@ -130,7 +130,7 @@ class CliIT {
     Path home = temp.resolve("home");
     Map<String, String> env = Map.of("IPFS_KIT_HOME", home.toString());
     String value = "sk-operator-typed-0000001";
-    Run stored = runWithStdin(env, value + "\n", "secrets", "store", "--service", "openai", "--type", "api_key");
+    Run stored = run(value + "\n", env, "secrets", "store", "--service", "openai", "--type", "api_key");
     assertEquals(0, stored.exit(), stored.stderr());
     assertTrue(stored.stdout().matches("[0-9a-f]{16}\\R"), stored.stdout());
     assertFalse(stored.stderr().contains(value), stored.stderr());
@@ -151,7 +151,7 @@ class CliIT {
   @Test
   void secretsStore_valueTypedAsAnArgument_refusedWithoutEchoingIt() throws Exception {
     Map<String, String> env = Map.of("IPFS_KIT_HOME", temp.resolve("home").toString());
-    Run run = runWithStdin(env, "", "secrets", "store", "--service", "openai", "sk-typed-in-argv-00001");
+    Run run = run("", env, "secrets", "store", "--service", "openai", "sk-typed-in-argv-00001");
     assertEquals(2, run.exit());
     assertFalse(run.stderr().contains("sk-typed-in-argv-00001"), run.stderr());
     assertTrue(run.stderr().contains("never from the command line. Nothing was stored."), run.stderr());
@@ -173,11 +173,44 @@ class CliIT {
     assertFalse(wait.stderr().contains("wal_list_operations"), wait.stderr());
   }
 
-  private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    return runWithStdin(env, null, args);
+  private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+      + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"cli-it\",\"version\":\"1\"}}}\n";
+
+  @Test
+  void serve_typoKeyInEnvironment_exitsTwoNamingKeySourceAndRuleWithoutAnsweringInitialize() throws Exception {
+    Run run = run(INITIALIZE, Map.of("IPFS_KIT_WAL_FSYNC_MOD", "always"), "serve");
+    assertEquals(2, run.exit(), run.stderr());
+    assertEquals("", run.stdout(), "initialize must not be answered");
+    assertEquals("ipfs-kit serve: configuration error: IPFS_KIT_WAL_FSYNC_MOD (from environment): unknown setting;"
+        + " did you mean IPFS_KIT_WAL_FSYNC_MODE? (every setting is listed in README, Configuration)", run.stderr().strip());
   }
 
-  private Run runWithStdin(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
+  @Test
+  void serve_typoKeyInConfigFile_exitsTwoNamingKeyAndFile() throws Exception {
+    Path home = Files.createDirectories(temp.resolve("home"));
+    Files.writeString(home.resolve("config.properties"), "IPFS_KIT_KDFF=argon2id\n");
+    Run run = run(INITIALIZE, Map.of("IPFS_KIT_HOME", home.toString()), "serve");
+    assertEquals(2, run.exit(), run.stderr());
+    assertEquals("", run.stdout(), "initialize must not be answered");
+    assertEquals("ipfs-kit serve: configuration error: IPFS_KIT_KDFF (from " + home.resolve("config.properties")
+        + "): unknown setting; did you mean IPFS_KIT_KDF? (every setting is listed in README, Configuration)",
+        run.stderr().strip());
+  }
+
+  @Test
+  void serve_invalidValue_exitsTwoNamingKeySourceAndRule() throws Exception {
+    Run run = run(INITIALIZE, Map.of("IPFS_KIT_WAL_FSYNC_MODE", "bogus"), "serve");
+    assertEquals(2, run.exit(), run.stderr());
+    assertEquals("", run.stdout(), "initialize must not be answered");
+    assertEquals("ipfs-kit serve: configuration error: IPFS_KIT_WAL_FSYNC_MODE (from environment): must be one of"
+        + " always, batch, periodic", run.stderr().strip());
+  }
+
+  private Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return run("", env, args);
+  }
+
+  private Run run(String stdin, Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(StdioClient.javaExecutable(), "-jar", StdioClient.jar().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -190,10 +223,11 @@ class CliIT {
     Path err = Files.createTempFile(temp, "stderr", ".txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
     Process process = builder.start();
-    if (stdin != null) {
-      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    try (var in = process.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // the process may exit before reading its input; what it printed is what the test checks
     }
-    process.getOutputStream().close();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("ipfs-kit " + String.join(" ", args) + " did not finish within 60 s");

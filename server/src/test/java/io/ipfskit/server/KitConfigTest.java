@@ -3,11 +3,23 @@ package io.ipfskit.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipfskit.core.config.ConfigException;
+import io.ipfskit.core.config.Setting;
+import io.ipfskit.core.config.SettingSource;
+import io.ipfskit.core.secrets.Kdf;
+import io.ipfskit.core.storage.BackendsConfig;
+import io.ipfskit.core.wal.FsyncMode;
+import io.ipfskit.core.wal.WalConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,45 +27,180 @@ class KitConfigTest {
 
   @TempDir Path temp;
 
+  private Path home() throws IOException {
+    return Files.createDirectories(temp.resolve("home"));
+  }
+
+  private KitConfig load(Path home, Map<String, String> env) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("IPFS_KIT_HOME", home.toString());
+    return KitConfig.load(all, temp);
+  }
+
   @Test
-  void load_noHomeVariable_usesDotIpfsKitUnderUserHome() {
-    KitConfig config = KitConfig.load(Map.of("PATH", "/bin"), temp);
+  void load_noHomeVariable_usesDotIpfsKitUnderUserHomeAndDefaults() {
+    KitConfig config = KitConfig.load(Map.of("PATH", "/bin", "HOME", "/root"), temp);
     assertEquals(temp.resolve(".ipfs_kit"), config.home());
     assertNull(config.configFileOrNull());
-    assertEquals(Map.of(), config.settings());
+    assertEquals(Map.of(), config.settings().asMap());
+    assertEquals(WalConfig.defaults(config.home()), config.wal());
+    assertEquals(BackendsConfig.embedded(config.home()), config.backends());
+    assertEquals(Kdf.PBKDF2_SHA256, config.vault().kdf());
+    assertEquals(List.of(), config.warnings());
   }
 
   @Test
-  void load_fileAndEnvironment_environmentWinsAndOtherVariablesAreIgnored() throws IOException {
-    Path home = Files.createDirectories(temp.resolve("home"));
-    Files.writeString(home.resolve("config.properties"), "IPFS_KIT_KDF = argon2id\nIPFS_KIT_SECRETS_MAX_VERSIONS=3\n");
-    KitConfig config = KitConfig.load(Map.of("IPFS_KIT_HOME", home.toString(), "IPFS_KIT_KDF", "pbkdf2",
-        "HOME", "/root"), temp);
-    assertEquals(home.resolve("config.properties"), config.configFileOrNull());
-    assertEquals(Map.of("IPFS_KIT_KDF", "pbkdf2", "IPFS_KIT_SECRETS_MAX_VERSIONS", "3"), config.settings());
+  void load_fileAndEnvironment_environmentWinsAndEachValueRemembersItsSource() throws IOException {
+    Path home = home();
+    Path file = home.resolve("config.properties");
+    Files.writeString(file, "IPFS_KIT_KDF = argon2id\nIPFS_KIT_SECRETS_MAX_VERSIONS=3\nIPFS_KIT_WAL_FSYNC_MODE=batch\n");
+    KitConfig config = load(home, Map.of("IPFS_KIT_KDF", "pbkdf2", "IPFS_KIT_WAL_MAX_RETRIES", "9"));
+    assertEquals(file, config.configFileOrNull());
+    assertEquals(Kdf.PBKDF2_SHA256, config.vault().kdf());
+    assertEquals(3, config.vault().maxVersions());
+    assertEquals(FsyncMode.BATCH, config.wal().fsyncMode());
+    assertEquals(9, config.wal().maxRetries());
+    assertEquals(SettingSource.environment(), config.sourceOf("IPFS_KIT_KDF"));
+    assertEquals(SettingSource.file(file), config.sourceOf("IPFS_KIT_SECRETS_MAX_VERSIONS"));
+    assertEquals(SettingSource.defaultValue(), config.sourceOf("IPFS_KIT_WAL_CONCURRENCY"));
   }
 
   @Test
-  void load_relativeHome_failsNamingTheVariable() {
-    assertEquals("IPFS_KIT_HOME must be an absolute path, but was 'rel/dir'",
-        assertThrows(IllegalArgumentException.class,
-            () -> KitConfig.load(Map.of("IPFS_KIT_HOME", "rel/dir"), temp)).getMessage());
+  void load_relativeHome_failsNamingVariableSourceAndRule() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> KitConfig.load(Map.of("IPFS_KIT_HOME", "rel/dir"), temp));
+    assertEquals("IPFS_KIT_HOME (from environment): must be an absolute path", e.getMessage());
   }
 
   @Test
   void load_fileWithForeignKey_failsNamingFileAndKey() throws IOException {
-    Path home = Files.createDirectories(temp.resolve("home"));
+    Path home = home();
     Files.writeString(home.resolve("config.properties"), "kdf=argon2id\n");
     assertEquals(home.resolve("config.properties") + ": key 'kdf' is not an ipfs-kit setting; keys are the"
             + " IPFS_KIT_* environment variable names (see README, Configuration)",
-        assertThrows(IllegalArgumentException.class,
-            () -> KitConfig.load(Map.of("IPFS_KIT_HOME", home.toString()), temp)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> load(home, Map.of())).getMessage());
   }
 
   @Test
-  void load_fileSettingTheHome_fails() throws IOException {
-    Path home = Files.createDirectories(temp.resolve("home"));
+  void load_fileSettingTheHome_failsNamingFile() throws IOException {
+    Path home = home();
     Files.writeString(home.resolve("config.properties"), "IPFS_KIT_HOME=/elsewhere\n");
-    assertThrows(IllegalArgumentException.class, () -> KitConfig.load(Map.of("IPFS_KIT_HOME", home.toString()), temp));
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home, Map.of()));
+    assertEquals("IPFS_KIT_HOME (from " + home.resolve("config.properties")
+        + "): cannot be set inside the home it names; set it in the environment", e.getMessage());
+  }
+
+  @Test
+  void load_typoKeyInFile_failsNamingKeyFileAndSuggestion() throws IOException {
+    Path home = home();
+    Files.writeString(home.resolve("config.properties"), "IPFS_KIT_KDFF=argon2id\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home, Map.of()));
+    assertEquals("IPFS_KIT_KDFF (from " + home.resolve("config.properties") + "): unknown setting; did you mean"
+        + " IPFS_KIT_KDF? (every setting is listed in README, Configuration)", e.getMessage());
+  }
+
+  @Test
+  void load_typoKeyInEnvironment_failsNamingKeyEnvironmentAndSuggestion() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> load(home(), Map.of("IPFS_KIT_WAL_FSYNC_MOD", "always")));
+    assertEquals("IPFS_KIT_WAL_FSYNC_MOD (from environment): unknown setting; did you mean IPFS_KIT_WAL_FSYNC_MODE?"
+        + " (every setting is listed in README, Configuration)", e.getMessage());
+  }
+
+  @Test
+  void load_unknownKeyFarFromAnyName_failsWithoutSuggestion() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home(), Map.of("IPFS_KIT_COLOUR", "blue")));
+    assertEquals("IPFS_KIT_COLOUR (from environment): unknown setting (every setting is listed in README,"
+        + " Configuration)", e.getMessage());
+  }
+
+  @Test
+  void load_invalidValueInEnvironment_failsNamingKeySourceAndRuleNotValue() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> load(home(), Map.of("IPFS_KIT_WAL_FSYNC_MODE", "bogus")));
+    assertEquals("IPFS_KIT_WAL_FSYNC_MODE (from environment): must be one of always, batch, periodic", e.getMessage());
+  }
+
+  @Test
+  void load_invalidValueInFile_namesTheFile() throws IOException {
+    Path home = home();
+    Files.writeString(home.resolve("config.properties"), "IPFS_KIT_WAL_PERIODIC_INTERVAL_MS=9223372036854775807\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home, Map.of()));
+    assertEquals("IPFS_KIT_WAL_PERIODIC_INTERVAL_MS (from " + home.resolve("config.properties")
+        + "): must be an integer from 1 to 3600000 (milliseconds)", e.getMessage());
+  }
+
+  @Test
+  void load_badValueOverriddenByEnvironment_isNotParsed() throws IOException {
+    Path home = home();
+    Files.writeString(home.resolve("config.properties"), "IPFS_KIT_WAL_FSYNC_MODE=bogus\n");
+    assertEquals(FsyncMode.PERIODIC, load(home, Map.of("IPFS_KIT_WAL_FSYNC_MODE", "periodic")).wal().fsyncMode());
+  }
+
+  @Test
+  void load_oldWalProperties_readWithWarningAndOverriddenByConfigFileAndEnvironment() throws IOException {
+    Path home = home();
+    Path old = home.resolve("wal.properties");
+    Files.writeString(old, "max_retries=7\nfsync_mode=batch\nretry_delay=30\nconcurrency=2\n");
+    Files.writeString(home.resolve("config.properties"), "IPFS_KIT_WAL_FSYNC_MODE=periodic\n");
+    KitConfig config = load(home, Map.of("IPFS_KIT_WAL_MAX_RETRIES", "9"));
+    assertEquals(9, config.wal().maxRetries());
+    assertEquals(FsyncMode.PERIODIC, config.wal().fsyncMode());
+    assertEquals(Duration.ofSeconds(30), config.wal().retryDelay());
+    assertEquals(2, config.wal().concurrencyPerBackend());
+    assertEquals(SettingSource.legacyFile(old), config.sourceOf("IPFS_KIT_WAL_CONCURRENCY"));
+    assertEquals(List.of(old + " is deprecated: move its keys into " + home.resolve("config.properties")
+        + " as IPFS_KIT_WAL_<KEY> (e.g. fsync_mode=batch becomes IPFS_KIT_WAL_FSYNC_MODE=batch) and delete it;"
+        + " config.properties and the environment override it"), config.warnings());
+  }
+
+  @Test
+  void load_oldWalPropertiesUnknownKey_failsNamingTheOldFile() throws IOException {
+    Path home = home();
+    Files.writeString(home.resolve("wal.properties"), "max_retry=3\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home, Map.of()));
+    assertEquals("max_retry (from " + home.resolve("wal.properties") + "): unknown key; known keys: " + WalConfig.KEYS,
+        e.getMessage());
+  }
+
+  @Test
+  void load_oldWalPropertiesBadValue_namesTheOldFile() throws IOException {
+    Path home = home();
+    Files.writeString(home.resolve("wal.properties"), "max_retries=1000\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home, Map.of()));
+    assertEquals("IPFS_KIT_WAL_MAX_RETRIES (from " + home.resolve("wal.properties")
+        + "): must be an integer from 0 to 100", e.getMessage());
+  }
+
+  @Test
+  void load_masterPasswordInvalid_messageNeverShowsIt() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home(),
+        Map.of("IPFS_KIT_MASTER_PASSWORD", "hunter2", "IPFS_KIT_MASTER_PASSWORD_FILE", "/nowhere")));
+    assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
+  @Test
+  void readme_configurationTables_listEveryKnownSettingWithItsDefault() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+    for (Setting<?> s : KitConfig.KNOWN_SETTINGS) {
+      String row = lines.stream().filter(l -> l.startsWith("| `" + s.name() + "`")).findFirst()
+          .orElseThrow(() -> new AssertionError("README.md has no configuration row for " + s.name()));
+      if (s.defaultText().equals("unset")) {
+        assertTrue(row.contains("| unset |"), s.name() + ": " + row);
+      } else if (s.defaultText().matches("[0-9a-z.]+")) {
+        assertTrue(row.contains("| `" + s.defaultText() + "` |"), s.name() + " default " + s.defaultText() + ": " + row);
+      }
+    }
+  }
+
+  @Test
+  void knownSettings_eachNameOnceWithDocAndDefault() {
+    Set<String> names = new HashSet<>();
+    for (Setting<?> s : KitConfig.KNOWN_SETTINGS) {
+      assertTrue(names.add(s.name()), "duplicate " + s.name());
+      assertTrue(s.name().startsWith(KitConfig.PREFIX), s.name());
+      assertTrue(!s.doc().isBlank() && !s.rule().isBlank() && !s.defaultText().isBlank(), s.name());
+    }
+    assertEquals(1 + 5 + WalConfig.KEYS.size(), names.size());
   }
 }

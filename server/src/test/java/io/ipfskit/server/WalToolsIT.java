@@ -159,7 +159,7 @@ class WalToolsIT {
   @Test
   void addOperation_getWithoutCid_isErrorNamingParamsCid() throws Exception {
     String message = error("wal_add_operation", args("operation_type", "get", "params", Map.of()));
-    assertEquals("params.cid is required for operation_type 'get'", message);
+    assertEquals("invalid argument: params.cid is required for operation_type 'get'", message);
   }
 
   @Test
@@ -196,5 +196,31 @@ class WalToolsIT {
     assertEquals("local", health.path("backends").get(0).path("backend").asString());
     JsonNode metrics = ok("wal_metrics", Map.of());
     assertTrue(metrics.path("backends").isArray());
+  }
+
+  @Test
+  void listOperations_misspelledFilter_isErrorNotTheUnfilteredList() throws Exception {
+    Map<String, Object> a = new java.util.LinkedHashMap<>();
+    a.put("statuss", "failed");
+    a.put("bogus", 1);
+    assertEquals("invalid argument: statuss is not an argument of wal_list_operations; it accepts status, backend, limit, offset",
+        error("wal_list_operations", a));
+  }
+
+  @Test
+  void addOperation_hugeContentObjectOrUnknownParamsKey_isErrorWithoutEchoAndNothingStored() throws Exception {
+    int before = ok("wal_status", Map.of()).path("total").asInt();
+    String marker = "Q".repeat(100_000);
+    String big = error("wal_add_operation", Map.of("operation_type", "add", "params", Map.of("content", Map.of("x", marker))));
+    assertEquals("invalid argument: params.content must be a string, but was an object", big);
+    String extra = error("wal_add_operation", Map.of("operation_type", "add", "params", Map.of("content", "x", "owner", "me")));
+    assertEquals("invalid argument: params.owner is not an argument of operation_type add; it accepts content, path", extra);
+    assertEquals(before, ok("wal_status", Map.of()).path("total").asInt(), "nothing was stored");
+  }
+
+  @Test
+  void addOperation_typeThatDoesNotRun_refusedAtQueueTime() throws Exception {
+    assertEquals("invalid argument: operation_type must be one of add, get, pin, unpin, rm, cat",
+        error("wal_add_operation", Map.of("operation_type", "copy", "params", Map.of("cid", "bafkreix"))));
   }
 }

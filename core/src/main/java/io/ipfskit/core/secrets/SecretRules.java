@@ -25,7 +25,50 @@ final class SecretRules {
     if (service.chars().anyMatch(Character::isISOControl)) {
       throw new SecretValidationException("service", "must not contain control characters", "it contains some");
     }
+    wellFormed("service", service);
+    for (int i = 0; i < service.length(); i++) {
+      char c = service.charAt(i);
+      if (isInvisibleFormatting(c)) {
+        // Naming the code point is safe (the service name is listed anyway) and tells the caller what to remove.
+        throw new SecretValidationException("service", INVISIBLE_RULE,
+            String.format(java.util.Locale.ROOT, "it contains U+%04X at character %d", (int) c,
+                service.codePointCount(0, i) + 1));
+      }
+    }
     return service;
+  }
+
+  static final String INVISIBLE_RULE = "must not contain bidirectional controls (U+061C, U+200E, U+200F,"
+      + " U+202A to U+202E, U+2066 to U+2069) or zero-width characters (U+200B to U+200D, U+2060, U+FEFF),"
+      + " which make what 'secrets list' shows differ from the stored name";
+
+  /**
+   * Bidi controls and zero-width characters: they reorder or hide text, so a service name holding
+   * them can display as another one.
+   */
+  static boolean isInvisibleFormatting(char c) {
+    return c == '\u061C' || c == '\u200E' || c == '\u200F'
+        || (c >= '\u202A' && c <= '\u202E')
+        || (c >= '\u2066' && c <= '\u2069')
+        || (c >= '\u200B' && c <= '\u200D')
+        || c == '\u2060' || c == '\uFEFF';
+  }
+
+  /**
+   * Refuses a lone UTF-16 surrogate: UTF-8 cannot encode it, and the encoder would silently store
+   * {@code ?} instead, so the value read back would differ from the value given.
+   */
+  static void wellFormed(String field, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new SecretValidationException(field,
+            "must be valid Unicode text (a UTF-16 surrogate must be paired: UTF-8 cannot store a lone one)",
+            "it contains an unpaired surrogate");
+      }
+    }
   }
 
   static void value(String field, SecretType type, SecretValue value) {
@@ -33,6 +76,7 @@ final class SecretRules {
       throw new SecretValidationException(field, "is required", "it was missing");
     }
     String v = value.reveal();
+    wellFormed(field, v);
     int bytes = utf8Length(v);
     if (bytes > MAX_VALUE_BYTES) {
       throw new SecretValidationException(field, "must be at most " + MAX_VALUE_BYTES + " bytes in UTF-8", "was " + bytes + " bytes");

@@ -1,5 +1,9 @@
 package io.ipfskit.core.secrets;
 
+import io.ipfskit.core.config.ConfigException;
+import io.ipfskit.core.config.Setting;
+import io.ipfskit.core.config.SettingSource;
+import io.ipfskit.core.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,8 +12,9 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Configuration of a {@link Vault}.
@@ -50,8 +55,43 @@ public record VaultConfig(
     return legacyKeyOrNull == null ? null : legacyKeyOrNull.clone();
   }
 
+  public static final Setting<String> MASTER_PASSWORD = Setting.exactText("IPFS_KIT_MASTER_PASSWORD",
+      "a non-empty password (unset it to use a key file)", "unset",
+      "master password; set at most one of the two. With neither, a random 256-bit key file (0600) is created on first start");
+  public static final Setting<String> MASTER_PASSWORD_FILE = Setting.text("IPFS_KIT_MASTER_PASSWORD_FILE",
+      "the path of a readable file holding the password", "unset",
+      "file whose content is the master password (preferred over the variable); a trailing line break is dropped");
+  public static final Setting<Kdf> KDF = Setting.choice("IPFS_KIT_KDF",
+      kdfChoices(),
+      "pbkdf2", "KEK derivation for a new keyring: pbkdf2 (HMAC-SHA256, 600,000 iterations) or argon2id (64 MiB, 3 passes)");
+  public static final Setting<byte[]> LEGACY_KEY_HEX = new Setting<>("IPFS_KIT_LEGACY_KEY_HEX",
+      "a non-empty even number of hexadecimal digits", "reference derivation",
+      "master key of an existing ipfs_kit_py store, hex; unset = SHA-256 of /etc/machine-id, else of the hostname",
+      raw -> {
+        String h = raw.trim();
+        if (h.isEmpty() || h.length() % 2 != 0 || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+          throw new IllegalArgumentException("not hex");
+        }
+        return HexFormat.of().parseHex(h.toLowerCase(Locale.ROOT));
+      });
+  public static final Setting<Integer> MAX_VERSIONS = Setting.integer("IPFS_KIT_SECRETS_MAX_VERSIONS", 1,
+      MAX_MAX_VERSIONS, "versions kept per secret, the current one included", DEFAULT_MAX_VERSIONS,
+      "versions kept per secret");
+
+  private static java.util.Map<String, Kdf> kdfChoices() {
+    java.util.Map<String, Kdf> m = new java.util.LinkedHashMap<>();
+    m.put("pbkdf2", Kdf.PBKDF2_SHA256);
+    m.put("argon2id", Kdf.ARGON2ID);
+    return m;
+  }
+
+  /** The vault's settings, in documentation order. */
+  public static final List<Setting<?>> SETTINGS = List.of(MASTER_PASSWORD_FILE, MASTER_PASSWORD, KDF, LEGACY_KEY_HEX,
+      MAX_VERSIONS);
+
   /**
-   * Reads the configuration from {@code IPFS_KIT_*} variables; the store is {@code home/secrets}.
+   * Parses the vault's settings from the kit's configuration; the store is {@code home/secrets}.
+   * This never reads the environment itself.
    *
    * <ul>
    *   <li>{@code IPFS_KIT_MASTER_PASSWORD} or {@code IPFS_KIT_MASTER_PASSWORD_FILE} (one, not both;
@@ -61,81 +101,48 @@ public record VaultConfig(
    *   <li>{@code IPFS_KIT_SECRETS_MAX_VERSIONS}: 1 to 100, default 5.
    * </ul>
    *
-   * @throws IllegalArgumentException naming the variable, the rule and what was given (never a key)
+   * @throws io.ipfskit.core.config.ConfigException naming the setting, its source and the rule (never a key or password)
    */
-  public static VaultConfig fromEnvironment(Path home, Map<String, String> env) {
+  public static VaultConfig from(Path home, Settings settings) {
     Objects.requireNonNull(home, "home");
-    Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(settings, "settings");
     Path dir = home.resolve("secrets");
-    String password = env.get("IPFS_KIT_MASTER_PASSWORD");
-    String passwordFile = env.get("IPFS_KIT_MASTER_PASSWORD_FILE");
+    Optional<String> password = settings.find(MASTER_PASSWORD);
+    Optional<String> passwordFile = settings.find(MASTER_PASSWORD_FILE);
     KeySource source;
-    if (password != null && passwordFile != null) {
-      throw new IllegalArgumentException(
-          "set only one of IPFS_KIT_MASTER_PASSWORD and IPFS_KIT_MASTER_PASSWORD_FILE, but both were set");
-    } else if (password != null) {
-      if (password.isEmpty()) {
-        throw new IllegalArgumentException("IPFS_KIT_MASTER_PASSWORD must not be empty; unset it to use a key file");
-      }
-      source = new KeySource.Password(password.toCharArray());
-    } else if (passwordFile != null) {
-      source = new KeySource.Password(readPasswordFile(Path.of(passwordFile)));
+    if (password.isPresent() && passwordFile.isPresent()) {
+      throw new ConfigException(MASTER_PASSWORD.name(), settings.source(MASTER_PASSWORD.name()),
+          "set only one of IPFS_KIT_MASTER_PASSWORD and IPFS_KIT_MASTER_PASSWORD_FILE (the file is set from "
+              + settings.source(MASTER_PASSWORD_FILE.name()) + ")");
+    } else if (password.isPresent()) {
+      source = new KeySource.Password(password.get().toCharArray());
+    } else if (passwordFile.isPresent()) {
+      source = new KeySource.Password(readPasswordFile(Path.of(passwordFile.get()),
+          settings.source(MASTER_PASSWORD_FILE.name())));
     } else {
       source = new KeySource.KeyFile(dir.resolve("master.key"));
     }
-
-    String kdfName = env.getOrDefault("IPFS_KIT_KDF", "pbkdf2");
-    Kdf kdf = switch (kdfName.toLowerCase(Locale.ROOT)) {
-      case "pbkdf2" -> Kdf.PBKDF2_SHA256;
-      case "argon2id" -> Kdf.ARGON2ID;
-      default -> throw new IllegalArgumentException(
-          "IPFS_KIT_KDF must be pbkdf2 or argon2id, but was '" + kdfName + "'");
-    };
-
-    byte[] legacy = null;
-    String legacyHex = env.get("IPFS_KIT_LEGACY_KEY_HEX");
-    if (legacyHex != null) {
-      String h = legacyHex.trim();
-      if (h.isEmpty() || h.length() % 2 != 0 || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-        throw new IllegalArgumentException("IPFS_KIT_LEGACY_KEY_HEX must be a non-empty even number of hexadecimal"
-            + " digits, but has " + h.length() + " characters" + (h.chars().allMatch(c -> Character.digit(c, 16) >= 0)
-                ? "" : " including non-hex ones"));
-      }
-      legacy = HexFormat.of().parseHex(h.toLowerCase(Locale.ROOT));
-    }
-
-    int maxVersions = DEFAULT_MAX_VERSIONS;
-    String mv = env.get("IPFS_KIT_SECRETS_MAX_VERSIONS");
-    if (mv != null) {
-      try {
-        maxVersions = Integer.parseInt(mv.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "IPFS_KIT_SECRETS_MAX_VERSIONS must be an integer from 1 to " + MAX_MAX_VERSIONS + ", but was '" + mv + "'");
-      }
-      if (maxVersions < 1 || maxVersions > MAX_MAX_VERSIONS) {
-        throw new IllegalArgumentException(
-            "IPFS_KIT_SECRETS_MAX_VERSIONS must be an integer from 1 to " + MAX_MAX_VERSIONS + ", but was " + maxVersions);
-      }
-    }
+    Kdf kdf = settings.get(KDF, Kdf.PBKDF2_SHA256);
+    byte[] legacy = settings.find(LEGACY_KEY_HEX).orElse(null);
+    int maxVersions = settings.get(MAX_VERSIONS, DEFAULT_MAX_VERSIONS);
     return new VaultConfig(dir, source, kdf, maxVersions, legacy, Clock.systemUTC());
   }
 
-  private static char[] readPasswordFile(Path file) {
+  private static char[] readPasswordFile(Path file, SettingSource from) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "IPFS_KIT_MASTER_PASSWORD_FILE must name a readable file, but " + file + " could not be read: "
-              + e.getClass().getSimpleName());
+      throw new ConfigException(MASTER_PASSWORD_FILE.name(), from,
+          "must name a readable file, but " + file + " could not be read: " + e.getClass().getSimpleName());
     }
     int end = bytes.length;
     while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
       end--;
     }
     if (end == 0) {
-      throw new IllegalArgumentException("IPFS_KIT_MASTER_PASSWORD_FILE " + file + " must hold a password, but is empty");
+      throw new ConfigException(MASTER_PASSWORD_FILE.name(), from, "must name a file holding a password, but " + file
+          + " is empty");
     }
     java.nio.CharBuffer cb = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
     char[] out = new char[cb.remaining()];

@@ -9,11 +9,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -42,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * two characters (Kubo's flatfs {@code next-to-last/2}: the leading characters are the same for
  * every CID). {@code <dir>/roots/<cid>} marks content that {@link #add} stored; {@code
  * <dir>/pins/<cid>} marks a pin; both are empty files. {@code <dir>/tmp/} holds blocks being
- * written. One process opens a directory at a time.
+ * written. One process opens a directory at a time. Every folder is 0700 and every file 0600
+ * (block temp files are created 0600 and keep that mode when renamed); a store made before that is
+ * tightened once, on the first open that finds its folder wider.
  *
  * <p><b>Invariants and durability.</b> A block file is complete and matches its CID: it is written
  * to {@code tmp/}, fsynced, then renamed into place (a concurrent add of the same block renames
@@ -70,6 +77,11 @@ import org.slf4j.LoggerFactory;
 public final class LocalBlockStore implements StorageBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalBlockStore.class);
   private static final String NAME = "local";
+  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final Set<PosixFilePermission> DIR_0700 = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_0600 = PosixFilePermissions.fromString("rw-------");
+  private static final FileAttribute<Set<PosixFilePermission>> DIR_ATTR = PosixFilePermissions.asFileAttribute(DIR_0700);
+  private static final FileAttribute<Set<PosixFilePermission>> FILE_ATTR = PosixFilePermissions.asFileAttribute(FILE_0600);
 
   private final Path directory;
   private final Path roots;
@@ -91,9 +103,9 @@ public final class LocalBlockStore implements StorageBackend {
   public static LocalBlockStore open(Path directory) throws IOException {
     requireNonNull(directory, "directory");
     LocalBlockStore store = new LocalBlockStore(directory);
-    Files.createDirectories(store.roots);
-    Files.createDirectories(store.pins);
-    Files.createDirectories(store.tmp);
+    boolean wasWider = createPrivateDirectory(directory);
+    for (Path d : new Path[] {store.roots, store.pins, store.tmp}) createPrivateDirectory(d);
+    if (wasWider) store.tightenOlderFiles();
     fsyncDirectory(directory);
     try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(store.tmp)) {
       for (Path p : leftovers) {
@@ -102,6 +114,50 @@ public final class LocalBlockStore implements StorageBackend {
       }
     }
     return store;
+  }
+
+  // ------------------------------------------------------------------ permissions
+
+  /**
+   * Creates {@code dir} (and missing parents) owner-only (0700), or makes an existing one 0700;
+   * returns whether it existed with a wider mode (a store made before stores were private).
+   */
+  private static boolean createPrivateDirectory(Path dir) throws IOException {
+    if (!POSIX) {
+      Files.createDirectories(dir);
+      return false;
+    }
+    if (!Files.isDirectory(dir)) {
+      Path parent = dir.toAbsolutePath().getParent();
+      if (parent != null) Files.createDirectories(parent);
+      try {
+        Files.createDirectory(dir, DIR_ATTR);
+      } catch (FileAlreadyExistsException concurrentlyCreated) {
+        // fall through to the mode check
+      }
+    }
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+    if (mode.equals(DIR_0700)) return false;
+    Files.setPosixFilePermissions(dir, DIR_0700);
+    return true;
+  }
+
+  /**
+   * One walk when an older, wider store is opened: shard folders to 0700, marker and block files to
+   * 0600. Later opens find the store folder 0700 and skip it; new files are created private.
+   */
+  private void tightenOlderFiles() throws IOException {
+    LOG.info("Making the block store at {} owner-only (folders rwx------, files rw-------)", directory);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path e : entries) {
+        if (!Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)) continue;
+        Files.setPosixFilePermissions(e, DIR_0700);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(e)) {
+          for (Path f : files)
+            if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) Files.setPosixFilePermissions(f, FILE_0600);
+        }
+      }
+    }
   }
 
   @Override
@@ -281,7 +337,7 @@ public final class LocalBlockStore implements StorageBackend {
     if (Files.exists(target)) return;
     Path shard = target.getParent();
     if (!Files.isDirectory(shard)) {
-      Files.createDirectories(shard);
+      createPrivateDirectory(shard);
       fsyncDirectory(directory);
     }
     Path temp = Files.createTempFile(tmp, cid.toString(), ".tmp");
@@ -368,7 +424,8 @@ public final class LocalBlockStore implements StorageBackend {
 
   private static void createMarker(Path markers, Cid cid) throws IOException {
     try {
-      Files.createFile(markers.resolve(cid.toString()));
+      if (POSIX) Files.createFile(markers.resolve(cid.toString()), FILE_ATTR);
+      else Files.createFile(markers.resolve(cid.toString()));
     } catch (FileAlreadyExistsException alreadyThere) {
       return;
     }

@@ -116,8 +116,11 @@ final class Archiver {
     List<Operation> ops = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       Entry e = batch.get(i);
-      if (mayBeArchived.contains(e) && archive.find(e.id).isPresent()) continue; // archived before a crash
-      ops.add(WriteAheadLog.toOperation(e, states.get(i)));
+      Operation row = WriteAheadLog.toOperation(e, states.get(i));
+      // Archived before a crash? Only if the archive holds this very row: an operation archived
+      // earlier, retried and finished again has an older row there, which must be replaced.
+      if (mayBeArchived.contains(e) && archive.find(e.id).filter(row::equals).isPresent()) continue;
+      ops.add(row);
     }
     if (!ops.isEmpty()) archive.archive(ops);
     List<String> done = new ArrayList<>();

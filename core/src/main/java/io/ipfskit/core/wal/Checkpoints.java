@@ -40,14 +40,14 @@ final class Checkpoints {
   }
 
   /** Writes a checkpoint of {@code entries} (each with its state) covering {@code seq}, durably. */
-  static Path write(Path dir, long seq, List<Entry> entries, List<OpState> states) throws IOException {
+  static Path write(WalIo io, Path dir, long seq, List<Entry> entries, List<OpState> states) throws IOException {
     Path target = path(dir, seq);
     Path temp = dir.resolve(target.getFileName() + ".tmp");
     CRC32C crc = new CRC32C();
     Bytes b = new Bytes(4096);
     ByteBuffer out = ByteBuffer.allocateDirect(4 << 20);
     long frame = 0;
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+    try (FileChannel ch = io.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
       WalFiles.restrictToOwner(temp);
       RecordCodec.begin(b, RecordCodec.CHECKPOINT_HEADER);
@@ -68,7 +68,7 @@ final class Checkpoints {
       while (out.hasRemaining()) ch.write(out);
       ch.force(true);
     }
-    WalFiles.commit(temp, target);
+    WalFiles.commit(io, temp, target);
     return target;
   }
 

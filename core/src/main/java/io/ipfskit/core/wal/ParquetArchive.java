@@ -8,7 +8,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
@@ -100,6 +99,7 @@ final class ParquetArchive implements OperationArchive {
       Comparator.comparing(Operation::timestamp).reversed().thenComparing(Operation::operationId);
 
   private final Path directory;
+  private final WalIo io;
   private final int partitionSize;
   private final Clock clock;
   private final ArchiveCodecs codecs = new ArchiveCodecs();
@@ -136,14 +136,22 @@ final class ParquetArchive implements OperationArchive {
   }
 
   ParquetArchive(Path partitionsDirectory, int partitionSize, Clock clock) throws IOException {
+    this(partitionsDirectory, partitionSize, clock, WalIo.REAL);
+  }
+
+  /** @param io renames, fsyncs and deletes partition files ({@link WalIo#REAL} unless a test models power loss) */
+  ParquetArchive(Path partitionsDirectory, int partitionSize, Clock clock, WalIo io) throws IOException {
     requireNonNull(partitionsDirectory, "partitionsDirectory");
     requireNonNull(clock, "clock");
+    requireNonNull(io, "io");
+    this.io = io;
     if (partitionSize < 1)
       throw new IllegalArgumentException("partitionSize must be >= 1, but was " + partitionSize);
     this.directory = partitionsDirectory;
     this.partitionSize = partitionSize;
     this.clock = clock;
-    Files.createDirectories(directory);
+    WalFiles.createPrivateDirectories(io, directory);
+    WalFiles.restrictDirectoryToOwner(directory);
     recover();
   }
 
@@ -361,6 +369,7 @@ final class ParquetArchive implements OperationArchive {
         }
         Matcher m = PARTITION_NAME.matcher(name);
         if (!m.matches()) continue;
+        WalFiles.restrictToOwnerIfWider(file); // partitions written before the archive was private
         maxSequence = Math.max(maxSequence, Long.parseLong(m.group(2)));
         List<OperationReadSupport.Summary> rows;
         try {
@@ -400,7 +409,8 @@ final class ParquetArchive implements OperationArchive {
   private void rewrite(Partition p, List<Operation> keep) throws IOException {
     cache(p.name(), null);
     if (keep.isEmpty()) {
-      Files.delete(directory.resolve(p.name()));
+      Path gone = directory.resolve(p.name());
+      if (!io.deleteIfExists(gone)) throw new java.nio.file.NoSuchFileException(gone.toString());
       partitions.remove(p.name());
       fsyncDirectory();
     } else {
@@ -416,11 +426,12 @@ final class ParquetArchive implements OperationArchive {
     Path temp = directory.resolve("." + name + TEMP_SUFFIX);
     try {
       Files.deleteIfExists(temp);
+      WalFiles.createPrivateFile(temp); // 0600 from the start; OVERWRITE truncates it and keeps the mode
       try (ParquetWriter<Operation> writer = new WriterBuilder(new LocalOutputFile(temp))
           .withConf(new PlainParquetConfiguration())
           .withCodecFactory(codecs)
           .withCompressionCodec(CODEC)
-          .withWriteMode(ParquetFileWriter.Mode.CREATE)
+          .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
           .withPageWriteChecksumEnabled(true)
           .build()) {
         for (Operation op : rows) writer.write(op);
@@ -434,12 +445,12 @@ final class ParquetArchive implements OperationArchive {
       deleteQuietly(temp, null);
       throw new FileAlreadyExistsException(target.toString(), null, "WAL archive partition names must never collide");
     }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    io.atomicMove(temp, target, true);
     fsyncDirectory();
   }
 
   private void fsync(Path file, Runnable onFailure) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = io.open(file, StandardOpenOption.WRITE)) {
       ch.force(true);
     } catch (IOException e) {
       onFailure.run();
@@ -448,8 +459,8 @@ final class ParquetArchive implements OperationArchive {
   }
 
   private void fsyncDirectory() throws IOException {
-    try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
-      ch.force(true);
+    try {
+      io.fsyncDirectory(directory);
     } catch (IOException e) {
       throw failClosed("fsync of directory " + directory, e);
     }

@@ -64,6 +64,7 @@ final class SegmentLog implements AutoCloseable {
   }
 
   private final Path dir;
+  private final WalIo io;
   private final ReentrantLock stateLock;
   private final ReentrantLock flushLock = new ReentrantLock();
   private final java.util.concurrent.ConcurrentLinkedQueue<Thread> syncWaiters =
@@ -107,10 +108,12 @@ final class SegmentLog implements AutoCloseable {
    * @param tornTail the last segment holds bytes after {@code appendOffset} that are not all zero: cut them
    * @param lastSeq the highest sequence already on disk (checkpoint or records)
    * @param preallocate create segments preallocated with zeros (see the class comment)
+   * @param io opens segment files, renames and fsyncs the directory ({@link WalIo#REAL} in production)
    */
   SegmentLog(Path dir, WalConfig config, ReentrantLock stateLock, Map<Long, Path> segmentFiles, long appendOffset,
-      boolean tornTail, long lastSeq, ForceHook forceHook, boolean preallocate) throws IOException {
+      boolean tornTail, long lastSeq, ForceHook forceHook, boolean preallocate, WalIo io) throws IOException {
     this.dir = dir;
+    this.io = io;
     this.config = config;
     this.stateLock = stateLock;
     this.forceHook = forceHook;
@@ -129,7 +132,7 @@ final class SegmentLog implements AutoCloseable {
       openNewSegment(lastSeq + 1);
     } else {
       current = segments.lastEntry().getValue();
-      channel = FileChannel.open(current, StandardOpenOption.WRITE);
+      channel = io.open(current, StandardOpenOption.WRITE);
       if (tornTail) {
         channel.truncate(appendOffset);
         channel.force(true);
@@ -154,8 +157,8 @@ final class SegmentLog implements AutoCloseable {
     long size = Math.min(config.segmentSizeBytes(), PREALLOCATE_MAX_BYTES);
     boolean ok = false;
     try {
-      Files.deleteIfExists(prepared);
-      try (FileChannel ch = FileChannel.open(prepared, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      io.deleteIfExists(prepared);
+      try (FileChannel ch = io.open(prepared, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         WalFiles.restrictToOwner(prepared);
         ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(size, 1 << 20));
         long written = 0;
@@ -176,7 +179,7 @@ final class SegmentLog implements AutoCloseable {
     } finally {
       if (!ok) {
         try {
-          Files.deleteIfExists(prepared);
+          io.deleteIfExists(prepared);
         } catch (IOException ignored) {
           // recovery deletes *.tmp files
         }
@@ -389,14 +392,14 @@ final class SegmentLog implements AutoCloseable {
       boolean pre = false;
       if (preallocate && prepState.get() == READY) {
         if (Files.exists(p)) throw new java.nio.file.FileAlreadyExistsException(p.toString());
-        Files.move(prepared, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        io.atomicMove(prepared, p, false);
         prepState.set(IDLE);
         pre = true;
       }
-      channel = pre ? FileChannel.open(p, StandardOpenOption.WRITE)
-          : FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      channel = pre ? io.open(p, StandardOpenOption.WRITE)
+          : io.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       if (!pre) WalFiles.restrictToOwner(p);
-      WalFiles.fsyncDirectory(dir);
+      io.fsyncDirectory(dir);
     } catch (IOException e) {
       fail(e);
       throw failedClosedException();
@@ -460,14 +463,19 @@ final class SegmentLog implements AutoCloseable {
       long nextFirst = firsts.get(i + 1);
       if (nextFirst - 1 <= coveredSeq) {
         Path p = segments.remove(firsts.get(i));
-        Files.deleteIfExists(p);
+        io.deleteIfExists(p);
         n++;
       } else {
         break;
       }
     }
-    if (n > 0) WalFiles.fsyncDirectory(dir);
+    if (n > 0) io.fsyncDirectory(dir);
     return n;
+  }
+
+  /** The file layer this log writes through (checkpoints use the same). */
+  WalIo io() {
+    return io;
   }
 
   long recordsSinceCheckpoint() {
@@ -517,7 +525,7 @@ final class SegmentLog implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    if (preallocate && prepState.get() != RUNNING) Files.deleteIfExists(prepared);
+    if (preallocate && prepState.get() != RUNNING) io.deleteIfExists(prepared);
     if (flusher != null) {
       LockSupport.unpark(flusher);
       try {

@@ -12,10 +12,15 @@ import java.util.zip.CRC32C;
  * Reads one file of framed records and classifies where it stops:
  * <ul>
  *   <li>clean end: the last frame ends exactly at the end of the file;
- *   <li>bad frame (short header, impossible length, record past the end, CRC mismatch, zero fill,
- *       sequence going backwards) at offset {@code o}: a <em>torn tail</em> if this is the last
- *       segment and no valid frame starts anywhere after {@code o}; otherwise <em>corruption</em>.
+ *   <li>bad frame (short header, impossible length, record past the end, CRC mismatch, zero fill)
+ *       at offset {@code o}: a <em>torn tail</em> if this is the last segment and no valid frame
+ *       starts anywhere after {@code o}; otherwise <em>corruption</em>;
+ *   <li>a frame whose CRC is valid but whose sequence is not the previous one plus one (etcd's
+ *       {@code isValidSeq}): a <em>sequence break</em> ({@link Result#foundSeq()} &gt;= 0). A torn
+ *       write never produces a whole frame, so a sequence break is always corruption: records are
+ *       missing or out of place.
  * </ul>
+ * {@link SegmentChain} applies these rules across the segments of a directory.
  * A torn tail is what a crash mid-append leaves; corruption means acknowledged records could be
  * lost, so the caller refuses to open.
  *
@@ -34,10 +39,26 @@ final class SegmentScanner {
     void record(long seq, byte kind, ByteBuffer payload) throws IOException;
   }
 
-  /** Where and why a scan stopped early; null fields for a clean end. */
-  record Result(long validEnd, long size, long lastSeq, String badReason, long storedCrc, long computedCrc) {
+  /**
+   * Where and why a scan stopped early; null {@code badReason} for a clean end.
+   *
+   * @param lastSeq the sequence of the last valid frame (the {@code afterSeq} passed in if none)
+   * @param foundSeq the sequence of the CRC-valid frame at {@code validEnd} that does not follow
+   *     {@code lastSeq}; -1 unless the scan stopped at a sequence break
+   */
+  record Result(long validEnd, long size, long lastSeq, String badReason, long storedCrc, long computedCrc,
+      long foundSeq) {
+    Result(long validEnd, long size, long lastSeq, String badReason, long storedCrc, long computedCrc) {
+      this(validEnd, size, lastSeq, badReason, storedCrc, computedCrc, -1);
+    }
+
     boolean clean() {
       return badReason == null;
+    }
+
+    /** The scan stopped at a whole frame whose sequence is not {@code lastSeq + 1}. */
+    boolean sequenceBreak() {
+      return foundSeq >= 0;
     }
   }
 
@@ -53,8 +74,9 @@ final class SegmentScanner {
   }
 
   /**
-   * Visits every valid frame up to the first bad one. Does not decide torn vs corrupt by itself:
-   * see {@link #validFrameAfter}.
+   * Visits every valid frame up to the first bad one; the first frame must carry
+   * {@code afterSeq + 1} and each next one the previous plus one. Does not decide torn vs corrupt
+   * by itself: see {@link #validFrameAfter} and {@link SegmentChain}.
    */
   static Result scan(ByteBuffer buf, long afterSeq, Visitor v) throws IOException {
     CRC32C crc = new CRC32C();
@@ -82,8 +104,9 @@ final class SegmentScanner {
         return new Result(pos, size, lastSeq, "CRC32C mismatch", u(stored), u(computed));
       payload.position(pos + RecordCodec.HEADER_BYTES);
       long seq = payload.getLong();
-      if (seq <= lastSeq)
-        return new Result(pos, size, lastSeq, "sequence " + seq + " does not follow " + lastSeq, u(stored), u(computed));
+      if (seq != lastSeq + 1)
+        return new Result(pos, size, lastSeq, "sequence gap: expected sequence " + (lastSeq + 1) + ", found " + seq,
+            u(stored), u(computed), seq);
       byte kind = payload.get();
       v.record(seq, kind, payload);
       lastSeq = seq;
@@ -116,6 +139,45 @@ final class SegmentScanner {
       if ((int) crc.getValue() == buf.getInt(pos + 4) && buf.getLong(pos + RecordCodec.HEADER_BYTES) > afterSeq)
         return true;
     }
+    return false;
+  }
+
+  /**
+   * Counts the CRC-valid frames with a sequence above {@code aboveSeq} from {@code from} to the end,
+   * re-synchronising byte by byte after a bad frame (the way {@link #validFrameAfter} searches) and
+   * stopping where only zeros are left. Repair uses it to say how many acknowledged records a cut
+   * drops; {@code kinds} filters by record kind (null counts every kind).
+   */
+  static long countValidFrames(ByteBuffer buf, int from, long aboveSeq, byte[] kinds) {
+    CRC32C crc = new CRC32C();
+    int size = buf.limit();
+    long n = 0;
+    int pos = from;
+    ByteBuffer payload = buf.duplicate();
+    while (pos + RecordCodec.HEADER_BYTES + RecordCodec.MIN_PAYLOAD <= size) {
+      int len = buf.getInt(pos);
+      if (len == 0 && buf.getInt(pos + 4) == 0 && allZero(buf, pos)) break;
+      if (len >= RecordCodec.MIN_PAYLOAD && len <= RecordCodec.MAX_PAYLOAD
+          && (long) pos + RecordCodec.HEADER_BYTES + len <= size) {
+        payload.clear();
+        payload.limit(pos + RecordCodec.HEADER_BYTES + len).position(pos + RecordCodec.HEADER_BYTES);
+        crc.reset();
+        crc.update(payload);
+        if ((int) crc.getValue() == buf.getInt(pos + 4)) {
+          long seq = buf.getLong(pos + RecordCodec.HEADER_BYTES);
+          byte kind = buf.get(pos + RecordCodec.HEADER_BYTES + 8);
+          if (seq > aboveSeq && (kinds == null || contains(kinds, kind))) n++;
+          pos += RecordCodec.HEADER_BYTES + len;
+          continue;
+        }
+      }
+      pos++;
+    }
+    return n;
+  }
+
+  private static boolean contains(byte[] kinds, byte kind) {
+    for (byte k : kinds) if (k == kind) return true;
     return false;
   }
 

@@ -2,26 +2,30 @@ package io.ipfskit.core.wal;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.io.Reader;
+import io.ipfskit.core.config.ConfigException;
+import io.ipfskit.core.config.Setting;
+import io.ipfskit.core.config.SettingSource;
+import io.ipfskit.core.config.SettingValue;
+import io.ipfskit.core.config.Settings;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * Write-ahead log settings. Keys (file {@code <home>/wal.properties}, environment
- * {@code IPFS_KIT_WAL_<KEY upper case>}, {@link #with}, {@link #toMap}) use the reference names:
- * {@code path, fsync_mode, batch_size, batch_interval_ms, periodic_interval_ms, segment_size (bytes),
- * partition_size, max_retries, retry_delay (seconds), max_retry_delay (seconds), archive_completed,
- * process_interval (seconds), max_age_days, concurrency}. Second values may have a fraction ("0.5").
+ * Write-ahead log settings. Keys use the reference names ({@link #KEYS}): {@code path, fsync_mode,
+ * batch_size, batch_interval_ms, periodic_interval_ms, segment_size (bytes), partition_size,
+ * max_retries, retry_delay (seconds), max_retry_delay (seconds), archive_completed, process_interval
+ * (seconds), max_age_days, concurrency}. Second values may have a fraction ("0.5"). At start-up they
+ * are read as {@code IPFS_KIT_WAL_<KEY upper case>} from the kit's configuration ({@link #from}); this
+ * class never reads the environment or a file. {@link #with} changes the {@link #LIVE_KEYS} while the
+ * log runs, under the same bounds ({@link #SETTINGS}): a value out of bounds is refused, never clamped
+ * (an interval of {@code Long.MAX_VALUE} ms once overflowed the flusher's wait and stopped fsyncs).
  */
 public record WalConfig(
     Path directory,
@@ -40,9 +44,19 @@ public record WalConfig(
     int concurrencyPerBackend) {
 
   public static final String ENV_PREFIX = "IPFS_KIT_WAL_";
+  /** The old settings file {@code <home>/wal.properties}, lower-case keys; the kit's configuration reads it once with a warning. */
   public static final String FILE_NAME = "wal.properties";
   public static final long MIN_SEGMENT_SIZE_BYTES = 4096;
   public static final long MAX_SEGMENT_SIZE_BYTES = 1L << 30;
+  public static final int MAX_BATCH_SIZE = 1_000_000;
+  public static final Duration MIN_INTERVAL = Duration.ofMillis(1);
+  /** Upper bound of the flusher intervals and the scheduler pass interval. */
+  public static final Duration MAX_INTERVAL = Duration.ofHours(1);
+  public static final Duration MAX_RETRY_DELAY = Duration.ofDays(1);
+  public static final int MAX_PARTITION_SIZE = 1_000_000;
+  public static final int MAX_MAX_RETRIES = 100;
+  public static final int MAX_MAX_AGE_DAYS = 36_500;
+  public static final int MAX_CONCURRENCY = 256;
 
   /** Every key, in reference order. */
   public static final List<String> KEYS = List.of("path", "fsync_mode", "batch_size", "batch_interval_ms",
@@ -53,6 +67,51 @@ public record WalConfig(
   public static final List<String> LIVE_KEYS = List.of("batch_size", "batch_interval_ms", "periodic_interval_ms",
       "max_retries", "retry_delay", "max_retry_delay", "archive_completed", "process_interval", "max_age_days");
 
+  /** Each key's setting (name {@code IPFS_KIT_WAL_<KEY>}, rule with bounds, default, doc), in {@link #KEYS} order. */
+  public static final Map<String, Setting<?>> SETTINGS = settings();
+
+  private static Map<String, Setting<?>> settings() {
+    Map<String, FsyncMode> modes = new LinkedHashMap<>();
+    for (FsyncMode m : FsyncMode.values()) modes.put(m.wireName(), m);
+    Map<String, Setting<?>> s = new LinkedHashMap<>();
+    s.put("path", Setting.text(envName("path"), "a non-empty path", "$IPFS_KIT_HOME/wal",
+        "log directory (segments, checkpoints, partitions/*.parquet); relative to the home"));
+    s.put("fsync_mode", Setting.choice(envName("fsync_mode"), modes, "always",
+        "always: an add returns after the fsync that covers it; batch: fsync every BATCH_SIZE records or"
+            + " BATCH_INTERVAL_MS; periodic: every PERIODIC_INTERVAL_MS"));
+    s.put("batch_size", Setting.integer(envName("batch_size"), 1, MAX_BATCH_SIZE, "records", 256,
+        "batch mode: fsync after this many records (live)"));
+    s.put("batch_interval_ms", Setting.millis(envName("batch_interval_ms"), MIN_INTERVAL, MAX_INTERVAL,
+        Duration.ofMillis(10), "batch mode: fsync at least this often (live)"));
+    s.put("periodic_interval_ms", Setting.millis(envName("periodic_interval_ms"), MIN_INTERVAL, MAX_INTERVAL,
+        Duration.ofMillis(100), "periodic mode: fsync this often (live)"));
+    s.put("segment_size", Setting.longInteger(envName("segment_size"), MIN_SEGMENT_SIZE_BYTES, MAX_SEGMENT_SIZE_BYTES,
+        "bytes", 64L << 20, "bytes per segment file"));
+    s.put("partition_size", Setting.integer(envName("partition_size"), 1, MAX_PARTITION_SIZE, "rows", 1000,
+        "rows per Parquet partition"));
+    s.put("max_retries", Setting.integer(envName("max_retries"), 0, MAX_MAX_RETRIES, null, 5,
+        "attempts after the first before failed (live)"));
+    s.put("retry_delay", Setting.seconds(envName("retry_delay"), MIN_INTERVAL, MAX_RETRY_DELAY, Duration.ofSeconds(60),
+        "first retry backoff; random(0, min(max, delay*2^n)) (live)"));
+    s.put("max_retry_delay", Setting.seconds(envName("max_retry_delay"), MIN_INTERVAL, MAX_RETRY_DELAY,
+        Duration.ofHours(1), "largest retry backoff, at least retry_delay (live)"));
+    s.put("archive_completed", Setting.bool(envName("archive_completed"), true,
+        "move finished operations to Parquet (live)"));
+    s.put("process_interval", Setting.seconds(envName("process_interval"), MIN_INTERVAL, MAX_INTERVAL,
+        Duration.ofSeconds(5), "seconds between scheduler passes; a new operation wakes it at once (live)"));
+    s.put("max_age_days", Setting.integer(envName("max_age_days"), 1, MAX_MAX_AGE_DAYS, "days", 30,
+        "finished operations older than this are removed (live)"));
+    s.put("concurrency", Setting.integer(envName("concurrency"), 1, MAX_CONCURRENCY, null, 4,
+        "operations in flight per backend"));
+    if (!List.copyOf(s.keySet()).equals(KEYS)) throw new AssertionError("SETTINGS and KEYS differ");
+    return Collections.unmodifiableMap(s);
+  }
+
+  /** {@code IPFS_KIT_WAL_<KEY upper case>}. */
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT);
+  }
+
   public WalConfig {
     requireNonNull(directory, "path");
     requireNonNull(fsyncMode, "fsync_mode");
@@ -61,32 +120,31 @@ public record WalConfig(
     requireNonNull(retryDelay, "retry_delay");
     requireNonNull(maxRetryDelay, "max_retry_delay");
     requireNonNull(processInterval, "process_interval");
-    if (batchSize < 1 || batchSize > 1_000_000)
-      throw new IllegalArgumentException("batch_size must be between 1 and 1000000, but was " + batchSize);
-    positive("batch_interval_ms", batchInterval);
-    positive("periodic_interval_ms", periodicInterval);
-    if (segmentSizeBytes < MIN_SEGMENT_SIZE_BYTES || segmentSizeBytes > MAX_SEGMENT_SIZE_BYTES)
-      throw new IllegalArgumentException("segment_size must be between " + MIN_SEGMENT_SIZE_BYTES + " and "
-          + MAX_SEGMENT_SIZE_BYTES + " bytes, but was " + segmentSizeBytes);
-    if (partitionSize < 1)
-      throw new IllegalArgumentException("partition_size must be >= 1, but was " + partitionSize);
-    if (maxRetries < 0)
-      throw new IllegalArgumentException("max_retries must be >= 0, but was " + maxRetries);
-    positive("retry_delay", retryDelay);
-    positive("max_retry_delay", maxRetryDelay);
+    between("batch_size", batchSize, 1, MAX_BATCH_SIZE, "");
+    between("batch_interval_ms", batchInterval, MIN_INTERVAL, MAX_INTERVAL);
+    between("periodic_interval_ms", periodicInterval, MIN_INTERVAL, MAX_INTERVAL);
+    between("segment_size", segmentSizeBytes, MIN_SEGMENT_SIZE_BYTES, MAX_SEGMENT_SIZE_BYTES, " bytes");
+    between("partition_size", partitionSize, 1, MAX_PARTITION_SIZE, "");
+    between("max_retries", maxRetries, 0, MAX_MAX_RETRIES, "");
+    between("retry_delay", retryDelay, MIN_INTERVAL, MAX_RETRY_DELAY);
+    between("max_retry_delay", maxRetryDelay, MIN_INTERVAL, MAX_RETRY_DELAY);
     if (maxRetryDelay.compareTo(retryDelay) < 0)
       throw new IllegalArgumentException("max_retry_delay must be >= retry_delay (" + seconds(retryDelay)
           + " s), but was " + seconds(maxRetryDelay) + " s");
-    positive("process_interval", processInterval);
-    if (maxAgeDays < 1)
-      throw new IllegalArgumentException("max_age_days must be >= 1, but was " + maxAgeDays);
-    if (concurrencyPerBackend < 1 || concurrencyPerBackend > 256)
-      throw new IllegalArgumentException("concurrency must be between 1 and 256, but was " + concurrencyPerBackend);
+    between("process_interval", processInterval, MIN_INTERVAL, MAX_INTERVAL);
+    between("max_age_days", maxAgeDays, 1, MAX_MAX_AGE_DAYS, "");
+    between("concurrency", concurrencyPerBackend, 1, MAX_CONCURRENCY, "");
   }
 
-  private static void positive(String key, Duration d) {
-    if (d.isNegative() || d.isZero())
-      throw new IllegalArgumentException(key + " must be > 0, but was " + d);
+  private static void between(String key, long v, long min, long max, String unit) {
+    if (v < min || v > max)
+      throw new IllegalArgumentException(key + " must be between " + min + " and " + max + unit + ", but was " + v);
+  }
+
+  private static void between(String key, Duration d, Duration min, Duration max) {
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0)
+      throw new IllegalArgumentException(key + " must be between " + seconds(min) + " s and " + seconds(max)
+          + " s, but was " + d);
   }
 
   public static WalConfig defaults(Path home) {
@@ -96,40 +154,28 @@ public record WalConfig(
   }
 
   /**
-   * Defaults, then {@code <home>/wal.properties} if it exists, then {@code IPFS_KIT_WAL_*} from
-   * {@code env}. A relative {@code path} is resolved against {@code home}.
+   * Defaults, then every {@code IPFS_KIT_WAL_*} value in {@code settings} (the kit's configuration:
+   * {@code config.properties}, the environment, the old {@code wal.properties}). A relative
+   * {@code path} is resolved against {@code home}. Unknown keys are the caller's to refuse (it knows
+   * every setting); this reads only its own.
    *
-   * @throws IllegalArgumentException naming the key (and where it came from), the rule and the value
+   * @throws io.ipfskit.core.config.ConfigException naming the key, its source and the rule
    */
-  public static WalConfig load(Path home, Map<String, String> env) throws IOException {
-    requireNonNull(env, "env");
-    WalConfig config = defaults(home);
-    Path file = home.resolve(FILE_NAME);
-    if (Files.isRegularFile(file)) {
-      Properties props = new Properties();
-      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        props.load(r);
-      }
-      Map<String, String> values = new LinkedHashMap<>();
-      for (String name : props.stringPropertyNames()) {
-        if (!KEYS.contains(name))
-          throw new IllegalArgumentException("unknown key '" + name + "' in " + file + "; known keys: " + KEYS);
-        values.put(name, props.getProperty(name));
-      }
-      config = config.apply(home, values, file.toString());
-    }
-    Map<String, String> fromEnv = new LinkedHashMap<>();
+  public static WalConfig from(Path home, Settings settings) {
+    requireNonNull(settings, "settings");
+    Map<String, SettingValue> values = new LinkedHashMap<>();
     for (String key : KEYS) {
-      String v = env.get(ENV_PREFIX + key.toUpperCase(Locale.ROOT));
-      if (v != null) fromEnv.put(key, v);
+      settings.value(envName(key)).ifPresent(v -> values.put(key, v));
     }
-    return config.apply(home, fromEnv, "environment (" + ENV_PREFIX + "*)");
+    return defaults(home).apply(home, values, true);
   }
 
   /**
-   * A copy with live-updatable keys changed.
+   * A copy with live-updatable keys changed (the {@code wal_config} tool's {@code set}), under the
+   * same bounds as at start-up.
    *
-   * @throws IllegalArgumentException for an unknown or non-live key (naming it and the live keys) or a bad value
+   * @throws IllegalArgumentException for an unknown or non-live key (naming it and the live keys);
+   *     {@link io.ipfskit.core.config.ConfigException} for a value that breaks its rule (naming key and rule)
    */
   public WalConfig with(Map<String, String> changes) {
     for (String key : changes.keySet()) {
@@ -137,10 +183,13 @@ public record WalConfig(
         throw new IllegalArgumentException((KEYS.contains(key) ? "key '" + key + "' cannot be changed while the log runs"
             : "unknown key '" + key + "'") + "; live keys: " + LIVE_KEYS);
     }
-    return apply(directory, changes, null);
+    Map<String, SettingValue> values = new LinkedHashMap<>();
+    changes.forEach((k, v) -> values.put(k, new SettingValue(v == null ? "" : v, SettingSource.liveUpdate())));
+    return apply(directory, values, false);
   }
 
-  private WalConfig apply(Path home, Map<String, String> values, String source) {
+  /** {@code startUp}: name keys as {@code IPFS_KIT_WAL_*} (as the user wrote them there); else by their short name. */
+  private WalConfig apply(Path home, Map<String, SettingValue> values, boolean startUp) {
     Path dir = directory;
     FsyncMode mode = fsyncMode;
     int batch = batchSize;
@@ -155,70 +204,49 @@ public record WalConfig(
     Duration process = processInterval;
     int age = maxAgeDays;
     int conc = concurrencyPerBackend;
-    for (Map.Entry<String, String> e : values.entrySet()) {
+    for (Map.Entry<String, SettingValue> e : values.entrySet()) {
       String key = e.getKey();
-      String raw = e.getValue() == null ? null : e.getValue().trim();
-      String field = source == null ? key : key + " (from " + source + ")";
-      if (raw == null || raw.isEmpty())
-        throw new IllegalArgumentException(field + " must not be empty");
+      Setting<?> setting = SETTINGS.get(key);
+      if (setting == null) throw new IllegalArgumentException("unknown key '" + key + "'; known keys: " + KEYS);
+      Object v = setting.parse(startUp ? setting.name() : key, e.getValue());
       switch (key) {
-        case "path" -> dir = home.resolve(raw);
-        case "fsync_mode" -> mode = FsyncMode.parse(field, raw);
-        case "batch_size" -> batch = (int) integer(field, raw, Integer.MAX_VALUE);
-        case "batch_interval_ms" -> batchIv = Duration.ofMillis(integer(field, raw, Long.MAX_VALUE));
-        case "periodic_interval_ms" -> periodicIv = Duration.ofMillis(integer(field, raw, Long.MAX_VALUE));
-        case "segment_size" -> segment = integer(field, raw, Long.MAX_VALUE);
-        case "partition_size" -> partition = (int) integer(field, raw, Integer.MAX_VALUE);
-        case "max_retries" -> retries = (int) integer(field, raw, Integer.MAX_VALUE);
-        case "retry_delay" -> delay = secondsValue(field, raw);
-        case "max_retry_delay" -> maxDelay = secondsValue(field, raw);
-        case "archive_completed" -> archive = bool(field, raw);
-        case "process_interval" -> process = secondsValue(field, raw);
-        case "max_age_days" -> age = (int) integer(field, raw, Integer.MAX_VALUE);
-        case "concurrency" -> conc = (int) integer(field, raw, Integer.MAX_VALUE);
-        default -> throw new IllegalArgumentException("unknown key '" + key + "'; known keys: " + KEYS);
+        case "path" -> dir = home.resolve((String) v);
+        case "fsync_mode" -> mode = (FsyncMode) v;
+        case "batch_size" -> batch = (Integer) v;
+        case "batch_interval_ms" -> batchIv = (Duration) v;
+        case "periodic_interval_ms" -> periodicIv = (Duration) v;
+        case "segment_size" -> segment = (Long) v;
+        case "partition_size" -> partition = (Integer) v;
+        case "max_retries" -> retries = (Integer) v;
+        case "retry_delay" -> delay = (Duration) v;
+        case "max_retry_delay" -> maxDelay = (Duration) v;
+        case "archive_completed" -> archive = (Boolean) v;
+        case "process_interval" -> process = (Duration) v;
+        case "max_age_days" -> age = (Integer) v;
+        case "concurrency" -> conc = (Integer) v;
+        default -> throw new AssertionError(key);
       }
     }
-    try {
-      return new WalConfig(dir, mode, batch, batchIv, periodicIv, segment, partition, retries, delay, maxDelay,
-          archive, process, age, conc);
-    } catch (IllegalArgumentException ex) {
-      throw source == null ? ex : new IllegalArgumentException(ex.getMessage() + " (from " + source + ")", ex);
+    if (maxDelay.compareTo(delay) < 0) {
+      // Blame the key that was given (max_retry_delay when both were).
+      String blamed = values.containsKey("max_retry_delay") || !values.containsKey("retry_delay") ? "max_retry_delay" : "retry_delay";
+      String other = blamed.equals("max_retry_delay") ? "retry_delay" : "max_retry_delay";
+      SettingValue given = values.get(blamed);
+      String rule = blamed.equals("max_retry_delay")
+          ? "must be at least " + other + " (" + seconds(delay) + " s)"
+          : "must be at most " + other + " (" + seconds(maxDelay) + " s)";
+      throw new ConfigException(startUp ? envName(blamed) : blamed,
+          given == null ? SettingSource.defaultValue() : given.source(), rule);
     }
-  }
-
-  private static long integer(String field, String raw, long max) {
-    try {
-      long v = Long.parseLong(raw);
-      if (v > max) throw new NumberFormatException();
-      return v;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(field + " must be an integer <= " + max + ", but was '" + raw + "'");
-    }
-  }
-
-  private static Duration secondsValue(String field, String raw) {
-    try {
-      BigDecimal s = new BigDecimal(raw);
-      return Duration.ofNanos(s.movePointRight(9).longValueExact());
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException(field + " must be a number of seconds (e.g. 60 or 0.5), but was '" + raw + "'");
-    }
-  }
-
-  private static boolean bool(String field, String raw) {
-    return switch (raw.toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes" -> true;
-      case "false", "0", "no" -> false;
-      default -> throw new IllegalArgumentException(field + " must be true or false, but was '" + raw + "'");
-    };
+    return new WalConfig(dir, mode, batch, batchIv, periodicIv, segment, partition, retries, delay, maxDelay,
+        archive, process, age, conc);
   }
 
   static String seconds(Duration d) {
     return BigDecimal.valueOf(d.toNanos()).movePointLeft(9).stripTrailingZeros().toPlainString();
   }
 
-  /** Every key with its current value, in the units {@link #load} reads. */
+  /** Every key with its current value, in the units {@link #from} and {@link #with} read. */
   public Map<String, String> toMap() {
     Map<String, String> m = new TreeMap<>();
     m.put("path", directory.toString());

@@ -55,7 +55,11 @@ import tools.jackson.databind.node.ObjectNode;
  *       ({@link RetryTiming});
  *   <li>{@link Archiver}: the ARCHIVING / archive / ARCHIVED protocol;
  *   <li>{@link Maintenance}: archiving, cleanup (at start, then hourly) and automatic checkpoints,
- *       {@code runOnce(now)} returning when to run next.
+ *       {@code runOnce(now)} returning when to run next;
+ *   <li>{@link DirectoryLock}: the {@code LOCK} file's lock, taken by open and by repair;
+ *   <li>{@link Recovery}: checkpoint load and replay, under the continuity rules of
+ *       {@link SegmentChain} (no gap in sequence numbers, within or across segments);
+ *   <li>{@link Repair}: {@link #repair}; cuts a torn tail, middle damage only when told to.
  * </ul>
  * The parts reach the live operations and the log through {@link Journal}, implemented here.
  *
@@ -78,8 +82,8 @@ import tools.jackson.databind.node.ObjectNode;
  * then replay of every record after it; zeros after the last record of the last segment are its
  * preallocated space (a clean end, kept and overwritten by later appends; see {@link SegmentScanner}),
  * any other damage at the end of the last segment is a torn tail and is truncated, corruption
- * anywhere else refuses to open ({@link WalCorruptionException}); operations found
- * {@code processing} go back to {@code pending}.
+ * anywhere else or a gap in the sequence numbers refuses to open ({@link WalCorruptionException});
+ * operations found {@code processing} go back to {@code pending}.
  *
  * <p>Archive: durable terminal operations are handed to the archive (Parquet partitions under
  * {@code <directory>/partitions}) in batches, when {@code partition_size} are waiting, when the
@@ -111,9 +115,20 @@ public final class WriteAheadLog implements AutoCloseable {
    * Package-private wiring for tests and production: a ready archive instance (tests) or a factory
    * called under the directory lock (production); null for neither keeps terminal operations in the log.
    * {@code preallocate}: segments are created full of zeros ahead of time (production; see {@link SegmentLog}).
+   * {@code io}: the file layer segments and checkpoints are written through ({@link WalIo#REAL} unless a
+   * test models power loss).
    */
   record Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint,
-      ArchiveFactory archiveFactory, boolean preallocate) {
+      ArchiveFactory archiveFactory, boolean preallocate, WalIo io) {
+    Options {
+      requireNonNull(io, "io");
+    }
+
+    Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused, boolean autoCheckpoint,
+        ArchiveFactory archiveFactory, boolean preallocate) {
+      this(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, preallocate, WalIo.REAL);
+    }
+
     Options(OperationArchive archive, SegmentLog.ForceHook forceHook, boolean startPaused) {
       this(archive, forceHook, startPaused, true, null, false);
     }
@@ -123,7 +138,7 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     Options withPreallocation() {
-      return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, true);
+      return new Options(archive, forceHook, startPaused, autoCheckpoint, archiveFactory, true, io);
     }
   }
 
@@ -220,21 +235,10 @@ public final class WriteAheadLog implements AutoCloseable {
         operationMillis);
     this.housekeeping = new Maintenance(new MaintenanceTasks(), this::config, options.autoCheckpoint());
     this.cachedHealth = cachedHealth;
-    WalFiles.createPrivateDirectories(dir);
-    Path lockPath = dir.resolve(LOCK_FILE);
-    FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock fl;
-    try {
-      fl = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      fl = null;
-    }
-    if (fl == null) {
-      ch.close();
-      throw new WalLockedException(dir);
-    }
-    this.lockChannel = ch;
-    this.fileLock = fl;
+    WalFiles.createPrivateDirectories(options.io(), dir);
+    DirectoryLock dirLock = DirectoryLock.acquire(dir);
+    this.lockChannel = dirLock.channel();
+    this.fileLock = dirLock.fileLock();
     SegmentLog opened = null;
     OperationArchive openedArchive = options.archive();
     try {
@@ -243,7 +247,7 @@ public final class WriteAheadLog implements AutoCloseable {
       Recovery r = Recovery.run(dir);
       this.entries = r.entries;
       opened = new SegmentLog(dir, config, lock, r.segments, r.appendOffset, r.tornTail, r.lastSeq, options.forceHook(),
-          options.preallocate());
+          options.preallocate(), options.io());
       this.log = opened;
       this.archive = openedArchive;
       this.archiver = new Archiver(lock, journal, openedArchive, this::config, maintenanceWake);
@@ -265,8 +269,7 @@ public final class WriteAheadLog implements AutoCloseable {
           e.addSuppressed(suppressed);
         }
       }
-      fl.release();
-      ch.close();
+      dirLock.close();
       throw e;
     }
     log.startFlusher();
@@ -722,7 +725,7 @@ public final class WriteAheadLog implements AutoCloseable {
           ss.add(e.latest);
         }
       });
-      Path written = Checkpoints.write(dir, covered, es, ss);
+      Path written = Checkpoints.write(log.io(), dir, covered, es, ss);
       for (Path old : Checkpoints.list(dir)) {
         if (!old.equals(written)) Files.deleteIfExists(old);
       }
@@ -812,74 +815,27 @@ public final class WriteAheadLog implements AutoCloseable {
   }
 
   /**
-   * Makes a damaged log openable: for each segment with a bad record, keeps a {@code <segment>.broken}
-   * copy and truncates the segment at that record; a damaged checkpoint is renamed to
-   * {@code .broken}. Takes the directory lock, so the log must not be open.
+   * Makes a log that refuses to open because of a torn tail openable: cuts the torn tail of the last
+   * segment, keeping a {@code <segment>.broken} copy. Damage in the middle of the log (a bad record
+   * with acknowledged records after it, or a gap in the sequence numbers) is not repaired: nothing
+   * on disk changes and the one report, {@link RepairReport.Action#REFUSED}, says where the damage is
+   * and how many acknowledged records {@link #repair(Path, boolean) repair(dir, true)} would drop.
+   * Takes the directory lock, so the log must not be open.
    *
-   * @return what was cut, empty if nothing was wrong
+   * @return what was done (or refused), empty if nothing was wrong
    */
   public static List<RepairReport> repair(Path walDirectory) throws IOException {
-    requireNonNull(walDirectory, "walDirectory");
-    if (!Files.isDirectory(walDirectory))
-      throw new IllegalArgumentException("wal directory must exist, but " + walDirectory + " does not");
-    List<RepairReport> reports = new ArrayList<>();
-    try (FileChannel ch = FileChannel.open(walDirectory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE)) {
-      FileLock fl;
-      try {
-        fl = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
-        fl = null;
-      }
-      if (fl == null) throw new WalLockedException(walDirectory);
-      try {
-        List<Path> cps = Checkpoints.list(walDirectory);
-        if (!cps.isEmpty()) {
-          Path newest = cps.get(cps.size() - 1);
-          try {
-            Checkpoints.read(newest);
-          } catch (WalCorruptionException e) {
-            Path broken = brokenName(newest);
-            Files.move(newest, broken);
-            WalFiles.fsyncDirectory(walDirectory);
-            reports.add(new RepairReport(newest, e.offset(), Files.size(broken), "checkpoint moved to " + broken
-                + ": " + e.getMessage()));
-          }
-        }
-        long lastSeq = 0;
-        TreeMap<Long, Path> segs = Recovery.segments(walDirectory);
-        for (Path seg : segs.values()) {
-          ByteBuffer buf = SegmentScanner.map(seg);
-          SegmentScanner.Result r = SegmentScanner.scan(buf, lastSeq, (s, k, p) -> {});
-          lastSeq = r.lastSeq();
-          if (r.clean()) continue;
-          // a zero tail of the last segment is preallocated space, a clean end (see Recovery)
-          if (seg.equals(segs.lastEntry().getValue()) && SegmentScanner.allZero(buf, (int) r.validEnd())) continue;
-          Path broken = brokenName(seg);
-          Files.copy(seg, broken, StandardCopyOption.COPY_ATTRIBUTES);
-          try (FileChannel f = FileChannel.open(broken, StandardOpenOption.WRITE)) {
-            f.force(true);
-          }
-          try (FileChannel f = FileChannel.open(seg, StandardOpenOption.WRITE)) {
-            f.truncate(r.validEnd());
-            f.force(true);
-          }
-          WalFiles.fsyncDirectory(walDirectory);
-          reports.add(new RepairReport(seg, r.validEnd(), r.size() - r.validEnd(), r.badReason()));
-          LOG.warn("repaired {}: cut {} bytes at offset {} ({}); original kept as {}", seg, r.size() - r.validEnd(),
-              r.validEnd(), r.badReason(), broken);
-        }
-      } finally {
-        fl.release();
-      }
-    }
-    return reports;
+    return repair(walDirectory, false);
   }
 
-  private static Path brokenName(Path p) {
-    Path b = p.resolveSibling(p.getFileName() + ".broken");
-    for (int i = 1; Files.exists(b); i++) b = p.resolveSibling(p.getFileName() + ".broken." + i);
-    return b;
+  /**
+   * Like {@link #repair(Path)}; with {@code dropAfterDamage} damage in the middle is repaired too:
+   * the damaged segment is copied to {@code .broken} and truncated at the damage, every later
+   * segment is moved aside as {@code .broken}, and the reports say exactly how many acknowledged
+   * records that dropped. See {@link Repair} for a checkpoint that covers records beyond the cut.
+   */
+  public static List<RepairReport> repair(Path walDirectory, boolean dropAfterDamage) throws IOException {
+    return Repair.run(walDirectory, dropAfterDamage);
   }
 
   // ================================================================ package-private (tests)
@@ -929,9 +885,12 @@ public final class WriteAheadLog implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    log.close();
-    fileLock.release();
-    lockChannel.close();
+    try {
+      log.close(); // may fail if the test cut the power under it; the lock goes anyway, as in a crash
+    } finally {
+      fileLock.release();
+      lockChannel.close();
+    }
   }
 
   /** Wakes every processor thread now (tests call it after moving a fake clock). */
@@ -1151,115 +1110,5 @@ public final class WriteAheadLog implements AutoCloseable {
     long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
     long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(hi, lo).toString();
-  }
-
-  // ================================================================ recovery
-
-  /** What a directory holds after checkpoint load and replay. Single-threaded, before the log opens. */
-  static final class Recovery {
-    HashMap<String, Entry> entries = new HashMap<>();
-    TreeMap<Long, Path> segments;
-    long lastSeq;
-    long appendOffset;
-    boolean tornTail; // the last segment has non-zero bytes after appendOffset, to be cut
-
-    static TreeMap<Long, Path> segments(Path dir) throws IOException {
-      TreeMap<Long, Path> out = new TreeMap<>();
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-        for (Path p : ds) if (SegmentLog.isSegment(p)) out.put(SegmentLog.firstSeqOf(p), p);
-      }
-      return out;
-    }
-
-    static Recovery run(Path dir) throws IOException {
-      Recovery r = new Recovery();
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.tmp")) {
-        for (Path p : ds) Files.deleteIfExists(p);
-      }
-      long covered = 0;
-      List<Path> cps = Checkpoints.list(dir);
-      if (!cps.isEmpty()) {
-        Checkpoints.Loaded cp = Checkpoints.read(cps.get(cps.size() - 1));
-        covered = cp.coveredSeq();
-        // Room for half as many again: the first appends after opening must not rehash every
-        // recovered entry while holding the state lock.
-        int n = cp.entries().size();
-        r.entries = new HashMap<>((int) Math.min(1 << 30, Math.max(16, (n + n / 2L) * 4 / 3 + 1)));
-        for (Entry e : cp.entries()) r.entries.put(e.id, e);
-      }
-      r.segments = segments(dir);
-      long lastSeq = covered;
-      if (!r.segments.isEmpty()) {
-        long first = r.segments.firstKey();
-        if (first > covered + 1)
-          throw new WalCorruptionException(r.segments.firstEntry().getValue(), 0, -1, -1,
-              "records " + (covered + 1) + ".." + (first - 1) + " are missing (checkpoint covers up to " + covered
-                  + ", first segment starts at " + first + ")");
-      }
-      if (cps.isEmpty()) {
-        long bytes = 0;
-        for (Path seg : r.segments.values()) bytes += Files.size(seg);
-        r.entries = new HashMap<>((int) Math.min(1 << 26, Math.max(16, bytes / 120)));
-      }
-      HashMap<String, Entry> map = r.entries;
-      final long cov = covered;
-      Path lastSegment = r.segments.isEmpty() ? null : r.segments.lastEntry().getValue();
-      long scanAfter = 0;
-      for (Path seg : r.segments.values()) {
-        ByteBuffer buf = SegmentScanner.map(seg);
-        SegmentScanner.Result res = SegmentScanner.scan(buf, scanAfter, (seq, kind, p) -> {
-          if (seq <= cov) return;
-          apply(map, seq, kind, p);
-        });
-        scanAfter = res.lastSeq();
-        lastSeq = Math.max(lastSeq, res.lastSeq());
-        boolean isLast = seg.equals(lastSegment);
-        // Zeros from the last valid record to the end of the last segment are its preallocated,
-        // never-written space: a clean end. Only the last segment may have one (a roll cuts it off).
-        boolean zeroTail = !res.clean() && isLast && SegmentScanner.allZero(buf, (int) res.validEnd());
-        if (!res.clean() && !zeroTail) {
-          r.tornTail = isLast;
-          if (!isLast || SegmentScanner.validFrameAfter(buf, (int) res.validEnd() + 1, res.lastSeq()))
-            throw new WalCorruptionException(seg, res.validEnd(), res.storedCrc(), res.computedCrc(),
-                res.badReason() + (isLast ? ", and valid records follow it" : " in a segment that is not the last"));
-          LOG.warn("write-ahead log {}: torn tail at offset {} ({}); truncating {} bytes", seg, res.validEnd(),
-              res.badReason(), res.size() - res.validEnd());
-        }
-        if (seg.equals(lastSegment)) r.appendOffset = res.validEnd();
-      }
-      r.lastSeq = lastSeq;
-      return r;
-    }
-
-    private static void apply(HashMap<String, Entry> map, long seq, byte kind, ByteBuffer p) throws IOException {
-      switch (kind) {
-        case RecordCodec.CREATED -> {
-          Entry e = RecordCodec.readCreated(p, seq);
-          map.put(e.id, e);
-        }
-        case RecordCodec.STATE -> {
-          String id = RecordCodec.string(p);
-          OpState s = RecordCodec.readState(p);
-          s.seq = seq;
-          Entry e = map.get(id);
-          if (e == null) {
-            LOG.warn("write-ahead log: status record {} for unknown operation {} ignored", seq, id);
-            return;
-          }
-          e.latest = s;
-          e.durable = s;
-        }
-        case RecordCodec.ARCHIVING -> {
-          for (String id : RecordCodec.readIds(p)) {
-            Entry e = map.get(id);
-            if (e != null) e.archiveIntent = true;
-          }
-        }
-        case RecordCodec.ARCHIVED, RecordCodec.REMOVED -> {
-          for (String id : RecordCodec.readIds(p)) map.remove(id);
-        }
-        default -> throw new IOException("unknown record kind " + kind + " at sequence " + seq);
-      }
-    }
   }
 }

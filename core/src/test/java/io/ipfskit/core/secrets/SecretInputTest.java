@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipfskit.core.config.ConfigException;
+import io.ipfskit.core.config.SettingSource;
+import io.ipfskit.core.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +83,78 @@ class SecretInputTest {
       }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"high-alone", "low-alone", "high-at-end", "swapped-pair"})
+    void store_loneSurrogateInValue_refusedNamingFieldAndRuleNothingStored(String where) {
+      String value = switch (where) {
+        case "high-alone" -> "abc\uD83Ddef-password";
+        case "low-alone" -> "abc\uDE00def-password";
+        case "high-at-end" -> "abcdef-password\uD83D";
+        default -> "abc\uDE00\uD83Ddef-password";
+      };
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store("svc", SecretValue.of(value), SecretType.PASSWORD, null, null));
+        assertEquals("secret_value must be valid Unicode text (a UTF-16 surrogate must be paired: UTF-8 cannot store"
+            + " a lone one), but it contains an unpaired surrogate", e.getMessage());
+        assertEquals("secret_value", e.field());
+        assertTrue(v.list().isEmpty());
+      }
+    }
+
+    @Test
+    void store_pairedSurrogates_storedAndReadBackExactly() {
+      String value = "emoji \uD83D\uDE00 password";
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretMetadata m = v.store("svc", SecretValue.of(value), SecretType.PASSWORD, null, null);
+        assertEquals(value, v.retrieve(m.secretId()).reveal());
+      }
+    }
+
+    @Test
+    void rotate_loneSurrogateInNewValue_refusedAndOldValueKept() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretMetadata m = v.store("svc", SecretValue.of("first-password"), SecretType.PASSWORD, null, null);
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.rotate(m.secretId(), SecretValue.of("second\uD800password")));
+        assertEquals("new_value", e.field());
+        assertEquals("first-password", v.retrieve(m.secretId()).reveal());
+      }
+    }
+
+    @ParameterizedTest(name = "U+{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"061C", "200E", "200F", "202A", "202B", "202C", "202D",
+        "202E", "2066", "2067", "2068", "2069", "200B", "200C", "200D", "2060", "FEFF"})
+    void store_bidiOrZeroWidthInService_refusedNamingFieldRuleAndCodePoint(String hex) {
+      String service = "pay" + (char) Integer.parseInt(hex, 16) + "pal";
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store(service, SecretValue.of("a-password"), SecretType.PASSWORD, null, null));
+        assertEquals("service", e.field());
+        assertEquals("service " + SecretRules.INVISIBLE_RULE + ", but it contains U+" + hex + " at character 4",
+            e.getMessage());
+        assertTrue(v.list().isEmpty());
+      }
+    }
+
+    @Test
+    void store_loneSurrogateInService_refused() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        SecretValidationException e = assertThrows(SecretValidationException.class,
+            () -> v.store("svc\uDC00", SecretValue.of("a-password"), SecretType.PASSWORD, null, null));
+        assertEquals("service", e.field());
+        assertTrue(e.getMessage().endsWith("but it contains an unpaired surrogate"), e.getMessage());
+      }
+    }
+
+    @Test
+    void store_serviceWithOrdinaryUnicode_accepted() {
+      try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
+        assertEquals("Zürich \u65E5\u672C \uD83D\uDE80", v.store("Zürich \u65E5\u672C \uD83D\uDE80",
+            SecretValue.of("a-password"), SecretType.PASSWORD, null, null).service());
+      }
+    }
+
     @Test
     void store_emptyPassword_rejected() {
       try (Vault v = Vault.open(TestVaults.keyFileConfig(tmp.resolve("s"), new TestVaults.MutableClock(TestVaults.T0)))) {
@@ -138,9 +213,13 @@ class SecretInputTest {
   class Environment {
     @TempDir Path home;
 
+    private VaultConfig fromEnvironment(Map<String, String> env) {
+      return VaultConfig.from(home, Settings.of(env, SettingSource.environment()));
+    }
+
     @Test
-    void fromEnvironment_empty_usesKeyFileAndDefaults() {
-      VaultConfig c = VaultConfig.fromEnvironment(home, Map.of());
+    void from_empty_usesKeyFileAndDefaults() {
+      VaultConfig c = VaultConfig.from(home, Settings.empty());
       assertEquals(home.resolve("secrets"), c.directory());
       assertEquals(new KeySource.KeyFile(home.resolve("secrets/master.key")), c.keySource());
       assertEquals(Kdf.PBKDF2_SHA256, c.kdf());
@@ -149,10 +228,10 @@ class SecretInputTest {
     }
 
     @Test
-    void fromEnvironment_allSet_parsesEach() throws Exception {
+    void from_allSet_parsesEach() throws Exception {
       Path pw = home.resolve("pw.txt");
       Files.writeString(pw, "s3cret pass\n");
-      VaultConfig c = VaultConfig.fromEnvironment(home, Map.of("IPFS_KIT_MASTER_PASSWORD_FILE", pw.toString(),
+      VaultConfig c = fromEnvironment(Map.of("IPFS_KIT_MASTER_PASSWORD_FILE", pw.toString(),
           "IPFS_KIT_KDF", "argon2id", "IPFS_KIT_LEGACY_KEY_HEX", "00ff10", "IPFS_KIT_SECRETS_MAX_VERSIONS", "9"));
       assertEquals(new KeySource.Password("s3cret pass".toCharArray()), c.keySource());
       assertEquals(Kdf.ARGON2ID, c.kdf());
@@ -161,25 +240,42 @@ class SecretInputTest {
       assertFalse(c.toString().contains("s3cret"));
     }
 
+    @Test
+    void from_passwordWithSpaces_keptExactly() {
+      VaultConfig c = fromEnvironment(Map.of("IPFS_KIT_MASTER_PASSWORD", " pass "));
+      assertEquals(new KeySource.Password(" pass ".toCharArray()), c.keySource());
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-        "IPFS_KIT_KDF|scrypt|IPFS_KIT_KDF must be pbkdf2 or argon2id, but was 'scrypt'",
-        "IPFS_KIT_SECRETS_MAX_VERSIONS|0|IPFS_KIT_SECRETS_MAX_VERSIONS must be an integer from 1 to 100, but was 0",
-        "IPFS_KIT_SECRETS_MAX_VERSIONS|many|IPFS_KIT_SECRETS_MAX_VERSIONS must be an integer from 1 to 100, but was 'many'",
-        "IPFS_KIT_LEGACY_KEY_HEX|abc|IPFS_KIT_LEGACY_KEY_HEX must be a non-empty even number of hexadecimal digits, but has 3 characters",
+        "IPFS_KIT_KDF|scrypt|IPFS_KIT_KDF (from environment): must be one of pbkdf2, argon2id",
+        "IPFS_KIT_SECRETS_MAX_VERSIONS|0|IPFS_KIT_SECRETS_MAX_VERSIONS (from environment): must be an integer from 1 to 100 (versions kept per secret, the current one included)",
+        "IPFS_KIT_SECRETS_MAX_VERSIONS|many|IPFS_KIT_SECRETS_MAX_VERSIONS (from environment): must be an integer from 1 to 100 (versions kept per secret, the current one included)",
+        "IPFS_KIT_LEGACY_KEY_HEX|abc|IPFS_KIT_LEGACY_KEY_HEX (from environment): must be a non-empty even number of hexadecimal digits",
+        "IPFS_KIT_MASTER_PASSWORD|''|IPFS_KIT_MASTER_PASSWORD (from environment): must be a non-empty password (unset it to use a key file)",
     })
-    void fromEnvironment_badValue_failsNamingVariable(String name, String value, String message) {
+    void from_badValue_failsNamingVariableSourceAndRuleNotValue(String name, String value, String message) {
       Map<String, String> env = new HashMap<>();
       env.put(name, value);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaultConfig.fromEnvironment(home, env));
+      ConfigException e = assertThrows(ConfigException.class, () -> fromEnvironment(env));
       assertEquals(message, e.getMessage());
+      assertEquals(name, e.key());
     }
 
     @Test
-    void fromEnvironment_passwordAndFileBoth_rejected() {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaultConfig.fromEnvironment(home,
+    void from_badValueInFile_namesTheFile() {
+      Path file = home.resolve("config.properties");
+      ConfigException e = assertThrows(ConfigException.class, () -> VaultConfig.from(home,
+          Settings.of(Map.of("IPFS_KIT_KDF", "scrypt"), SettingSource.file(file))));
+      assertEquals("IPFS_KIT_KDF (from " + file + "): must be one of pbkdf2, argon2id", e.getMessage());
+    }
+
+    @Test
+    void from_passwordAndFileBoth_rejected() {
+      ConfigException e = assertThrows(ConfigException.class, () -> fromEnvironment(
           Map.of("IPFS_KIT_MASTER_PASSWORD", "a", "IPFS_KIT_MASTER_PASSWORD_FILE", "/x")));
-      assertEquals("set only one of IPFS_KIT_MASTER_PASSWORD and IPFS_KIT_MASTER_PASSWORD_FILE, but both were set", e.getMessage());
+      assertEquals("IPFS_KIT_MASTER_PASSWORD (from environment): set only one of IPFS_KIT_MASTER_PASSWORD and"
+          + " IPFS_KIT_MASTER_PASSWORD_FILE (the file is set from environment)", e.getMessage());
     }
   }
 }

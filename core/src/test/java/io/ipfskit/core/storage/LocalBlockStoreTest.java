@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -441,5 +443,51 @@ class LocalBlockStoreTest {
     assertEquals(c, Cid.fromBytes(bin, 0, bin.length));
     assertEquals(Cid.RAW, Cid.parse(EMPTY_CID).codec());
     assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Cid.parse(EMPTY_CID).digestHex());
+  }
+
+  /** The home's own files are owner-only: every folder 0700, every file 0600. */
+  @Nested
+  class Permissions {
+    @Test
+    void addAndPin_newStore_everyFolderAndFileOwnerOnly() throws Exception {
+      Path blocks = dir.resolve("home/blocks");
+      LocalBlockStore store = LocalBlockStore.open(blocks);
+      StoredContent c = store.add(new PatternStream(3L * CHUNK)); // a dag-pb root and raw leaves in shards
+      store.pin(c.cid());
+      assertOwnerOnly(blocks);
+      assertTrue(Files.exists(blocks.resolve("pins").resolve(c.cid())), "the pin marker is there");
+    }
+
+    @Test
+    void open_storeMadeWithWiderModes_tightenedOnce() throws Exception {
+      Path blocks = dir.resolve("blocks");
+      LocalBlockStore store = LocalBlockStore.open(blocks);
+      StoredContent c = store.add(new ByteArrayInputStream("hello".getBytes(UTF_8)));
+      store.pin(c.cid());
+      try (Stream<Path> all = Files.walk(blocks)) { // as a store made before stores were private
+        for (Path p : all.toList())
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+      LocalBlockStore reopened = LocalBlockStore.open(blocks);
+      assertOwnerOnly(blocks);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      reopened.get(c.cid(), out);
+      assertEquals("hello", out.toString(UTF_8));
+    }
+
+    private void assertOwnerOnly(Path blocks) throws IOException {
+      List<String> wrong = new ArrayList<>();
+      int files = 0;
+      try (Stream<Path> all = Files.walk(blocks)) {
+        for (Path p : all.toList()) {
+          String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+          String want = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "rwx------" : "rw-------";
+          if (!Files.isDirectory(p)) files++;
+          if (!mode.equals(want)) wrong.add(blocks.relativize(p) + " " + mode);
+        }
+      }
+      assertEquals(List.of(), wrong);
+      assertTrue(files >= 2, "blocks and markers were checked, found " + files);
+    }
   }
 }

@@ -500,4 +500,58 @@ class ParquetArchiveTest {
       assertTrue(e.getMessage().startsWith("WAL archive partition " + file + " cannot be read"), e.getMessage());
     }
   }
+
+  /** The home's own files are owner-only: partitions 0600, the partitions folder 0700. */
+  @Nested
+  class Permissions {
+    @Test
+    void archive_newPartition_isOwnerOnlyInAnOwnerOnlyFolder() throws IOException {
+      Path partitions = dir.resolve("partitions");
+      try (ParquetArchive archive = new ParquetArchive(partitions, 1000)) {
+        archive.archive(List.of(full(1), full(2)));
+      }
+      assertEquals("rwx------", mode(partitions));
+      List<Path> files = list(partitions);
+      assertEquals(1, files.size());
+      assertEquals("rw-------", mode(files.get(0)));
+    }
+
+    @Test
+    void archive_rewrittenPartition_staysOwnerOnly() throws IOException {
+      try (ParquetArchive archive = new ParquetArchive(dir, 1000)) {
+        archive.archive(List.of(full(1), failed(1)));
+        assertEquals(1, archive.deleteOlderThan(T0.plusSeconds(3600), OperationStatus.COMPLETED)); // a rewrite
+        assertEquals(1, archive.count());
+      }
+      List<Path> files = list(dir);
+      assertEquals(1, files.size());
+      for (Path f : files) assertEquals("rw-------", mode(f), f.toString());
+    }
+
+    @Test
+    void open_olderWiderArchive_isTightened() throws IOException {
+      try (ParquetArchive archive = new ParquetArchive(dir, 1000)) {
+        archive.archive(List.of(full(1)));
+      }
+      java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      for (Path f : list(dir))
+        java.nio.file.Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      try (ParquetArchive reopened = new ParquetArchive(dir, 1000)) {
+        assertEquals(1, reopened.count());
+      }
+      assertEquals("rwx------", mode(dir));
+      for (Path f : list(dir)) assertEquals("rw-------", mode(f), f.toString());
+    }
+
+    private List<Path> list(Path d) throws IOException {
+      try (Stream<Path> s = Files.list(d)) {
+        return s.sorted().toList();
+      }
+    }
+
+    private String mode(Path p) throws IOException {
+      return java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+  }
 }

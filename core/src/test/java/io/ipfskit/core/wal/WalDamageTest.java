@@ -49,7 +49,7 @@ class WalDamageTest {
   }
 
   private Path onlySegment() throws IOException {
-    TreeMap<Long, Path> segs = WriteAheadLog.Recovery.segments(dir);
+    TreeMap<Long, Path> segs = Recovery.segments(dir);
     assertEquals(1, segs.size());
     return segs.firstEntry().getValue();
   }
@@ -184,7 +184,9 @@ class WalDamageTest {
   }
 
   @Test
-  void repair_bitFlippedInMiddle_keepsBrokenCopyAndTruncatesSoTheLogOpens() throws IOException {
+  void repair_bitFlippedInMiddleWithoutFlag_refusesAndChangesNothing() throws IOException {
+    // Before issue 6 the default repair cut here, silently dropping the acknowledged records after
+    // the damaged one; it now reports what cutting would drop and leaves the bytes alone.
     Path seg = onlySegment();
     List<Long> frames = frameOffsets(seg);
     int victimIndex = frames.size() / 2;
@@ -196,11 +198,37 @@ class WalDamageTest {
     List<RepairReport> reports = WriteAheadLog.repair(dir);
     assertEquals(1, reports.size());
     RepairReport r = reports.get(0);
+    assertEquals(RepairReport.Action.REFUSED, r.action());
+    assertEquals(seg, r.file());
+    assertEquals(victim, r.offset());
+    assertEquals("CRC32C mismatch, and valid records follow it", r.reason());
+    assertEquals(frames.size() - victimIndex - 1, r.droppedRecords());
+    assertArrayEquals(damaged, Files.readAllBytes(seg));
+    assertTrue(Files.notExists(seg.resolveSibling(seg.getFileName() + ".broken")));
+    assertThrows(WalCorruptionException.class, this::open);
+  }
+
+  @Test
+  void repair_bitFlippedInMiddleWithDropAfterDamage_keepsBrokenCopyAndTruncatesSoTheLogOpens() throws IOException {
+    Path seg = onlySegment();
+    List<Long> frames = frameOffsets(seg);
+    int victimIndex = frames.size() / 2;
+    long victim = frames.get(victimIndex);
+    byte[] damaged = Files.readAllBytes(seg);
+    damaged[(int) victim + RecordCodec.HEADER_BYTES + 3] ^= 0x01;
+    Files.write(seg, damaged);
+
+    List<RepairReport> reports = WriteAheadLog.repair(dir, true);
+    assertEquals(1, reports.size());
+    RepairReport r = reports.get(0);
+    assertEquals(RepairReport.Action.TRUNCATED_AT_DAMAGE, r.action());
     assertEquals(seg, r.file());
     assertEquals(victim, r.offset());
     assertEquals(damaged.length - victim, r.bytesCut());
-    assertEquals("CRC32C mismatch", r.reason());
-    assertArrayEquals(damaged, Files.readAllBytes(seg.resolveSibling(seg.getFileName() + ".broken")));
+    assertEquals("CRC32C mismatch, and valid records follow it", r.reason());
+    assertEquals(frames.size() - victimIndex - 1, r.droppedRecords());
+    assertEquals(seg.resolveSibling(seg.getFileName() + ".broken"), r.brokenCopy());
+    assertArrayEquals(damaged, Files.readAllBytes(r.brokenCopy()));
     assertEquals(victim, Files.size(seg));
     try (WriteAheadLog wal = open()) {
       assertEquals(victimIndex, presentCount(wal));
@@ -218,7 +246,7 @@ class WalDamageTest {
     } catch (IOException e) {
       throw e;
     }
-    TreeMap<Long, Path> segs = WriteAheadLog.Recovery.segments(dir);
+    TreeMap<Long, Path> segs = Recovery.segments(dir);
     assertTrue(segs.size() >= 2);
     Path first = segs.firstEntry().getValue();
     try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {

@@ -55,12 +55,12 @@ class WalPreallocationTest {
     WriteAheadLog wal = open(cfg, true);
     List<String> ids = add(wal, 50, "a-");
     wal.abandonForTest(); // like kill -9: no checkpoint, no close
-    Path seg = WriteAheadLog.Recovery.segments(cfg.directory()).firstEntry().getValue();
+    Path seg = Recovery.segments(cfg.directory()).firstEntry().getValue();
     assertEquals(1L << 20, Files.size(seg), "the segment was preallocated to the segment size");
     long end = recordsEnd(seg);
     assertTrue(end > 0 && end < Files.size(seg));
 
-    WriteAheadLog.Recovery r = WriteAheadLog.Recovery.run(cfg.directory());
+    Recovery r = Recovery.run(cfg.directory());
     assertFalse(r.tornTail, "zeros after the last record are a clean end, not a torn tail");
     assertEquals(end, r.appendOffset);
     assertEquals(50, r.lastSeq);
@@ -84,7 +84,7 @@ class WalPreallocationTest {
     List<String> ids;
     try (WriteAheadLog wal = open(cfg, true)) {
       ids = add(wal, 200, "r-"); // ~30 KB of records: several rolls
-      TreeMap<Long, Path> segs = WriteAheadLog.Recovery.segments(cfg.directory());
+      TreeMap<Long, Path> segs = Recovery.segments(cfg.directory());
       assertTrue(segs.size() >= 3, "rolled: " + segs.keySet());
       for (Path seg : segs.headMap(segs.lastKey()).values())
         assertEquals(recordsEnd(seg), Files.size(seg), seg + " is not the last segment, so it ends at its last record");
@@ -102,7 +102,7 @@ class WalPreallocationTest {
       add(wal, 100, "z-");
       wal.abandonForTest();
     }
-    TreeMap<Long, Path> segs = WriteAheadLog.Recovery.segments(cfg.directory());
+    TreeMap<Long, Path> segs = Recovery.segments(cfg.directory());
     assertTrue(segs.size() >= 2);
     Path first = segs.firstEntry().getValue();
     long size = Files.size(first);
@@ -131,7 +131,7 @@ class WalPreallocationTest {
       for (String id : ids) assertTrue(wal.get(id).isPresent(), id);
       List<String> more = add(wal, 5, "q-");
       for (String id : more) assertTrue(wal.get(id).isPresent(), id);
-      assertEquals(1, WriteAheadLog.Recovery.segments(cfg.directory()).size(), "the partial file never became a segment");
+      assertEquals(1, Recovery.segments(cfg.directory()).size(), "the partial file never became a segment");
     }
     assertFalse(Files.exists(partial), "close removes a prepared, unused segment file");
     try (WriteAheadLog wal = open(cfg, false)) {
@@ -147,13 +147,13 @@ class WalPreallocationTest {
       ids = add(wal, 30, "t-");
       wal.abandonForTest();
     }
-    Path seg = WriteAheadLog.Recovery.segments(cfg.directory()).firstEntry().getValue();
+    Path seg = Recovery.segments(cfg.directory()).firstEntry().getValue();
     long end = recordsEnd(seg);
     try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
       ByteBuffer half = ByteBuffer.allocate(12).putInt(150).putInt(0x12345678).putInt(99).flip();
       ch.write(half, end); // a record whose write was cut short, then the preallocated zeros
     }
-    WriteAheadLog.Recovery r = WriteAheadLog.Recovery.run(cfg.directory());
+    Recovery r = Recovery.run(cfg.directory());
     assertTrue(r.tornTail, "non-zero bytes after the last record are a torn tail, as without preallocation");
     assertEquals(end, r.appendOffset);
     try (WriteAheadLog wal = open(cfg, true)) {

@@ -38,7 +38,7 @@ final class ManifestCommand implements Callable<Integer> {
     // The tools only reach their components when called, so an empty scratch home is enough.
     Path scratch = Files.createTempDirectory("ipfs-kit-manifest-");
     String tools;
-    try (KitHome home = KitHome.open(new KitConfig(scratch, null, Map.of()))) {
+    try (KitHome home = KitHome.open(KitConfig.defaults(scratch))) {
       tools = Manifest.toolsJson(ToolCatalog.all(home));
     } finally {
       StdioBench.deleteTree(scratch);

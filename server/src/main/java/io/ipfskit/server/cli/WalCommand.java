@@ -7,7 +7,12 @@ import io.ipfskit.core.wal.WriteAheadLog;
 import io.ipfskit.server.wal.OperationJson;
 import io.ipfskit.server.wal.SharedWal;
 import io.ipfskit.server.wal.WalCallException;
-import io.ipfskit.server.wal.WalMethod;
+import io.ipfskit.core.wal.Operation;
+import io.ipfskit.core.wal.OperationQuery;
+import io.ipfskit.core.wal.OperationStatus;
+import io.ipfskit.core.wal.WalException;
+import io.ipfskit.server.wal.WalCalls;
+import io.ipfskit.server.wal.WalService;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code ipfs-kit wal ...}: inspect and manage the home's write-ahead log. Each command forwards to
  * the process that owns the log (a running server) or, when none does, opens the log itself for
- * the duration of the command. Exit codes: 0 success, 1 error, 2 usage, 3 wait timed out.
+ * the duration of the command. Exit codes: 0 success, 1 error, 2 usage (and a WAL error whose kind is
+ * the caller's input: {@link WalException.Kind#exitCode()}), 3 wait timed out.
  */
 @Command(name = "wal", mixinStandardHelpOptions = true,
     description = "Inspect and manage the write-ahead log of storage operations.",
@@ -41,6 +47,8 @@ final class WalCommand implements Runnable {
   static final int EXIT_ERROR = 1;
   static final int EXIT_USAGE = 2;
   static final int EXIT_TIMEOUT = 3;
+  /** The longest one wait call blocks on the owner; longer waits take several calls. */
+  static final Duration MAX_WAIT_STEP = Duration.ofSeconds((long) WalCalls.MAX_WAIT_SECONDS);
 
   @Spec CommandSpec spec;
 
@@ -63,8 +71,7 @@ final class WalCommand implements Runnable {
 
   /** Joins the home's WAL as a one-shot command: forward to the owner, or own it until closed. */
   SharedWal openWal() throws IOException {
-    KitConfig config = config();
-    return SharedWal.forHome(config.home(), config.settings(), null);
+    return SharedWal.forHome(config(), null);
   }
 
   /** Shared plumbing: open the shared WAL, run, print errors as one line on stderr. */
@@ -92,7 +99,11 @@ final class WalCommand implements Runnable {
       }
       quietLogs(verbose);
       try (SharedWal wal = parent.openWal()) {
-        return run(wal);
+        return run(wal.service());
+      } catch (WalException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage()
+            + (e.kind() == WalException.Kind.OPERATION_NOT_FOUND ? "; list known ids with 'ipfs-kit wal list'" : ""));
+        return e.kind().exitCode();
       } catch (WalCallException e) {
         spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + CliWording.forCli(e.getMessage()));
         return e.kind() == WalCallException.Kind.INVALID_ARGUMENT ? EXIT_USAGE : EXIT_ERROR;
@@ -108,11 +119,7 @@ final class WalCommand implements Runnable {
     /** Checks options that need no log, before the log is opened. */
     void validate() {}
 
-    abstract int run(SharedWal wal) throws IOException;
-
-    ObjectNode args() {
-      return OperationJson.MAPPER.createObjectNode();
-    }
+    abstract int run(WalService wal) throws IOException;
 
     void printJson(JsonNode n) {
       out().println(OperationJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n));
@@ -122,11 +129,12 @@ final class WalCommand implements Runnable {
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the counts of operations by status and the log's state.")
   static final class Status extends Sub {
     @Override
-    int run(SharedWal wal) {
-      ObjectNode r = wal.call(WalMethod.STATUS, args());
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.status(wal.status());
       if (json) {
         printJson(r);
       } else {
+        if (!r.has("last_checkpoint")) r.putNull("last_checkpoint"); // shown as "-"
         r.properties().forEach(e -> out().printf("%-20s %s%n", e.getKey(), e.getValue().isNull() ? "-" : e.getValue().asString()));
       }
       return 0;
@@ -148,14 +156,16 @@ final class WalCommand implements Runnable {
     @Option(names = "--offset", defaultValue = "0", description = "Skip this many first (default ${DEFAULT-VALUE}).")
     int offset;
 
+    private OperationQuery query;
+
     @Override
-    int run(SharedWal wal) {
-      ObjectNode a = args();
-      if (status != null) a.put("status", status);
-      if (backend != null) a.put("backend", backend);
-      a.put("limit", limit);
-      a.put("offset", offset);
-      ObjectNode r = wal.call(WalMethod.LIST, a);
+    void validate() {
+      query = new OperationQuery(status == null ? null : OperationStatus.parse("STATUS", status), backend, limit, offset);
+    }
+
+    @Override
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.list(wal.list(query));
       if (json) {
         printJson(r);
         return 0;
@@ -178,10 +188,8 @@ final class WalCommand implements Runnable {
     String id;
 
     @Override
-    int run(SharedWal wal) {
-      ObjectNode a = args();
-      a.put("operation_id", id);
-      printJson(wal.call(WalMethod.GET, a).path("operation"));
+    int run(WalService wal) {
+      printJson(OperationJson.operation(wal.get(id)));
       return 0;
     }
   }
@@ -207,15 +215,13 @@ final class WalCommand implements Runnable {
     }
 
     @Override
-    int run(SharedWal wal) {
+    int run(WalService wal) {
       Instant deadline = Instant.now().plus(total);
       ObjectNode r;
       do {  // one call waits at most 300 s on the owner; longer waits take several calls
-        double leftSeconds = Math.max(0.001, Duration.between(Instant.now(), deadline).toMillis() / 1000.0);
-        ObjectNode a = args();
-        a.put("operation_id", id);
-        a.put("timeout", Math.min(leftSeconds, 300));
-        r = wal.call(WalMethod.WAIT, a);
+        Duration left = Duration.between(Instant.now(), deadline);
+        Duration step = left.compareTo(MAX_WAIT_STEP) > 0 ? MAX_WAIT_STEP : left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+        r = OperationJson.waited(wal.waitFor(id, step));
       } while (!r.path("finished").asBoolean() && Instant.now().isBefore(deadline));
       if (json) {
         printJson(r);
@@ -232,13 +238,11 @@ final class WalCommand implements Runnable {
     @Parameters(paramLabel = "ID", description = "The operation id.")
     String id;
 
-    abstract WalMethod method();
+    abstract Operation apply(WalService wal, String id);
 
     @Override
-    int run(SharedWal wal) {
-      ObjectNode a = args();
-      a.put("operation_id", id);
-      ObjectNode r = wal.call(method(), a);
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.single(apply(wal, id));
       if (json) printJson(r); else out().println(id + " " + r.path("operation").path("status").asString());
       return 0;
     }
@@ -247,16 +251,16 @@ final class WalCommand implements Runnable {
   @Command(name = "retry", mixinStandardHelpOptions = true, description = "Put a failed or cancelled operation back to pending.")
   static final class Retry extends Transition {
     @Override
-    WalMethod method() {
-      return WalMethod.RETRY;
+    Operation apply(WalService wal, String id) {
+      return wal.retry(id);
     }
   }
 
   @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a pending or retrying operation.")
   static final class Cancel extends Transition {
     @Override
-    WalMethod method() {
-      return WalMethod.CANCEL;
+    Operation apply(WalService wal, String id) {
+      return wal.cancel(id);
     }
   }
 
@@ -268,12 +272,24 @@ final class WalCommand implements Runnable {
     @Option(names = "--status", paramLabel = "STATUS", description = "Only this final status: completed, failed or cancelled.")
     String status;
 
+    private OperationStatus finished;
+
     @Override
-    int run(SharedWal wal) {
-      ObjectNode a = args();
-      if (ageDays != null) a.put("age_days", ageDays);
-      if (status != null) a.put("status", status);
-      ObjectNode r = wal.call(WalMethod.CLEANUP, a);
+    void validate() {
+      if (ageDays != null && (ageDays < 0 || ageDays > WalCalls.MAX_AGE_DAYS)) {
+        throw new IllegalArgumentException("--age-days must be between 0 and " + WalCalls.MAX_AGE_DAYS);
+      }
+      if (status != null) {
+        finished = OperationStatus.parse("--status", status);
+        if (!finished.isTerminal()) {
+          throw new IllegalArgumentException("--status must be a finished status (completed, failed or cancelled)");
+        }
+      }
+    }
+
+    @Override
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.cleanup(wal.cleanup(ageDays, finished));
       if (json) printJson(r); else out().println("removed " + r.path("removed_count").asLong() + " operation(s)");
       return 0;
     }
@@ -285,8 +301,8 @@ final class WalCommand implements Runnable {
           Main.EXIT_CODE_USAGE})
   static final class Health extends Sub {
     @Override
-    int run(SharedWal wal) {
-      ObjectNode r = wal.call(WalMethod.HEALTH, args());
+    int run(WalService wal) {
+      ObjectNode r = OperationJson.health(wal.health());
       if (json) {
         printJson(r);
       } else {
@@ -304,11 +320,17 @@ final class WalCommand implements Runnable {
 
   /** Not a {@link Sub}: it must not open the log, which refuses to open when it is corrupt. */
   @Command(name = "repair", mixinStandardHelpOptions = true,
-      description = {"Truncate a corrupt log at the first bad record, keeping a .broken copy.",
-          "Refuses while a server owns the log."})
+      description = {"Cut a torn tail off the log's last segment, keeping a .broken copy.",
+          "Damage in the middle of the log is only reported (with how many acknowledged records cutting there would"
+              + " drop) unless --drop-after-damage is given. Refuses while a server owns the log."})
   static final class Repair implements Callable<Integer> {
     @ParentCommand WalCommand parent;
     @Spec CommandSpec spec;
+
+    @Option(names = "--drop-after-damage", description = "Also repair damage in the middle of the log: keep .broken"
+        + " copies, truncate the damaged segment at the damage and move every later segment aside, dropping the"
+        + " acknowledged records written after the damage.")
+    boolean dropAfterDamage;
 
     @Override
     public Integer call() {
@@ -317,8 +339,11 @@ final class WalCommand implements Runnable {
       try {
         KitConfig kit = parent.config();
         home = kit.home();
-        config = WalConfig.load(home, kit.settings());
-      } catch (IOException | IllegalArgumentException e) {
+        config = kit.wal();
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("ipfs-kit wal repair: configuration error: " + e.getMessage());
+        return EXIT_USAGE;
+      } catch (java.io.UncheckedIOException e) {
         spec.commandLine().getErr().println("ipfs-kit wal repair: " + e.getMessage());
         return EXIT_ERROR;
       }
@@ -330,18 +355,41 @@ final class WalCommand implements Runnable {
         return EXIT_ERROR;
       }
       try {
-        List<RepairReport> reports = WriteAheadLog.repair(config.directory());
+        List<RepairReport> reports = WriteAheadLog.repair(config.directory(), dropAfterDamage);
         PrintWriter out = spec.commandLine().getOut();
         if (reports.isEmpty()) out.println("nothing to repair in " + config.directory());
-        for (RepairReport r : reports) {
-          out.println("cut " + r.bytesCut() + " bytes from " + r.file() + " at offset " + r.offset() + " (" + r.reason()
-              + "); the original is kept as " + r.file().getFileName() + ".broken");
+        if (reports.size() == 1 && reports.get(0).refused()) {
+          RepairReport r = reports.get(0);
+          PrintWriter err = spec.commandLine().getErr();
+          err.println("ipfs-kit wal repair: damage in the middle of the log, not a torn tail: " + r.file() + " at offset "
+              + r.offset() + " (" + r.reason() + ")");
+          err.println("nothing was changed; `ipfs-kit wal repair --drop-after-damage` would keep .broken copies, cut"
+              + " the log there and drop " + records(r.droppedRecords()) + " written after the damage");
+          return EXIT_ERROR;
         }
+        long dropped = 0;
+        for (RepairReport r : reports) {
+          dropped += r.droppedRecords();
+          String kept = "the original is kept as " + r.brokenCopy().getFileName();
+          out.println(switch (r.action()) {
+            case TRUNCATED_TORN_TAIL, TRUNCATED_AT_DAMAGE -> "cut " + r.bytesCut() + " bytes from " + r.file()
+                + " at offset " + r.offset() + " (" + r.reason() + "); dropped " + records(r.droppedRecords()) + "; "
+                + kept;
+            case MOVED_ASIDE, CHECKPOINT_MOVED_ASIDE -> "moved " + r.file() + " aside (" + r.reason() + "); dropped "
+                + records(r.droppedRecords()) + "; " + kept;
+            case REFUSED -> throw new IllegalStateException("a refusal comes alone");
+          });
+        }
+        if (!reports.isEmpty()) out.println("acknowledged records dropped in total: " + dropped);
         return 0;
       } catch (IOException | IllegalArgumentException e) {
         spec.commandLine().getErr().println("ipfs-kit wal repair: " + e.getMessage());
         return EXIT_ERROR;
       }
+    }
+
+    private static String records(long n) {
+      return n + (n == 1 ? " acknowledged record" : " acknowledged records");
     }
   }
 

@@ -2,7 +2,9 @@ package io.ipfskit.server.cli;
 
 import io.ipfskit.server.wal.SharedWal;
 import io.ipfskit.server.wal.WalCallException;
-import io.ipfskit.server.wal.WalMethod;
+import io.ipfskit.server.wal.WalService;
+import io.ipfskit.core.wal.OperationQuery;
+import io.ipfskit.core.wal.WalException;
 import io.ipfskit.server.wal.OperationJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +62,9 @@ final class WalReportCommand implements Callable<Integer> {
       Path file = write(output, WalReportPage.render(data));
       spec.commandLine().getOut().println("wrote " + file + " (" + data.operations().size() + " operations in the last " + window + ")");
       return 0;
+    } catch (WalException e) {
+      spec.commandLine().getErr().println("ipfs-kit wal report: " + e.getMessage());
+      return e.kind().exitCode();
     } catch (WalCallException | IOException e) {
       spec.commandLine().getErr().println("ipfs-kit wal report: " + e.getMessage());
       return WalCommand.EXIT_ERROR;
@@ -68,18 +73,16 @@ final class WalReportCommand implements Callable<Integer> {
 
   static WalReportPage.Data collect(SharedWal wal, Instant now, Duration window) {
     Instant start = now.minus(window);
-    ObjectNode status = wal.call(WalMethod.STATUS, null);
-    ObjectNode health = wal.call(WalMethod.HEALTH, null);
-    ObjectNode metrics = wal.call(WalMethod.METRICS, null);
+    WalService service = wal.service();
+    ObjectNode status = OperationJson.status(service.status());
+    ObjectNode health = OperationJson.health(service.health());
+    ObjectNode metrics = OperationJson.metrics(service.metrics());
     List<WalReportPage.Op> ops = new ArrayList<>();
     boolean truncated = false;
     int offset = 0;
     paging:
     while (true) {
-      ObjectNode args = OperationJson.MAPPER.createObjectNode();
-      args.put("limit", PAGE);
-      args.put("offset", offset);
-      JsonNode page = wal.call(WalMethod.LIST, args).path("operations");
+      JsonNode page = OperationJson.operations(service.list(new OperationQuery(null, null, PAGE, offset)));
       for (JsonNode o : page) {
         Instant created = Instant.parse(o.path("timestamp").asString());
         if (created.isBefore(start)) break paging;  // newest first: the rest is older still

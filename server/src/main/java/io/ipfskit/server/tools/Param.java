@@ -1,6 +1,5 @@
 package io.ipfskit.server.tools;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -109,24 +108,17 @@ public final class Param {
   }
 
   Map<String, Object> schema() {
-    Map<String, Object> schema = new LinkedHashMap<>();
-    switch (kind) {
+    Map<String, Object> schema = switch (kind) {
       case STRING -> {
-        schema.put("type", "string");
-        if (minLength > 0) schema.put("minLength", minLength);
-        if (maxLength < Integer.MAX_VALUE) schema.put("maxLength", maxLength);
-        if (pattern != null) schema.put("pattern", "^" + pattern.pattern() + "$");
-        if (allowed != null) schema.put("enum", allowed);
+        Map<String, Object> str = Schema.string(description, minLength, maxLength);
+        if (pattern != null) str.put("pattern", "^" + pattern.pattern() + "$");
+        if (allowed != null) str.put("enum", allowed);
+        yield str;
       }
-      case INTEGER -> {
-        schema.put("type", "integer");
-        if (minimum != Long.MIN_VALUE) schema.put("minimum", minimum);
-        if (maximum != Long.MAX_VALUE) schema.put("maximum", maximum);
-      }
-      case BOOLEAN -> schema.put("type", "boolean");
-    }
+      case INTEGER -> Schema.integer(description, minimum, maximum);
+      case BOOLEAN -> Schema.bool(description);
+    };
     if (defaultValue != null) schema.put("default", defaultValue);
-    schema.put("description", description);
     return schema;
   }
 

@@ -1,5 +1,6 @@
 package io.ipfskit.server.tools;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ipfskit.core.secrets.AuditEntry;
 import io.ipfskit.core.secrets.EncryptionInfo;
 import io.ipfskit.core.secrets.MigrationError;
@@ -18,13 +19,15 @@ import tools.jackson.databind.annotation.JsonNaming;
 /**
  * The structured results of the secrets tools, serialised with snake_case names (the reference
  * system's field names). Times are ISO-8601 UTC strings, durations whole seconds. Only
- * {@link Retrieved} carries a secret value.
+ * {@link Retrieved} carries a secret value. An absent value (never accessed, no expiry) is left
+ * out rather than written as null, so every property has one JSON type.
  */
 final class SecretsOutput {
 
   private SecretsOutput() {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record Secret(String secretId, String service, String secretType, String createdAt,
       String lastRotated, String lastAccessed, long accessCount, String expiresAt,
       Long rotationInterval, int version, int encryptionVersion, boolean expired, boolean rotationDue) {
@@ -46,6 +49,7 @@ final class SecretsOutput {
   record SecretList(List<Secret> secrets, int totalSecrets) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record MigrationFailure(String secretId, String reason) {
     static MigrationFailure of(MigrationError e) {
       return new MigrationFailure(e.secretId() == null ? null : e.secretId().value(), e.reason());
@@ -53,6 +57,7 @@ final class SecretsOutput {
   }
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record Migration(int migrated, int alreadyCurrent, List<MigrationFailure> errors, int totalSecrets,
       boolean dryRun, String backupDirectory) {
     static Migration of(MigrationReport r) {
@@ -84,6 +89,7 @@ final class SecretsOutput {
   }
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record Audit(String timestamp, String secretId, String service, String action, boolean success,
       String reason) {
     static Audit of(AuditEntry e) {
@@ -96,6 +102,7 @@ final class SecretsOutput {
   record AuditLog(List<Audit> entries, int count) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record Version(int version, String createdAt, int encryptionVersion, boolean current) {
     static Version of(SecretVersion v) {
       return new Version(v.version(), time(v.createdAt()), v.encryptionVersion(), v.current());

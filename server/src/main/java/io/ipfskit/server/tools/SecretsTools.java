@@ -1,13 +1,16 @@
 package io.ipfskit.server.tools;
 
-import static io.ipfskit.server.tools.OutputSchema.array;
-import static io.ipfskit.server.tools.OutputSchema.bool;
-import static io.ipfskit.server.tools.OutputSchema.counts;
-import static io.ipfskit.server.tools.OutputSchema.integer;
-import static io.ipfskit.server.tools.OutputSchema.nullableInteger;
-import static io.ipfskit.server.tools.OutputSchema.nullableString;
-import static io.ipfskit.server.tools.OutputSchema.object;
-import static io.ipfskit.server.tools.OutputSchema.string;
+import static io.ipfskit.server.tools.Schema.array;
+import static io.ipfskit.server.tools.ToolDef.Hint.DESTRUCTIVE;
+import static io.ipfskit.server.tools.ToolDef.Hint.IDEMPOTENT;
+import static io.ipfskit.server.tools.ToolDef.READ;
+import static io.ipfskit.server.tools.ToolDef.hints;
+import static io.ipfskit.server.tools.Schema.bool;
+import static io.ipfskit.server.tools.Schema.counts;
+import static io.ipfskit.server.tools.Schema.integer;
+import static io.ipfskit.server.tools.Schema.optional;
+import static io.ipfskit.server.tools.Schema.object;
+import static io.ipfskit.server.tools.Schema.string;
 
 import io.ipfskit.core.secrets.MigrationListener;
 import io.ipfskit.core.secrets.MigrationReport;
@@ -34,12 +37,11 @@ import io.ipfskit.server.tools.SecretsOutput.Versions;
 import io.ipfskit.server.tools.ToolInput.Arguments;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.Tool;
-import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -104,11 +106,11 @@ public final class SecretsTools implements ToolSet {
       "service", string("Service the secret belongs to"),
       "secret_type", string("api_key, password, token, certificate, private_key or connection_string"),
       "created_at", string("When the secret was first stored (ISO-8601 UTC)"),
-      "last_rotated", nullableString("When the value last changed (ISO-8601 UTC)"),
-      "last_accessed", nullableString("When the value was last retrieved, or null if never"),
+      "last_rotated", optional(string("When the value last changed (ISO-8601 UTC)")),
+      "last_accessed", optional(string("When the value was last retrieved (absent if never)")),
       "access_count", integer("How often the value was retrieved"),
-      "expires_at", nullableString("When the secret expires, or null for never"),
-      "rotation_interval", nullableInteger("Seconds between rotations, or null when unset"),
+      "expires_at", optional(string("When the secret expires (absent for never)")),
+      "rotation_interval", optional(integer("Seconds between rotations (absent when unset)")),
       "version", integer("Current version number; each rotation adds one"),
       "encryption_version", integer("Format of the stored blob: 1 legacy XOR, 2 legacy AES-GCM, 3 current envelope"),
       "expired", bool("Whether the secret has expired"),
@@ -132,7 +134,7 @@ public final class SecretsTools implements ToolSet {
     return spec("secrets_store", "Store a secret",
         "Encrypts and stores a new secret for a service and returns its metadata, including the"
             + " secret_id needed by every other secrets tool. The value is never returned by this tool.",
-        input, SECRET_SCHEMA, annotations(false, false, false), args -> {
+        input, SECRET_SCHEMA, hints(), args -> {
           SecretType type = SecretType.parse("secret_type", args.string("secret_type"));
           SecretMetadata stored = vault.get().store(args.string("service"), SecretValue.of(args.string("secret_value")),
               type, args.optionalInteger("expires_in").map(Duration::ofSeconds).orElse(null),
@@ -153,7 +155,7 @@ public final class SecretsTools implements ToolSet {
             "service", string("Service the secret belongs to"),
             "secret_type", string("Kind of secret"),
             "secret_value", string("The decrypted value")),
-        annotations(false, false, true), args -> {
+        hints(IDEMPOTENT), args -> {
           SecretId id = SecretId.parse("secret_id", args.string("secret_id"));
           Vault v = vault.get();
           SecretValue value = v.retrieve(id);
@@ -170,7 +172,7 @@ public final class SecretsTools implements ToolSet {
     return spec("secrets_rotate", "Rotate a secret",
         "Replaces the value of a secret with new_value. The previous value is kept as an older"
             + " version (see secrets_versions); retrieve returns the new one.",
-        input, SECRET_SCHEMA, annotations(false, true, false), args -> {
+        input, SECRET_SCHEMA, hints(DESTRUCTIVE), args -> {
           SecretId id = SecretId.parse("secret_id", args.string("secret_id"));
           SecretMetadata rotated = vault.get().rotate(id, SecretValue.of(args.string("new_value")));
           return ToolResults.success(Secret.of(rotated),
@@ -183,7 +185,7 @@ public final class SecretsTools implements ToolSet {
     return spec("secrets_delete", "Delete a secret",
         "Deletes a secret and all its versions. This cannot be undone.",
         input, object("secret_id", string("Id of the deleted secret"), "deleted", bool("Always true on success")),
-        annotations(false, true, true), args -> {
+        hints(DESTRUCTIVE, IDEMPOTENT), args -> {
           SecretId id = SecretId.parse("secret_id", args.string("secret_id"));
           vault.get().delete(id);
           return ToolResults.success(new Deleted(id.value(), true), "Deleted secret " + id.value() + ".");
@@ -196,7 +198,7 @@ public final class SecretsTools implements ToolSet {
         "Lists the metadata of every stored secret (ids, services, types, dates, versions). Never returns values.",
         input, object("secrets", array(SECRET_SCHEMA, "Metadata of every secret"),
             "total_secrets", integer("Number of secrets")),
-        annotations(true, false, true), args -> {
+        READ, args -> {
           List<Secret> secrets = vault.get().list().stream().map(Secret::of).toList();
           return ToolResults.success(new SecretList(secrets, secrets.size()),
               secrets.size() + " secret(s): " + String.join(", ",
@@ -206,7 +208,7 @@ public final class SecretsTools implements ToolSet {
 
   private SyncToolSpecification migrate() {
     ToolInput input = ToolInput.of("secrets_migrate", DRY_RUN);
-    Map<String, Object> errorSchema = object("secret_id", nullableString("Secret that failed"),
+    Map<String, Object> errorSchema = object("secret_id", optional(string("Secret that failed")),
         "reason", string("Why it failed"));
     return spec("secrets_migrate", "Migrate secrets to the current format",
         "Re-encrypts every secret still in a legacy format (v1 XOR, v2 AES-GCM) into the current"
@@ -218,8 +220,8 @@ public final class SecretsTools implements ToolSet {
             "errors", array(errorSchema, "Secrets that could not be migrated, left untouched"),
             "total_secrets", integer("Secrets in the store"),
             "dry_run", bool("Whether this was a dry run"),
-            "backup_directory", nullableString("Where the original files were copied, or null")),
-        annotations(false, true, true), args -> {
+            "backup_directory", optional(string("Where the original files were copied (absent when none)"))),
+        hints(DESTRUCTIVE, IDEMPOTENT), args -> {
           boolean dryRun = args.bool("dry_run");
           MigrationReport report = vault.get().migrate(dryRun, MigrationListener.NONE);
           return ToolResults.success(Migration.of(report), (dryRun ? "Dry run: " : "") + report.migrated()
@@ -241,7 +243,7 @@ public final class SecretsTools implements ToolSet {
             "total_accesses", integer("Retrievals of all secrets"),
             "encryption_versions", counts("Secrets per blob format: v1, v2 (legacy) and v3 (current)"),
             "secret_types", counts("Secrets per type")),
-        annotations(true, false, true), args -> {
+        READ, args -> {
           VaultStatistics stats = vault.get().statistics();
           return ToolResults.success(Statistics.of(stats), stats.totalSecrets() + " secret(s), "
               + stats.expiredSecrets() + " expired, " + stats.secretsNeedingRotation() + " due for rotation.");
@@ -259,7 +261,7 @@ public final class SecretsTools implements ToolSet {
             "encryption_version", integer("1 legacy XOR, 2 legacy AES-GCM, 3 current envelope"),
             "needs_migration", bool("Whether secrets_migrate would re-encrypt it"),
             "kdf", string("Key-derivation function and parameters")),
-        annotations(true, false, true), args -> {
+        READ, args -> {
           SecretId id = SecretId.parse("secret_id", args.string("secret_id"));
           Encryption info = Encryption.of(vault.get().encryptionInfo(id));
           // encryptionMethod already names the version, e.g. "AES-256-GCM envelope (v3)".
@@ -272,16 +274,16 @@ public final class SecretsTools implements ToolSet {
     ToolInput input = ToolInput.of("secrets_audit", AUDIT_SECRET_ID, LIMIT);
     Map<String, Object> entrySchema = object(
         "timestamp", string("When (ISO-8601 UTC)"),
-        "secret_id", nullableString("Secret concerned, or null for store-wide actions"),
-        "service", nullableString("Service of the secret, when known"),
+        "secret_id", optional(string("Secret concerned (absent for store-wide actions)")),
+        "service", optional(string("Service of the secret, when known")),
         "action", string("store, retrieve, rotate, delete, migrate, list, ..."),
         "success", bool("Whether the action succeeded"),
-        "reason", nullableString("Why it failed, or null"));
+        "reason", optional(string("Why it failed (absent when none)")));
     return spec("secrets_audit", "Read the audit log",
         "Returns the most recent audit log entries (who did what to which secret, and whether it"
             + " worked), optionally for one secret. Entries never contain values.",
         input, object("entries", array(entrySchema, "Entries, oldest first"), "count", integer("Number of entries")),
-        annotations(true, false, true), args -> {
+        READ, args -> {
           SecretId id = args.optionalString("secret_id").map(s -> SecretId.parse("secret_id", s)).orElse(null);
           List<SecretsOutput.Audit> entries = vault.get().audit(id, (int) args.integer("limit")).stream()
               .map(SecretsOutput.Audit::of).toList();
@@ -298,10 +300,10 @@ public final class SecretsTools implements ToolSet {
             + " beyond the configured maximum). Never returns values.",
         input, object("secret_id", string("Id of the secret"), "versions", array(object(
             "version", integer("Version number"),
-            "created_at", nullableString("When this version was written (ISO-8601 UTC)"),
+            "created_at", optional(string("When this version was written (ISO-8601 UTC)")),
             "encryption_version", integer("Blob format of this version"),
             "current", bool("Whether this is the value retrieve returns")), "Versions, oldest first")),
-        annotations(true, false, true), args -> {
+        READ, args -> {
           SecretId id = SecretId.parse("secret_id", args.string("secret_id"));
           List<SecretsOutput.Version> versions = vault.get().versions(id).stream().map(SecretsOutput.Version::of).toList();
           return ToolResults.success(new Versions(id.value(), versions),
@@ -309,29 +311,10 @@ public final class SecretsTools implements ToolSet {
         });
   }
 
-  private static ToolAnnotations annotations(boolean readOnly, boolean destructive, boolean idempotent) {
-    return ToolAnnotations.builder()
-        .readOnlyHint(readOnly)
-        .destructiveHint(destructive)
-        .idempotentHint(idempotent)
-        .openWorldHint(false)
-        .build();
-  }
-
   private static SyncToolSpecification spec(String name, String title, String description, ToolInput input,
-      Map<String, Object> outputSchema, ToolAnnotations annotations, Function<Arguments, CallToolResult> body) {
-    Tool tool = Tool.builder()
-        .name(name)
-        .title(title)
-        .description(description)
-        .inputSchema(input.schema())
-        .outputSchema(outputSchema)
-        .annotations(annotations)
-        .build();
-    return SyncToolSpecification.builder()
-        .tool(tool)
-        .callHandler((exchange, request) -> call(name, input, body, request.arguments()))
-        .build();
+      Map<String, Object> outputSchema, Set<ToolDef.Hint> hints, Function<Arguments, CallToolResult> body) {
+    return new ToolDef(name, title, description, input.schema(), outputSchema, hints,
+        args -> call(name, input, body, args)).specification();
   }
 
   /** Runs one call; every failure becomes an isError result, nothing escapes to the SDK. */

@@ -28,22 +28,12 @@ public final class ToolInput {
 
   /** The JSON Schema object advertised in {@code tools/list}. */
   public Map<String, Object> schema() {
-    Map<String, Object> properties = new LinkedHashMap<>();
-    List<String> required = new ArrayList<>();
+    List<Object> namesAndSchemas = new ArrayList<>();
     for (Param param : params) {
-      properties.put(param.name, param.schema());
-      if (param.required) {
-        required.add(param.name);
-      }
+      namesAndSchemas.add(param.name);
+      namesAndSchemas.add(param.required ? param.schema() : Schema.optional(param.schema()));
     }
-    Map<String, Object> schema = new LinkedHashMap<>();
-    schema.put("type", "object");
-    schema.put("properties", properties);
-    if (!required.isEmpty()) {
-      schema.put("required", required);
-    }
-    schema.put("additionalProperties", false);
-    return schema;
+    return Schema.input(namesAndSchemas.toArray());
   }
 
   /**

@@ -1,32 +1,40 @@
 package io.ipfskit.server.tools;
 
-import static io.ipfskit.server.tools.WalSchemas.FINISHED_STATUSES;
-import static io.ipfskit.server.tools.WalSchemas.OPERATION_TYPES;
-import static io.ipfskit.server.tools.WalSchemas.STATUSES;
-import static io.ipfskit.server.tools.WalSchemas.arrayOf;
-import static io.ipfskit.server.tools.WalSchemas.backendStats;
-import static io.ipfskit.server.tools.WalSchemas.enumOf;
-import static io.ipfskit.server.tools.WalSchemas.input;
-import static io.ipfskit.server.tools.WalSchemas.integer;
-import static io.ipfskit.server.tools.WalSchemas.nullable;
-import static io.ipfskit.server.tools.WalSchemas.object;
-import static io.ipfskit.server.tools.WalSchemas.operation;
-import static io.ipfskit.server.tools.WalSchemas.props;
-import static io.ipfskit.server.tools.WalSchemas.string;
-import static io.ipfskit.server.tools.WalSchemas.type;
+import static io.ipfskit.server.tools.Schema.array;
+import static io.ipfskit.server.tools.Schema.bool;
+import static io.ipfskit.server.tools.Schema.enumOf;
+import static io.ipfskit.server.tools.Schema.input;
+import static io.ipfskit.server.tools.Schema.integer;
+import static io.ipfskit.server.tools.Schema.mapOf;
+import static io.ipfskit.server.tools.Schema.number;
+import static io.ipfskit.server.tools.Schema.object;
+import static io.ipfskit.server.tools.Schema.optional;
+import static io.ipfskit.server.tools.Schema.string;
+import static io.ipfskit.server.tools.Schema.withDefault;
+import static io.ipfskit.server.tools.ToolDef.Hint.DESTRUCTIVE;
+import static io.ipfskit.server.tools.ToolDef.Hint.IDEMPOTENT;
+import static io.ipfskit.server.tools.ToolDef.Hint.OPEN_WORLD;
+import static io.ipfskit.server.tools.ToolDef.READ;
+import static io.ipfskit.server.tools.ToolDef.hints;
+import static io.ipfskit.server.wal.WalCalls.FINISHED_STATUSES;
+import static io.ipfskit.server.wal.WalCalls.OPERATION_TYPES;
+import static io.ipfskit.server.wal.WalCalls.STATUSES;
 
+import io.ipfskit.core.wal.OperationType;
 import io.ipfskit.core.wal.WalConfig;
+import io.ipfskit.core.wal.WalException;
 import io.ipfskit.server.wal.OperationJson;
 import io.ipfskit.server.wal.SharedWal;
 import io.ipfskit.server.wal.WalCallException;
+import io.ipfskit.server.wal.WalCalls;
 import io.ipfskit.server.wal.WalMethod;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.Tool;
-import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,16 +44,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The write-ahead-log MCP tools (reference names and inputs, ARCHITECTURE.md §3) plus {@code
- * wal_metrics}, {@code wal_config} and {@code wal_health}. Each handler hands its arguments to one
- * {@link SharedWal#call} (which runs here or on the process owning the log) and shapes the result:
- * structured content that matches the output schema plus a short text ({@link ToolResults}).
- * Expected failures come back as {@code isError} results with a message the model can act on;
- * nothing a call does can stop the server.
- *
- * <p>Arguments are checked twice: by the SDK against the input schema here, and by the process that
- * owns the log ({@code WalArguments}), because calls may arrive there forwarded from another
- * process. The schemas are built with {@link WalSchemas} rather than {@link ToolInput}, which has no
- * object ({@code params}, {@code set}) or fractional number ({@code timeout}) arguments.
+ * wal_metrics}, {@code wal_config} and {@code wal_health}, as one table ({@link #TABLE}). Every
+ * handler is the same adapter: {@link WalCalls} checks the arguments strictly (unknown, mistyped
+ * or out-of-range ones are refused naming the argument and the rule, never repeating the value),
+ * turns them into core types and makes one call on the {@link SharedWal#service() WalService}
+ * (here or on the process owning the log); the result is structured content matching the output
+ * schema plus a short text. Failures come back as {@code isError} results whose text follows the
+ * failure's kind; nothing a call does can stop the server.
  */
 public final class WalTools implements ToolSet {
   private static final Logger log = LoggerFactory.getLogger(WalTools.class);
@@ -60,214 +65,224 @@ public final class WalTools implements ToolSet {
     this.wal = wal;
   }
 
-  @Override
-  public List<SyncToolSpecification> specifications() {
-    return List.of(addOperation(), status(), listOperations(), getOperation(), waitForOperation(),
-        retryOperation(), cancelOperation(), cleanup(), metrics(), config(), health());
-  }
+  /** One WAL tool: its definition minus the handler, the method it calls and how its result reads as text. */
+  private record Row(String name, String title, String description, Map<String, Object> input,
+      Map<String, Object> output, Set<ToolDef.Hint> hints, WalMethod method, Function<ObjectNode, String> summary) {}
 
   private static final Map<String, Object> OPERATION_ID =
       string("The id wal_add_operation returned (see wal_list_operations)", 1, 128);
 
-  private SyncToolSpecification addOperation() {
-    Map<String, Object> params = object(props(
-        "content", type("string", "add: UTF-8 text to store"),
-        "path", string("add: a local file to store (absolute, or relative to the server's working directory)", 1, 4096),
-        "cid", string("get, cat, pin, unpin, rm: the content id, e.g. bafkrei...", 1, 512),
-        "destination", string("get: a local file to write the content to", 1, 4096)));
-    params.put("description", "What the operation works on: add needs content or path; get/cat/pin/unpin/rm need cid");
-    Tool tool = Tool.builder("wal_add_operation", input(props(
-            "operation_type", enumOf(OPERATION_TYPES, "What to do"),
-            "backend", withDefault(string("Which storage backend runs it", 1, 64), "local"),
-            "params", params,
-            "priority", integer("1 (lowest) to 10 (highest); due operations run highest first", 1, 10, 5)),
-            "operation_type"))
-        .title("Queue a storage operation")
-        .description("Records a storage operation (add, get, cat, pin, unpin, rm, ...) durably in the write-ahead log "
-            + "and returns at once; it runs in the background with retries. Follow with wal_wait_for_operation to get its result "
-            + "(for add: result.cid and result.size).")
-        .outputSchema(object(props("operation_id", type("string", null), "operation", operation()), "operation_id", "operation"))
-        .annotations(annotations("Queue a storage operation", false, true, false, true))
-        .build();
-    return spec(tool, WalMethod.ADD, r -> "queued " + op(r).path("operation_type").asString() + " on "
-        + op(r).path("backend").asString() + " as operation " + r.path("operation_id").asString());
+  private static final List<Row> TABLE = List.of(
+      new Row("wal_add_operation", "Queue a storage operation",
+          "Records a storage operation (" + String.join(", ", OPERATION_TYPES) + ") durably in the write-ahead log "
+              + "and returns at once; it runs in the background with retries. Follow with wal_wait_for_operation to get its result "
+              + "(for add: result.cid and result.size).",
+          input(
+              "operation_type", enumOf(OPERATION_TYPES, "What to do"),
+              "backend", optional(withDefault(string("Which storage backend runs it", 1, 64), "local")),
+              "params", optional(params()),
+              "priority", optional(withDefault(integer("1 (lowest) to 10 (highest); due operations run highest first", 1, 10), 5))),
+          object("operation_id", string(null), "operation", operation()),
+          hints(DESTRUCTIVE, OPEN_WORLD), WalMethod.ADD,
+          r -> "queued " + op(r).path("operation_type").asString() + " on "
+              + op(r).path("backend").asString() + " as operation " + r.path("operation_id").asString()),
+      new Row("wal_status", "Write-ahead log status",
+          "Counts of operations by status (pending, processing, completed, failed, retrying, cancelled), "
+              + "including finished operations already moved to the Parquet archive (also counted in "
+              + "archived_operations), and the log's state.",
+          input(), statusSchema(), READ, WalMethod.STATUS,
+          r -> r.path("total").asLong() + " operations: "
+              + STATUSES.stream().map(s -> r.path(s).asLong() + " " + s).reduce((a, b) -> a + ", " + b).orElse("")),
+      new Row("wal_list_operations", "List write-ahead log operations",
+          "Lists operations newest first, optionally filtered by status and backend; finished ones come from the Parquet archive.",
+          input(
+              "status", optional(enumOf(STATUSES, "Only operations in this status")),
+              "backend", optional(string("Only operations on this backend", 1, 64)),
+              "limit", optional(withDefault(integer("At most this many, newest first", 1, WalCalls.Edge.MCP.maxListLimit()), 100)),
+              "offset", optional(withDefault(integer("Skip this many matches first (paging)", 0, WalCalls.Edge.MCP.maxOffset()), 0))),
+          object("operations", array(operation(), null), "count", integer(null)),
+          READ, WalMethod.LIST, WalTools::describeList),
+      new Row("wal_get_operation", "Get one operation",
+          "Returns one operation with its status, parameters, result and last error.",
+          input("operation_id", OPERATION_ID), object("operation", operation()),
+          READ, WalMethod.GET, WalTools::describeOperation),
+      new Row("wal_wait_for_operation", "Wait for an operation to finish",
+          "Blocks until the operation is completed, failed or cancelled, or the timeout passes; returns it either way. "
+              + "completed is true only for status completed; finished is true for any final status.",
+          input("operation_id", OPERATION_ID, "timeout", optional(waitTimeout())),
+          object("operation", operation(), "completed", bool(null), "finished", optional(bool(null)),
+              "status", enumOf(STATUSES, null)),
+          READ, WalMethod.WAIT,
+          r -> r.path("finished").asBoolean()
+              ? describeOperation(r) : describeOperation(r) + " (still running when the timeout passed; wait again)"),
+      new Row("wal_retry_operation", "Retry a failed operation",
+          "Puts a failed or cancelled operation back to pending with a fresh retry budget.",
+          input("operation_id", OPERATION_ID), object("operation", operation()),
+          hints(), WalMethod.RETRY, WalTools::describeOperation),
+      new Row("wal_cancel_operation", "Cancel a queued operation",
+          "Cancels an operation that is pending or waiting to retry; a running or finished one cannot be cancelled.",
+          input("operation_id", OPERATION_ID), object("operation", operation()),
+          hints(DESTRUCTIVE), WalMethod.CANCEL, WalTools::describeOperation),
+      new Row("wal_cleanup", "Remove old finished operations",
+          "Deletes finished (completed, failed, cancelled) operations older than age_days from the log and its archive.",
+          input(
+              "age_days", optional(integer("Remove finished operations older than this many days (default: the configured max_age_days)",
+                  0, WalCalls.MAX_AGE_DAYS)),
+              "status", optional(enumOf(FINISHED_STATUSES, "Only remove operations in this final status"))),
+          object("removed_count", integer(null), "age_days", optional(integer(null)), "status", optional(string(null))),
+          hints(DESTRUCTIVE, IDEMPOTENT), WalMethod.CLEANUP,
+          r -> "removed " + r.path("removed_count").asLong() + " operation(s) older than "
+              + r.path("age_days").asInt() + " day(s)"),
+      new Row("wal_metrics", "Write-ahead log metrics",
+          "Append and fsync counts, append and operation latency percentiles, and per-backend results and health.",
+          input(),
+          object("records_appended", integer(null), "fsyncs", integer(null),
+              "records_per_fsync", optional(number(null)),
+              "append_latency_p50_micros", optional(number(null)), "append_latency_p99_micros", optional(number(null)),
+              "operation_latency_p50_millis", optional(number(null)), "operation_latency_p99_millis", optional(number(null)),
+              "backends", array(backendStats(), null)),
+          READ, WalMethod.METRICS,
+          r -> r.path("records_appended").asLong() + " records, " + r.path("fsyncs").asLong()
+              + " fsyncs, operation latency p50 " + r.path("operation_latency_p50_millis").asDouble() + " ms"),
+      new Row("wal_config", "Show or change the WAL configuration",
+          "Without set: returns the configuration. With set: changes the live-updatable keys and returns the result.",
+          input("set", optional(configSet())),
+          object("config", mapOf(string(null), null), "changed", array(string(null), null)),
+          hints(IDEMPOTENT), WalMethod.CONFIG,
+          r -> (r.path("changed").isEmpty() ? "WAL configuration: " : "changed " + r.path("changed")
+              + "; WAL configuration: ") + r.path("config")),
+      new Row("wal_health", "Write-ahead log health",
+          "Whether the log accepts writes and each backend's health, with pending, retrying and failed counts.",
+          input(),
+          object("healthy", bool(null), "failed_closed", bool(null), "pending", optional(integer(null)),
+              "retrying", optional(integer(null)), "failed", optional(integer(null)), "backends", array(backendStats(), null)),
+          READ, WalMethod.HEALTH,
+          r -> (r.path("healthy").asBoolean() ? "healthy" : "unhealthy")
+              + (r.path("failed_closed").asBoolean() ? " (failed closed after an fsync error: restart the server)" : "")
+              + "; backends: " + describeBackends(r.path("backends"))));
+
+  @Override
+  public List<SyncToolSpecification> specifications() {
+    return TABLE.stream().map(row -> new ToolDef(row.name(), row.title(), row.description(), row.input(), row.output(),
+        row.hints(), args -> call(row, args)).specification()).toList();
   }
 
-  private SyncToolSpecification status() {
-    Map<String, Object> p = props("total", type("integer", "Operations the log knows"));
-    for (String s : STATUSES) p.put(s, type("integer", null));
-    p.put("last_sequence", type("integer", null));
-    p.put("fsync_mode", type("string", null));
-    p.put("segment_count", type("integer", null));
-    p.put("archived_operations", type("integer", null));
-    p.put("partition_count", type("integer", null));
-    p.put("last_checkpoint", nullable("string"));
-    p.put("failed_closed", type("boolean", "True after an fsync failure: the log accepts nothing until reopened"));
-    List<String> required = new java.util.ArrayList<>(STATUSES);
-    required.add(0, "total");
-    Tool tool = Tool.builder("wal_status", input(props()))
-        .title("Write-ahead log status")
-        .description("Counts of operations by status (pending, processing, completed, failed, retrying, cancelled), "
-            + "including finished operations already moved to the Parquet archive (also counted in "
-            + "archived_operations), and the log's state.")
-        .outputSchema(object(p, required.toArray(String[]::new)))
-        .annotations(annotations("Write-ahead log status", true, false, true, false))
-        .build();
-    return spec(tool, WalMethod.STATUS, r -> r.path("total").asLong() + " operations: "
-        + STATUSES.stream().map(s -> r.path(s).asLong() + " " + s).reduce((a, b) -> a + ", " + b).orElse(""));
-  }
-
-  private SyncToolSpecification listOperations() {
-    Tool tool = Tool.builder("wal_list_operations", input(props(
-            "status", enumOf(STATUSES, "Only operations in this status"),
-            "backend", string("Only operations on this backend", 1, 64),
-            "limit", integer("At most this many, newest first", 1, 1000, 100),
-            "offset", integer("Skip this many matches first (paging)", 0, 1_000_000, 0))))
-        .title("List write-ahead log operations")
-        .description("Lists operations newest first, optionally filtered by status and backend; finished ones come from the Parquet archive.")
-        .outputSchema(object(props("operations", arrayOf(operation()), "count", type("integer", null)), "operations", "count"))
-        .annotations(annotations("List write-ahead log operations", true, false, true, false))
-        .build();
-    return spec(tool, WalMethod.LIST, WalTools::describeList);
-  }
-
-  private SyncToolSpecification getOperation() {
-    Tool tool = Tool.builder("wal_get_operation", input(props("operation_id", OPERATION_ID), "operation_id"))
-        .title("Get one operation")
-        .description("Returns one operation with its status, parameters, result and last error.")
-        .outputSchema(object(props("operation", operation()), "operation"))
-        .annotations(annotations("Get one operation", true, false, true, false))
-        .build();
-    return spec(tool, WalMethod.GET, WalTools::describeOperation);
-  }
-
-  private SyncToolSpecification waitForOperation() {
-    Map<String, Object> timeout = type("number", "Seconds to wait at most (default 60, at most 300)");
-    timeout.put("exclusiveMinimum", 0);
-    timeout.put("maximum", 300);
-    timeout.put("default", 60);
-    Tool tool = Tool.builder("wal_wait_for_operation", input(props("operation_id", OPERATION_ID, "timeout", timeout), "operation_id"))
-        .title("Wait for an operation to finish")
-        .description("Blocks until the operation is completed, failed or cancelled, or the timeout passes; returns it either way. "
-            + "completed is true only for status completed; finished is true for any final status.")
-        .outputSchema(object(props("operation", operation(), "completed", type("boolean", null),
-            "finished", type("boolean", null), "status", enumOf(STATUSES, null)), "operation", "completed", "status"))
-        .annotations(annotations("Wait for an operation to finish", true, false, true, false))
-        .build();
-    return spec(tool, WalMethod.WAIT, r -> r.path("finished").asBoolean()
-        ? describeOperation(r) : describeOperation(r) + " (still running when the timeout passed; wait again)");
-  }
-
-  private SyncToolSpecification retryOperation() {
-    Tool tool = Tool.builder("wal_retry_operation", input(props("operation_id", OPERATION_ID), "operation_id"))
-        .title("Retry a failed operation")
-        .description("Puts a failed or cancelled operation back to pending with a fresh retry budget.")
-        .outputSchema(object(props("operation", operation()), "operation"))
-        .annotations(annotations("Retry a failed operation", false, false, false, false))
-        .build();
-    return spec(tool, WalMethod.RETRY, WalTools::describeOperation);
-  }
-
-  private SyncToolSpecification cancelOperation() {
-    Tool tool = Tool.builder("wal_cancel_operation", input(props("operation_id", OPERATION_ID), "operation_id"))
-        .title("Cancel a queued operation")
-        .description("Cancels an operation that is pending or waiting to retry; a running or finished one cannot be cancelled.")
-        .outputSchema(object(props("operation", operation()), "operation"))
-        .annotations(annotations("Cancel a queued operation", false, true, false, false))
-        .build();
-    return spec(tool, WalMethod.CANCEL, WalTools::describeOperation);
-  }
-
-  private SyncToolSpecification cleanup() {
-    Tool tool = Tool.builder("wal_cleanup", input(props(
-            "age_days", integer("Remove finished operations older than this many days (default: the configured max_age_days)", 0, 36_500, null),
-            "status", enumOf(FINISHED_STATUSES, "Only remove operations in this final status"))))
-        .title("Remove old finished operations")
-        .description("Deletes finished (completed, failed, cancelled) operations older than age_days from the log and its archive.")
-        .outputSchema(object(props("removed_count", type("integer", null), "age_days", type("integer", null),
-            "status", nullable("string")), "removed_count"))
-        .annotations(annotations("Remove old finished operations", false, true, true, false))
-        .build();
-    return spec(tool, WalMethod.CLEANUP, r -> "removed " + r.path("removed_count").asLong() + " operation(s) older than "
-        + r.path("age_days").asInt() + " day(s)");
-  }
-
-  private SyncToolSpecification metrics() {
-    Tool tool = Tool.builder("wal_metrics", input(props()))
-        .title("Write-ahead log metrics")
-        .description("Append and fsync counts, append and operation latency percentiles, and per-backend results and health.")
-        .outputSchema(object(props(
-            "records_appended", type("integer", null), "fsyncs", type("integer", null),
-            "records_per_fsync", type("number", null),
-            "append_latency_p50_micros", type("number", null), "append_latency_p99_micros", type("number", null),
-            "operation_latency_p50_millis", type("number", null), "operation_latency_p99_millis", type("number", null),
-            "backends", arrayOf(backendStats())), "records_appended", "fsyncs", "backends"))
-        .annotations(annotations("Write-ahead log metrics", true, false, true, false))
-        .build();
-    return spec(tool, WalMethod.METRICS, r -> r.path("records_appended").asLong() + " records, "
-        + r.path("fsyncs").asLong() + " fsyncs, operation latency p50 " + r.path("operation_latency_p50_millis").asDouble() + " ms");
-  }
-
-  private SyncToolSpecification config() {
-    Map<String, Object> value = type(List.of("string", "number", "boolean"), null);
-    Map<String, Object> set = type("object", "Keys to change now, e.g. {\"max_retries\": 3}; live-updatable keys: "
-        + String.join(", ", WalConfig.LIVE_KEYS));
-    set.put("propertyNames", enumOf(WalConfig.LIVE_KEYS, null));
-    set.put("additionalProperties", value);
-    set.put("minProperties", 1);
-    Map<String, Object> configOut = type("object", null);
-    configOut.put("additionalProperties", type("string", null));
-    Tool tool = Tool.builder("wal_config", input(props("set", set)))
-        .title("Show or change the WAL configuration")
-        .description("Without set: returns the configuration. With set: changes the live-updatable keys and returns the result.")
-        .outputSchema(object(props("config", configOut, "changed", arrayOf(type("string", null))), "config", "changed"))
-        .annotations(annotations("Show or change the WAL configuration", false, false, true, false))
-        .build();
-    return spec(tool, WalMethod.CONFIG, r -> (r.path("changed").isEmpty() ? "WAL configuration: " : "changed "
-        + r.path("changed") + "; WAL configuration: ") + r.path("config"));
-  }
-
-  private SyncToolSpecification health() {
-    Tool tool = Tool.builder("wal_health", input(props()))
-        .title("Write-ahead log health")
-        .description("Whether the log accepts writes and each backend's health, with pending, retrying and failed counts.")
-        .outputSchema(object(props("healthy", type("boolean", null), "failed_closed", type("boolean", null),
-            "pending", type("integer", null), "retrying", type("integer", null), "failed", type("integer", null),
-            "backends", arrayOf(backendStats())), "healthy", "failed_closed", "backends"))
-        .annotations(annotations("Write-ahead log health", true, false, true, false))
-        .build();
-    return spec(tool, WalMethod.HEALTH, r -> (r.path("healthy").asBoolean() ? "healthy" : "unhealthy")
-        + (r.path("failed_closed").asBoolean() ? " (failed closed after an fsync error: restart the server)" : "")
-        + "; backends: " + describeBackends(r.path("backends")));
-  }
-
-  private SyncToolSpecification spec(Tool tool, WalMethod method, Function<ObjectNode, String> summary) {
-    return SyncToolSpecification.builder()
-        .tool(tool)
-        .callHandler((exchange, request) -> call(tool.name(), method, request, summary))
-        .build();
-  }
-
-  private CallToolResult call(String toolName, WalMethod method, CallToolRequest request, Function<ObjectNode, String> summary) {
+  private CallToolResult call(Row row, Map<String, Object> arguments) {
     try {
-      ObjectNode args = request.arguments() == null
-          ? OperationJson.MAPPER.createObjectNode()
-          : OperationJson.MAPPER.valueToTree(request.arguments());
-      ObjectNode result = wal.get().call(method, args);
+      ObjectNode args = OperationJson.MAPPER.valueToTree(arguments);
+      ObjectNode result = WalCalls.call(wal.get().service(), row.method(), args, WalCalls.Edge.MCP, row.name());
       @SuppressWarnings("unchecked")
       Map<String, Object> structured = OperationJson.MAPPER.convertValue(result, Map.class);
-      return ToolResults.success(structured, summary.apply(result));
+      return ToolResults.success(structured, row.summary().apply(result));
+    } catch (WalException e) {
+      return ToolResults.error(errorText(e));
     } catch (WalCallException e) {
-      return error(e.getMessage());
+      return ToolResults.error(e.getMessage());
     } catch (RuntimeException e) {
-      log.error("{} failed unexpectedly", toolName, e);
-      return error(toolName + " failed unexpectedly (" + e.getClass().getSimpleName() + "); see the server log");
+      log.error("{} failed unexpectedly", row.name(), e);
+      return ToolResults.error(row.name() + " failed unexpectedly (" + e.getClass().getSimpleName() + "); see the server log");
     }
   }
 
-  private static CallToolResult error(String message) {
-    return ToolResults.error(message);
+  /** The text a model reads for a failure: the message plus what to do, by kind. */
+  static String errorText(WalException e) {
+    return switch (e.kind()) {
+      case INVALID_OPERATION -> "invalid argument: " + e.getMessage();
+      case OPERATION_NOT_FOUND -> e.getMessage() + "; list known ids with wal_list_operations";
+      case ILLEGAL_TRANSITION -> e.getMessage() + " (see its status with wal_get_operation)";
+      case BACKEND_NOT_CONFIGURED -> e.getMessage() + " (pass a configured backend, or omit backend for local)";
+      case LOG_FAILED_CLOSED -> "the write-ahead log failed closed and accepts nothing until the server restarts: "
+          + e.getMessage();
+      case ARCHIVE_FAILED_CLOSED -> "the operation archive failed closed until the server restarts: " + e.getMessage();
+    };
   }
+
+  // ---------------------------------------------------------------- schemas
+
+  private static Map<String, Object> params() {
+    Map<String, Object> s = object(
+        "content", optional(string("add: UTF-8 text to store")),
+        "path", optional(string("add: a local file to store (absolute, or relative to the server's working directory)", 1, 4096)),
+        "cid", optional(string(cidUsers() + ": the content id, e.g. bafkrei...", 1, 512)),
+        "destination", optional(string("get, cat: a local file to write the content to", 1, 4096)));
+    s.put("additionalProperties", false);
+    s.put("description", "What the operation works on: add needs content or path; " + cidUsers()
+        + " need cid. No other keys.");
+    return s;
+  }
+
+  private static String cidUsers() {
+    return String.join(", ", WalCalls.PARAMS_BY_TYPE.entrySet().stream()
+        .filter(e -> e.getValue().contains("cid")).map(Map.Entry::getKey)
+        .sorted((a, b) -> OPERATION_TYPES.indexOf(a) - OPERATION_TYPES.indexOf(b)).toList());
+  }
+
+  private static Map<String, Object> waitTimeout() {
+    Map<String, Object> timeout = number("Seconds to wait at most (default 60, at most 300)");
+    timeout.put("exclusiveMinimum", 0);
+    timeout.put("maximum", 300);
+    timeout.put("default", 60);
+    return timeout;
+  }
+
+  private static Map<String, Object> configSet() {
+    Map<String, Object> value = new LinkedHashMap<>();
+    value.put("anyOf", List.of(string(null, 1, 64), number(null), bool(null)));
+    Map<String, Object> set = mapOf(value, "Keys to change now, e.g. {\"max_retries\": 3}; live-updatable keys: "
+        + String.join(", ", WalConfig.LIVE_KEYS));
+    set.put("propertyNames", enumOf(WalConfig.LIVE_KEYS, null));
+    set.put("minProperties", 1);
+    return set;
+  }
+
+  private static Map<String, Object> statusSchema() {
+    List<Object> p = new java.util.ArrayList<>(List.of("total", integer("Operations the log knows")));
+    for (String s : STATUSES) p.addAll(List.of(s, integer(null)));
+    p.addAll(List.of(
+        "last_sequence", optional(integer(null)),
+        "fsync_mode", optional(string(null)),
+        "segment_count", optional(integer(null)),
+        "archived_operations", optional(integer(null)),
+        "partition_count", optional(integer(null)),
+        "last_checkpoint", optional(string("When this process last wrote a checkpoint (absent if it has not)")),
+        "failed_closed", optional(bool("True after an fsync failure: the log accepts nothing until reopened"))));
+    return object(p.toArray());
+  }
+
+  /** An operation as {@link OperationJson#operation} writes it; absent values are absent keys. */
+  private static Map<String, Object> operation() {
+    Map<String, Object> result = object(
+        "cid", optional(string(null)), "size", optional(integer(null)), "destination", optional(string(null)));
+    result.put("description", "What a completed operation produced (absent until then)");
+    List<String> allTypes = Arrays.stream(OperationType.values()).map(OperationType::wireName).toList();
+    return object(
+        "operation_id", string(null),
+        "operation_type", enumOf(allTypes, null),
+        "backend", string(null),
+        "parameters", object(),
+        "status", enumOf(STATUSES, null),
+        "priority", integer(null),
+        "timestamp", string("When the operation was added (ISO-8601 UTC)"),
+        "updated_at", string(null),
+        "completed_at", optional(string("When it reached a final status (absent until then)")),
+        "result", optional(result),
+        "error", optional(string("Why the last attempt failed (absent unless it did)")),
+        "error_type", optional(string(null)),
+        "retry_count", integer(null),
+        "max_retries", integer(null),
+        "next_retry_at", optional(string("When it runs again (absent unless retrying)")));
+  }
+
+  private static Map<String, Object> backendStats() {
+    return object(
+        "backend", string(null),
+        "health", string(null),
+        "completed", optional(integer(null)),
+        "failed", optional(integer(null)),
+        "retries", optional(integer(null)));
+  }
+
+  // ---------------------------------------------------------------- text summaries
 
   private static String describeBackends(JsonNode backends) {
     StringBuilder sb = new StringBuilder();
@@ -306,16 +321,4 @@ public final class WalTools implements ToolSet {
     if (o.path("error").isString()) sb.append(": ").append(o.path("error").asString());
     return sb.toString();
   }
-
-  private static Map<String, Object> withDefault(Map<String, Object> schema, Object value) {
-    schema.put("default", value);
-    return schema;
-  }
-
-  private static ToolAnnotations annotations(String title, boolean readOnly, boolean destructive, boolean idempotent,
-      boolean openWorld) {
-    return ToolAnnotations.builder().title(title).readOnlyHint(readOnly).destructiveHint(destructive)
-        .idempotentHint(idempotent).openWorldHint(openWorld).build();
-  }
-
 }

@@ -30,7 +30,8 @@ final class OwnerSocketClient {
   }
 
   /**
-   * @throws WalCallException the owner answered with an error
+   * @throws io.ipfskit.core.wal.WalException the owner answered with an error of that kind
+   * @throws WalCallException the owner answered with an error outside the WAL's kinds
    * @throws OwnerUnreachableException no owner listens, or it died or stalled before answering
    */
   static ObjectNode call(Path socketPath, Path walDir, WalMethod method, ObjectNode args, Duration timeout)
@@ -67,7 +68,7 @@ final class OwnerSocketClient {
         return (ObjectNode) result;
       }
       JsonNode error = response.path("error");
-      throw new WalCallException(WalCallException.Kind.parse(error.path("kind").asString("")),
+      throw WalErrors.fromWire(error.path("kind").asString(""),
           error.path("message").asString("the WAL owner reported an error without a message"));
     } catch (IOException | JacksonException e) {
       throw new OwnerUnreachableException("the WAL owner on " + socketPath + " did not answer " + method.wireName()

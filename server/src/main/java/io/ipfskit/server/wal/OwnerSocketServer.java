@@ -99,7 +99,7 @@ final class OwnerSocketServer implements Closeable {
       try {
         workers.execute(() -> serve(conn));
       } catch (RejectedExecutionException e) {
-        reply(conn, error(WalCallException.Kind.UNAVAILABLE,
+        reply(conn, error(WalCallException.Kind.UNAVAILABLE.wireName(),
             "the WAL owner is busy with " + MAX_CONNECTIONS + " concurrent calls; try again shortly"));
       }
     }
@@ -120,16 +120,16 @@ final class OwnerSocketServer implements Closeable {
   private ObjectNode dispatch(JsonNode request) {
     try {
       if (!request.isObject()) {
-        throw new WalCallException(WalCallException.Kind.INVALID_ARGUMENT, "request must be a JSON object");
+        throw new WalCallException(WalCallException.Kind.INTERNAL, "request must be a JSON object");
       }
       int v = request.path("v").asInt(-1);
       if (v != PROTOCOL_VERSION) {
-        throw new WalCallException(WalCallException.Kind.INVALID_ARGUMENT, "protocol version must be "
+        throw new WalCallException(WalCallException.Kind.INTERNAL, "protocol version must be "
             + PROTOCOL_VERSION + ", but was " + v + "; the owner runs a different ipfs-kit version");
       }
       String dir = request.path("wal_dir").asString("");
       if (!walDir.toString().equals(dir)) {
-        throw new WalCallException(WalCallException.Kind.INVALID_ARGUMENT, "this owner serves the WAL at "
+        throw new WalCallException(WalCallException.Kind.INTERNAL, "this owner serves the WAL at "
             + walDir + ", but the caller is configured for " + dir + "; use the same IPFS_KIT_WAL_PATH in both");
       }
       WalMethod method = WalMethod.parse(request.path("method").asString(""));
@@ -139,11 +139,12 @@ final class OwnerSocketServer implements Closeable {
       ok.put("ok", true);
       ok.set("result", result);
       return ok;
-    } catch (WalCallException e) {
-      return error(e.kind(), e.getMessage());
+    } catch (io.ipfskit.core.wal.WalException | WalCallException e) {
+      return error(WalErrors.wireKind(e), e.getMessage());
     } catch (RuntimeException e) {
       log.error("WAL owner socket: call failed unexpectedly", e);
-      return error(WalCallException.Kind.INTERNAL, "internal error in the WAL owner: " + e);
+      return error(WalCallException.Kind.INTERNAL.wireName(), "internal error in the WAL owner ("
+          + e.getClass().getSimpleName() + "); see its log");
     }
   }
 
@@ -159,11 +160,11 @@ final class OwnerSocketServer implements Closeable {
     }
   }
 
-  static ObjectNode error(WalCallException.Kind kind, String message) {
+  static ObjectNode error(String kind, String message) {
     ObjectNode n = OperationJson.MAPPER.createObjectNode();
     n.put("ok", false);
     ObjectNode e = n.putObject("error");
-    e.put("kind", kind.wireName());
+    e.put("kind", kind);
     e.put("message", message);
     return n;
   }

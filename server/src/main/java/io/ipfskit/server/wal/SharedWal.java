@@ -2,13 +2,22 @@ package io.ipfskit.server.wal;
 
 import io.ipfskit.core.storage.BackendRegistry;
 import io.ipfskit.core.storage.BackendsConfig;
+import io.ipfskit.core.wal.NewOperation;
+import io.ipfskit.core.wal.Operation;
+import io.ipfskit.core.wal.OperationQuery;
+import io.ipfskit.core.wal.OperationStatus;
 import io.ipfskit.core.wal.WalConfig;
+import io.ipfskit.core.wal.WalException;
+import io.ipfskit.core.wal.WalMetrics;
+import io.ipfskit.core.wal.WalStatus;
 import io.ipfskit.core.wal.WalLockedException;
 import io.ipfskit.core.wal.WriteAheadLog;
+import io.ipfskit.server.KitConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -17,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -25,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  * hosts each spawning {@code ipfs-kit serve}, a CLI next to a server) use the same home. Exactly one
  * process owns the log: it holds the WAL lock ({@link WriteAheadLog#open} refuses everyone else
  * with {@link WalLockedException}), runs it, and answers the others over a Unix domain socket
- * ({@link OwnerSocketServer}). Every other process forwards each {@link #call} to the owner.
+ * ({@link OwnerSocketServer}). Every other process forwards each call of {@link #service()} to the owner.
  *
  * <p>Invariants: never two writers, because only the lock holder opens the log and only the lock
  * holder binds the socket; the owner deletes its socket file before it releases the lock. When a
@@ -56,7 +64,7 @@ public final class SharedWal implements AutoCloseable {
   }
 
   private record Owned(WriteAheadLog wal, BackendRegistry backends, OwnerSocketServer server,
-      WalRequestHandler handler) {}
+      InProcessWalService service) {}
 
   private final WalConfig config;
   private final Path walDir;
@@ -64,6 +72,8 @@ public final class SharedWal implements AutoCloseable {
   private final RegistryFactory backendsFactory;
   private final Clock clock;
   private final ScheduledExecutorService watcher;
+  private final SocketWalService remote;
+  private final WalService routed = new Routed();
   private volatile Owned owned;
   private volatile boolean closed;
 
@@ -71,6 +81,7 @@ public final class SharedWal implements AutoCloseable {
     this.config = config;
     this.walDir = config.directory().toAbsolutePath().normalize();
     this.socketPath = OwnerSocketPath.forHome(home);
+    this.remote = new SocketWalService(socketPath, walDir);
     this.backendsFactory = backendsFactory;
     this.clock = clock;
     if (watchInterval == null) {
@@ -107,17 +118,13 @@ public final class SharedWal implements AutoCloseable {
   }
 
   /**
-   * {@link #open} with the home's WAL configuration ({@code IPFS_KIT_WAL_*} from {@code env}) and
-   * the backends of {@link BackendsConfig#embedded} (the {@code local} block store under {@code
-   * <home>/blocks}).
-   *
-   * @throws IOException if the WAL configuration file cannot be read
-   * @throws IllegalArgumentException if the configuration is invalid (the message names the key)
+   * {@link #open} with the home's WAL configuration and the backends of its {@link BackendsConfig},
+   * both parsed once at start by {@link KitConfig} (today the {@code local} block store under
+   * {@code <home>/blocks}).
    */
-  public static SharedWal forHome(Path home, Map<String, String> env, Duration ownerWatchInterval) throws IOException {
-    WalConfig config = WalConfig.load(home, env);
-    return open(home, config, () -> BackendRegistry.open(BackendsConfig.embedded(home)), Clock.systemUTC(),
-        ownerWatchInterval);
+  public static SharedWal forHome(KitConfig kit, Duration ownerWatchInterval) {
+    BackendsConfig backends = kit.backends();
+    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends), Clock.systemUTC(), ownerWatchInterval);
   }
 
   /**
@@ -132,7 +139,7 @@ public final class SharedWal implements AutoCloseable {
           config.directory().toAbsolutePath().normalize(), WalMethod.PING, null, PING_TIMEOUT));
     } catch (OwnerSocketClient.OwnerUnreachableException e) {
       return Optional.empty();
-    } catch (WalCallException e) {
+    } catch (WalCallException | WalException e) {
       // Someone answers on this home's socket but owns another WAL directory: not ours.
       log.warn("the process on {} does not own {}: {}", OwnerSocketPath.forHome(home), config.directory(), e.getMessage());
       return Optional.empty();
@@ -140,29 +147,29 @@ public final class SharedWal implements AutoCloseable {
   }
 
   /**
-   * Runs one WAL call here if this process owns the log, else on the owner; takes over when the
-   * owner is gone. Relative {@code params.path}/{@code params.destination} of {@code add}/{@code get}
-   * are made absolute against this process's working directory first, because the owner may run
-   * elsewhere.
-   *
-   * @throws WalCallException with a message for the caller; never any other exception for
-   *     expected failures
+   * The home's log as a {@link WalService}: each call runs on the in-process log while this process
+   * owns it, else over the owner socket; when no owner answers, this process takes over (or waits
+   * for whoever won the race) and the call goes on there. A call whose request reached an owner
+   * that then died is repeated only if it is read-only, since the owner may have applied it.
+   * Stays valid across ownership changes; fails with {@link WalCallException} after {@link #close}.
    */
-  public ObjectNode call(WalMethod method, ObjectNode args) {
-    ObjectNode a = args == null ? OperationJson.MAPPER.createObjectNode() : args.deepCopy();
-    if (method == WalMethod.ADD) absolutizePaths(a);
-    Duration timeout = forwardTimeout(method, a);
+  public WalService service() {
+    return routed;
+  }
+
+  /** One call on whichever service is right now; {@code readOnly} says whether a lost reply may be repeated. */
+  private <T> T route(WalMethod method, boolean readOnly, java.util.function.Function<WalService, T> call) {
     long giveUpAt = System.nanoTime() + OWNER_HANDOVER_TIMEOUT.toNanos();
     long backoffMillis = 10;
-    OwnerSocketClient.OwnerUnreachableException last = null;
+    SocketWalService.Unreachable last = null;
     while (true) {
       Owned o = owned;
-      if (o != null) return o.handler().handle(method, a);
+      if (o != null) return call.apply(o.service());
       if (closed) throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "the WAL connection is closed (server shutting down)");
       try {
-        return OwnerSocketClient.call(socketPath, walDir, method, a, timeout);
-      } catch (OwnerSocketClient.OwnerUnreachableException e) {
-        if (e.requestSent() && !isReadOnly(method, a)) {
+        return call.apply(remote);
+      } catch (SocketWalService.Unreachable e) {
+        if (e.requestSent() && !mayRepeat(readOnly, null)) {
           throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "the process owning the WAL went away while handling "
               + method.wireName() + "; it may or may not have been applied: check with wal_list_operations before repeating it");
         }
@@ -176,6 +183,78 @@ public final class SharedWal implements AutoCloseable {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
       backoffMillis = Math.min(backoffMillis * 2, 250);
+    }
+  }
+
+  /**
+   * Whether a call may be sent to a (new) owner after the first one may have seen it: read-only
+   * calls always; others only when the failure's kind says so ({@link WalException.Kind#mayRepeatElsewhere()}).
+   * An owner that died mid-call left no kind ({@code kindOrNull == null}), so only read-only calls repeat.
+   */
+  static boolean mayRepeat(boolean readOnly, WalException.Kind kindOrNull) {
+    return readOnly || (kindOrNull != null && kindOrNull.mayRepeatElsewhere());
+  }
+
+  /** The service {@link #service()} hands out: routes each call by ownership at the time of the call. */
+  private final class Routed implements WalService {
+    @Override
+    public Operation add(NewOperation operation) {
+      return route(WalMethod.ADD, false, s -> s.add(operation));
+    }
+
+    @Override
+    public Operation get(String operationId) {
+      return route(WalMethod.GET, true, s -> s.get(operationId));
+    }
+
+    @Override
+    public List<Operation> list(OperationQuery query) {
+      return route(WalMethod.LIST, true, s -> s.list(query));
+    }
+
+    @Override
+    public Operation waitFor(String operationId, Duration timeout) {
+      return route(WalMethod.WAIT, true, s -> s.waitFor(operationId, timeout));
+    }
+
+    @Override
+    public Operation retry(String operationId) {
+      return route(WalMethod.RETRY, false, s -> s.retry(operationId));
+    }
+
+    @Override
+    public Operation cancel(String operationId) {
+      return route(WalMethod.CANCEL, false, s -> s.cancel(operationId));
+    }
+
+    @Override
+    public CleanupResult cleanup(Integer ageDays, OperationStatus finishedStatusOrNull) {
+      return route(WalMethod.CLEANUP, false, s -> s.cleanup(ageDays, finishedStatusOrNull));
+    }
+
+    @Override
+    public WalStatus status() {
+      return route(WalMethod.STATUS, true, WalService::status);
+    }
+
+    @Override
+    public WalMetrics metrics() {
+      return route(WalMethod.METRICS, true, WalService::metrics);
+    }
+
+    @Override
+    public WalHealth health() {
+      return route(WalMethod.HEALTH, true, WalService::health);
+    }
+
+    @Override
+    public WalConfig config() {
+      return route(WalMethod.CONFIG, true, WalService::config);
+    }
+
+    @Override
+    public WalConfig updateConfig(Map<String, String> changes) {
+      return route(WalMethod.CONFIG, changes.isEmpty(), s -> s.updateConfig(changes));
     }
   }
 
@@ -214,7 +293,8 @@ public final class SharedWal implements AutoCloseable {
           + e.getMessage() + " (if it reports corruption, stop every ipfs-kit server on this home and run 'ipfs-kit wal repair')", e);
     }
     backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
-    WalRequestHandler handler = new WalRequestHandler(wal, clock.instant());
+    InProcessWalService service = new InProcessWalService(wal);
+    WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant());
     OwnerSocketServer server;
     try {
       server = OwnerSocketServer.start(socketPath, walDir, handler);
@@ -224,7 +304,7 @@ public final class SharedWal implements AutoCloseable {
       closeBackends(backends);
       throw new WalCallException(WalCallException.Kind.INTERNAL, e.getMessage(), e);
     }
-    owned = new Owned(wal, backends, server, handler);
+    owned = new Owned(wal, backends, server, service);
     log.info("this process (pid {}) now owns the WAL at {}", ProcessHandle.current().pid(), walDir);
     return true;
   }
@@ -239,35 +319,9 @@ public final class SharedWal implements AutoCloseable {
       } catch (WalCallException ex) {
         log.warn("could not take over the WAL after its owner went away: {}", ex.getMessage());
       }
-    } catch (WalCallException e) {
+    } catch (WalCallException | WalException e) {
       log.warn("the WAL owner answered a ping with an error: {}", e.getMessage());
     }
-  }
-
-  private static void absolutizePaths(ObjectNode args) {
-    JsonNode params = args.get("params");
-    if (params == null || !params.isObject()) return;
-    ObjectNode p = (ObjectNode) params;
-    for (String field : new String[] {"path", "destination"}) {
-      JsonNode v = p.get(field);
-      if (v != null && v.isString() && !v.stringValue().isEmpty()) {
-        p.put(field, Path.of(v.stringValue()).toAbsolutePath().normalize().toString());
-      }
-    }
-  }
-
-  /** Whether repeating this call cannot change the log ({@code config} is, when it sets nothing). */
-  private static boolean isReadOnly(WalMethod method, ObjectNode args) {
-    return method.isReadOnly() || (method == WalMethod.CONFIG && !args.hasNonNull("set"));
-  }
-
-  private static Duration forwardTimeout(WalMethod method, ObjectNode args) {
-    Duration base = method.forwardTimeout();
-    if (method != WalMethod.WAIT) return base;
-    JsonNode t = args.get("timeout");
-    double seconds = t != null && t.isNumber() && t.asDouble() > 0
-        ? Math.min(t.asDouble(), WalRequestHandler.MAX_WAIT_SECONDS) : WalRequestHandler.DEFAULT_WAIT_SECONDS;
-    return base.plusMillis((long) (seconds * 1000));
   }
 
   /** Stops listening and deletes the socket first, then closes the log (releasing the lock). */

@@ -3,34 +3,22 @@ package io.ipfskit.server.wal;
 import java.util.Locale;
 
 /**
- * An expected failure of a WAL call, with a message meant for the caller (an MCP model or a person
- * at the CLI): it names the field, the rule and the value, and the fix where there is one. Crosses
- * the owner socket as {@code {kind, message}}.
+ * The log could not be reached or failed inside: no owner answers, the connection closed, an
+ * owner answered something this version does not understand. Failures of the call itself (bad
+ * input, unknown id, illegal transition, log failed closed) are {@link io.ipfskit.core.wal.WalException}s.
+ * The message is meant for the caller (an MCP model or a person at the CLI).
  */
 public final class WalCallException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public enum Kind {
-    /** The caller's input breaks a rule; fix the input. */
-    INVALID_ARGUMENT,
-    /** No operation with that id. */
-    NOT_FOUND,
-    /** The operation is in a status that does not allow the call (e.g. retry a pending one). */
-    CONFLICT,
-    /** The log cannot serve now (owner unreachable, failed closed, interrupted); try later. */
+    /** The log cannot serve now (owner unreachable, shutting down, interrupted); try later. */
     UNAVAILABLE,
-    /** A bug or an I/O failure inside the log. */
+    /** A bug or an I/O failure around the log. */
     INTERNAL;
 
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
-    }
-
-    static Kind parse(String value) {
-      for (Kind k : values()) {
-        if (k.wireName().equals(value)) return k;
-      }
-      return INTERNAL;
     }
   }
 

@@ -41,6 +41,7 @@ public enum WalMethod {
     return readOnly;
   }
 
+  /** How long a forwarded call waits for the owner's answer ({@code wait} adds its own timeout). */
   Duration forwardTimeout() {
     return forwardTimeout;
   }
@@ -49,7 +50,7 @@ public enum WalMethod {
     for (WalMethod m : values()) {
       if (m.wireName().equals(value)) return m;
     }
-    throw new WalCallException(WalCallException.Kind.INVALID_ARGUMENT,
-        "method must be a known WAL method, but was '" + value + "' (owner and caller run different versions?)");
+    throw new WalCallException(WalCallException.Kind.INTERNAL,
+        "method must be a known WAL method (owner and caller run different versions?)");
   }
 }

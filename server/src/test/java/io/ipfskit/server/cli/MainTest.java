@@ -48,6 +48,27 @@ class MainTest {
   }
 
   @Test
+  void serve_typoKey_exitsTwoBeforeServingAnything() {
+    CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", temp.resolve("home").toString(),
+        "IPFS_KIT_WAL_FSYNC_MOD", "always"), temp, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, Main.run(context, "serve"));
+    assertEquals("", out.toString());
+    assertEquals("ipfs-kit serve: configuration error: IPFS_KIT_WAL_FSYNC_MOD (from environment): unknown setting;"
+        + " did you mean IPFS_KIT_WAL_FSYNC_MODE? (every setting is listed in README, Configuration)", err.toString().strip());
+  }
+
+  @Test
+  void walStatus_invalidValue_exitsTwoNamingKeyAndSource() {
+    CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", temp.resolve("home").toString(),
+        "IPFS_KIT_WAL_MAX_RETRIES", "1000"), temp, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, Main.run(context, "wal", "status"));
+    assertEquals("ipfs-kit wal status: IPFS_KIT_WAL_MAX_RETRIES (from environment): must be an integer from 0 to 100",
+        err.toString().strip());
+  }
+
+  @Test
   void noCommand_exitsTwoSuggestingServe() {
     assertEquals(2, run());
     assertTrue(err.toString().contains("Missing command: try 'ipfs-kit serve' or 'ipfs-kit --help'"), err.toString());

@@ -25,7 +25,7 @@ class ToolSchemasTest {
   @TempDir Path temp;
 
   private List<SyncToolSpecification> tools() {
-    return ToolCatalog.all(KitHome.open(new KitConfig(temp, null, Map.of())));
+    return ToolCatalog.all(KitHome.open(KitConfig.defaults(temp)));
   }
 
   @Test

@@ -36,7 +36,7 @@ class WalToolsTest {
 
   @BeforeEach
   void open() throws Exception {
-    wal = SharedWal.forHome(home, Map.of(), null);
+    wal = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null);
     tools = new LinkedHashMap<>();
     for (SyncToolSpecification s : new WalTools(() -> wal).specifications()) tools.put(s.tool().name(), s);
   }
@@ -118,14 +118,14 @@ class WalToolsTest {
     CallToolResult r = call("wal_add_operation",
         Map.of("operation_type", "add", "params", Map.of("path", home.resolve("absent.bin").toString())));
     assertTrue(r.isError());
-    assertEquals("params.path must be a readable regular file, but was '" + home.resolve("absent.bin") + "'", text(r));
+    assertEquals("invalid argument: params.path must name a readable regular file", text(r));
   }
 
   @Test
   void cleanup_liveStatus_isErrorSuggestingCancel() {
     CallToolResult r = call("wal_cleanup", Map.of("status", "pending"));
     assertTrue(r.isError());
-    assertEquals("status must be a finished status (completed, failed or cancelled), but was 'pending';"
+    assertEquals("invalid argument: status must be a finished status (completed, failed or cancelled);"
         + " cancel live operations with wal_cancel_operation first", text(r));
   }
 }

@@ -17,15 +17,15 @@ public final class ForwardingLatency {
 
   public static void main(String[] args) throws Exception {
     Path home = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory(Path.of("server/target"), "fwd-");
-    try (SharedWal owner = SharedWal.forHome(home, Map.of(), null);
-         SharedWal forwarder = SharedWal.forHome(home, Map.of(), null)) {
+    try (SharedWal owner = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null);
+         SharedWal forwarder = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null)) {
       for (String mode : new String[] {"local", "forwarded"}) {
         SharedWal w = mode.equals("local") ? owner : forwarder;
         long[] status = new long[5000];
         for (int round = 0; round < 2; round++) {  // first round warms up
           for (int i = 0; i < status.length; i++) {
             long t = System.nanoTime();
-            w.call(WalMethod.STATUS, null);
+            SharedWalTest.call(w, WalMethod.STATUS, null);
             status[i] = System.nanoTime() - t;
           }
         }
@@ -34,7 +34,7 @@ public final class ForwardingLatency {
           ObjectNode a = OperationJson.MAPPER.createObjectNode().put("operation_type", "add");
           a.putObject("params").put("content", "forwarding " + i);
           long t = System.nanoTime();
-          w.call(WalMethod.ADD, a);
+          SharedWalTest.call(w, WalMethod.ADD, a);
           add[i] = System.nanoTime() - t;
         }
         System.out.printf("%-9s status p50 %8.1f us  p99 %8.1f us | add (always fsync) p50 %8.1f us  p99 %8.1f us%n",

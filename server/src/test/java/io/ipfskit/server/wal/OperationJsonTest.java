@@ -1,6 +1,7 @@
 package io.ipfskit.server.wal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipfskit.core.wal.FsyncMode;
@@ -30,8 +31,8 @@ class OperationJsonTest {
     ObjectNode json = OperationJson.operation(op);
 
     assertEquals(List.of("operation_id", "operation_type", "backend", "parameters", "status", "priority", "timestamp",
-        "updated_at", "completed_at", "result", "error", "error_type", "retry_count", "max_retries", "next_retry_at"),
-        new ArrayList<>(json.propertyNames()));
+        "updated_at", "completed_at", "result", "retry_count", "max_retries"),
+        new ArrayList<>(json.propertyNames()), "absent values are absent keys, never null");
     assertEquals("op-1", json.get("operation_id").asString());
     assertEquals("add", json.get("operation_type").asString());
     assertEquals("completed", json.get("status").asString());
@@ -39,23 +40,25 @@ class OperationJsonTest {
     assertEquals("2026-11-22T10:00:02Z", json.get("completed_at").asString());
     assertEquals("bafkreiabc", json.get("result").get("cid").asString());
     assertEquals(5, json.get("result").get("size").asLong());
-    assertTrue(json.get("result").get("destination").isNull());
-    assertTrue(json.get("error").isNull());
-    assertTrue(json.get("next_retry_at").isNull());
+    assertFalse(json.get("result").has("destination"));
+    assertFalse(json.has("error"));
+    assertFalse(json.has("next_retry_at"));
+    assertEquals(op, OperationJson.readOperation(json), "the owner socket reads back what it wrote");
     assertEquals(1, json.get("retry_count").asInt());
   }
 
   @Test
-  void operation_pending_resultAndTimesNull() {
+  void operation_retrying_resultAndCompletionAbsent() {
     ObjectNode params = OperationJson.MAPPER.createObjectNode().put("cid", "bafkreiabc");
     Operation op = new Operation("op-2", OperationType.PIN, "local", params, OperationStatus.RETRYING, 5, T0, T0,
         null, null, "connection refused", "BackendUnavailable", 2, 5, T0.plusSeconds(60));
     ObjectNode json = OperationJson.operation(op);
-    assertTrue(json.get("result").isNull());
-    assertTrue(json.get("completed_at").isNull());
+    assertFalse(json.has("result"));
+    assertFalse(json.has("completed_at"));
     assertEquals("connection refused", json.get("error").asString());
     assertEquals("BackendUnavailable", json.get("error_type").asString());
     assertEquals("2026-11-22T10:01:00Z", json.get("next_retry_at").asString());
+    assertEquals(op, OperationJson.readOperation(json));
   }
 
   @Test
@@ -69,6 +72,8 @@ class OperationJsonTest {
     assertEquals(0, json.get("failed").asLong());
     assertEquals(0, json.get("cancelled").asLong());
     assertEquals("always", json.get("fsync_mode").asString());
-    assertTrue(json.get("last_checkpoint").isNull());
+    assertFalse(json.has("last_checkpoint"));
+    assertEquals(s.byStatus().get(OperationStatus.PENDING), OperationJson.readStatus(json).byStatus().get(OperationStatus.PENDING));
+    assertEquals(s.fsyncMode(), OperationJson.readStatus(json).fsyncMode());
   }
 }

@@ -37,13 +37,13 @@ class OwnerSocketServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    WalConfig config = WalConfig.load(home, Map.of());
+    WalConfig config = WalConfig.defaults(home);
     walDir = config.directory().toAbsolutePath().normalize();
     wal = WriteAheadLog.open(config, Map.of(), Clock.systemUTC());
     socket = OwnerSocketPath.forHome(home);
     Files.createDirectories(socket.getParent());
     Files.writeString(socket, "stale");  // left behind by a killed owner
-    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(wal, Clock.systemUTC().instant()));
+    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(new InProcessWalService(wal), walDir, Clock.systemUTC().instant()));
   }
 
   @AfterEach
@@ -80,7 +80,7 @@ class OwnerSocketServerTest {
   void call_otherWalDirectory_refusedNamingBothDirectories() {
     WalCallException e = assertThrows(WalCallException.class, () ->
         OwnerSocketClient.call(socket, Path.of("/elsewhere/wal"), WalMethod.STATUS, null, Duration.ofSeconds(5)));
-    assertEquals(WalCallException.Kind.INVALID_ARGUMENT, e.kind());
+    assertEquals(WalCallException.Kind.INTERNAL, e.kind());
     assertEquals("this owner serves the WAL at " + walDir + ", but the caller is configured for /elsewhere/wal;"
         + " use the same IPFS_KIT_WAL_PATH in both", e.getMessage());
   }
@@ -89,8 +89,9 @@ class OwnerSocketServerTest {
   void call_unknownMethod_errorReplyAndOwnerKeepsServing() throws Exception {
     JsonNode reply = raw(frame("{\"v\":1,\"wal_dir\":\"" + walDir + "\",\"method\":\"format_disk\",\"args\":{}}"));
     assertEquals(false, reply.get("ok").asBoolean());
-    assertEquals("invalid_argument", reply.get("error").get("kind").asString());
-    assertTrue(reply.get("error").get("message").asString().contains("'format_disk'"));
+    assertEquals("internal", reply.get("error").get("kind").asString());
+    assertEquals("method must be a known WAL method (owner and caller run different versions?)",
+        reply.get("error").get("message").asString());
     ping();
   }
 

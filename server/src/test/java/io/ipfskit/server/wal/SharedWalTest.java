@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipfskit.core.wal.WalException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +30,18 @@ class SharedWalTest {
   private SharedWal second;
 
   private SharedWal open() throws IOException {
-    return SharedWal.forHome(home, Map.of(), null);
+    return SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null);
   }
 
   @AfterEach
   void close() throws Exception {
     if (second != null) second.close();
     if (first != null) first.close();
+  }
+
+  /** One call through the JSON edge the MCP tools use, on the service the shared WAL hands out. */
+  static ObjectNode call(SharedWal wal, WalMethod method, ObjectNode args) {
+    return WalCalls.call(wal.service(), method, args, WalCalls.Edge.MCP, method.wireName());
   }
 
   private static ObjectNode args() {
@@ -66,12 +72,12 @@ class SharedWalTest {
     first = open();
     second = open();
     for (SharedWal w : new SharedWal[] {first, second}) {
-      ObjectNode h = w.call(WalMethod.HEALTH, args());
-      assertTrue(h.get("healthy").asBoolean(), h.toString());
-      assertEquals("local", h.get("backends").get(0).get("backend").asString());
-      assertEquals("healthy", h.get("backends").get(0).get("health").asString(),
+      WalHealth h = w.service().health();
+      assertTrue(h.healthy(), h.toString());
+      assertEquals(java.util.Set.of("local"), h.backends().keySet());
+      assertEquals("healthy", h.backends().get("local").health(),
           "the owner's first health round is done before it answers anyone");
-      assertEquals("healthy", w.call(WalMethod.METRICS, args()).get("backends").get(0).get("health").asString());
+      assertEquals("healthy", w.service().metrics().backends().get("local").health());
     }
   }
 
@@ -81,13 +87,13 @@ class SharedWalTest {
     second = open();
     assertFalse(second.isOwner(), "the lock allows one owner");
 
-    String id = second.call(WalMethod.ADD, addContent("hello from second")).get("operation_id").asString();
-    ObjectNode done = second.call(WalMethod.WAIT, waitArgs(id));
+    String id = call(second, WalMethod.ADD, addContent("hello from second")).get("operation_id").asString();
+    ObjectNode done = call(second, WalMethod.WAIT, waitArgs(id));
 
     assertTrue(done.get("completed").asBoolean(), done.toString());
     String cid = done.get("operation").get("result").get("cid").asString();
     assertTrue(cid.startsWith("bafkrei"), cid);
-    assertEquals(cid, first.call(WalMethod.GET, args().put("operation_id", id)).get("operation").get("result").get("cid").asString(),
+    assertEquals(cid, call(first, WalMethod.GET, args().put("operation_id", id)).get("operation").get("result").get("cid").asString(),
         "the owner sees the operation the forwarder added");
   }
 
@@ -95,12 +101,12 @@ class SharedWalTest {
   void call_ownerClosed_nextCallTakesOwnershipAndKeepsHistory() throws Exception {
     first = open();
     second = open();
-    String id = first.call(WalMethod.ADD, addContent("before handover")).get("operation_id").asString();
-    first.call(WalMethod.WAIT, waitArgs(id));
+    String id = call(first, WalMethod.ADD, addContent("before handover")).get("operation_id").asString();
+    call(first, WalMethod.WAIT, waitArgs(id));
     first.close();
     first = null;
 
-    ObjectNode status = second.call(WalMethod.STATUS, null);
+    ObjectNode status = call(second, WalMethod.STATUS, null);
 
     assertTrue(second.isOwner(), "took over after the owner went away");
     assertTrue(status.get("total").asLong() >= 1, status.toString());
@@ -111,39 +117,40 @@ class SharedWalTest {
     first = open();
     second = open();
     ObjectNode a = args().put("operation_id", "no-such-id");
-    WalCallException local = assertThrows(WalCallException.class, () -> first.call(WalMethod.GET, a));
-    WalCallException forwarded = assertThrows(WalCallException.class, () -> second.call(WalMethod.GET, a));
-    assertEquals(WalCallException.Kind.NOT_FOUND, forwarded.kind());
+    WalException local = assertThrows(WalException.class, () -> call(first, WalMethod.GET, a));
+    WalException forwarded = assertThrows(WalException.class, () -> call(second, WalMethod.GET, a));
+    assertEquals(WalException.Kind.OPERATION_NOT_FOUND, local.kind());
+    assertEquals(WalException.Kind.OPERATION_NOT_FOUND, forwarded.kind());
     assertEquals(local.getMessage(), forwarded.getMessage());
-    assertEquals("no operation with operation_id 'no-such-id'; list known ids with wal_list_operations", local.getMessage());
+    assertEquals("no operation with operation_id 'no-such-id'", local.getMessage());
   }
 
   @Test
-  void call_badOperationType_invalidArgumentNamingFieldAndValue() throws Exception {
+  void call_badOperationType_invalidOperationNamingFieldNotValue() throws Exception {
     first = open();
     ObjectNode a = args().put("operation_type", "explode");
-    WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
-    assertEquals(WalCallException.Kind.INVALID_ARGUMENT, e.kind());
-    assertTrue(e.getMessage().startsWith("operation_type must be one of [add, get, pin"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("but was 'explode'"), e.getMessage());
+    WalException e = assertThrows(WalException.class, () -> call(first, WalMethod.ADD, a));
+    assertEquals(WalException.Kind.INVALID_OPERATION, e.kind());
+    assertEquals("operation_type must be one of add, get, pin, unpin, rm, cat", e.getMessage());
   }
 
   @Test
   void call_unconfiguredBackend_invalidArgumentAndNothingAdded() throws Exception {
     first = open();
     ObjectNode a = addContent("x").put("backend", "s3");
-    WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
-    assertEquals(WalCallException.Kind.INVALID_ARGUMENT, e.kind());
+    WalException e = assertThrows(WalException.class, () -> call(first, WalMethod.ADD, a));
+    assertTrue(e.kind() == WalException.Kind.BACKEND_NOT_CONFIGURED || e.kind() == WalException.Kind.INVALID_OPERATION,
+        e.kind().toString());
     assertTrue(e.getMessage().contains("s3"), e.getMessage());
-    assertEquals(0, first.call(WalMethod.STATUS, null).get("total").asLong());
+    assertEquals(0, call(first, WalMethod.STATUS, null).get("total").asLong());
   }
 
   @Test
   void call_getWithoutCid_invalidArgumentNamingCid() throws Exception {
     first = open();
     ObjectNode a = args().put("operation_type", "get");
-    WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
-    assertEquals(WalCallException.Kind.INVALID_ARGUMENT, e.kind());
+    WalException e = assertThrows(WalException.class, () -> call(first, WalMethod.ADD, a));
+    assertEquals(WalException.Kind.INVALID_OPERATION, e.kind());
     assertTrue(e.getMessage().contains("cid"), e.getMessage());
   }
 
@@ -151,33 +158,33 @@ class SharedWalTest {
   void call_priorityOutOfRange_rejectedBeforeTheLog() throws Exception {
     first = open();
     ObjectNode a = addContent("x").put("priority", 11);
-    WalCallException e = assertThrows(WalCallException.class, () -> first.call(WalMethod.ADD, a));
-    assertEquals("priority must be between 1 and 10, but was 11", e.getMessage());
+    WalException e = assertThrows(WalException.class, () -> call(first, WalMethod.ADD, a));
+    assertEquals("priority must be between 1 and 10", e.getMessage());
   }
 
   @Test
-  void call_retryPendingOperation_conflict() throws Exception {
+  void call_retryCompletedOperation_illegalTransition() throws Exception {
     first = open();
-    String id = first.call(WalMethod.ADD, addContent("x")).get("operation_id").asString();
-    first.call(WalMethod.WAIT, waitArgs(id));
-    WalCallException e = assertThrows(WalCallException.class,
-        () -> first.call(WalMethod.RETRY, args().put("operation_id", id)));
-    assertEquals(WalCallException.Kind.CONFLICT, e.kind());
+    String id = call(first, WalMethod.ADD, addContent("x")).get("operation_id").asString();
+    call(first, WalMethod.WAIT, waitArgs(id));
+    WalException e = assertThrows(WalException.class,
+        () -> call(first, WalMethod.RETRY, args().put("operation_id", id)));
+    assertEquals(WalException.Kind.ILLEGAL_TRANSITION, e.kind());
   }
 
   @Test
   void call_getWithRelativeDestination_forwardedAsAbsoluteAndWritesSameBytes() throws Exception {
     first = open();
     second = open();
-    String id = second.call(WalMethod.ADD, addContent("round trip")).get("operation_id").asString();
-    String cid = second.call(WalMethod.WAIT, waitArgs(id)).get("operation").get("result").get("cid").asString();
+    String id = call(second, WalMethod.ADD, addContent("round trip")).get("operation_id").asString();
+    String cid = call(second, WalMethod.WAIT, waitArgs(id)).get("operation").get("result").get("cid").asString();
     Path dest = home.resolve("out.txt");
     Path relative = Path.of("").toAbsolutePath().relativize(dest);
 
     ObjectNode get = args().put("operation_type", "get");
     get.putObject("params").put("cid", cid).put("destination", relative.toString());
-    String getId = second.call(WalMethod.ADD, get).get("operation_id").asString();
-    ObjectNode done = second.call(WalMethod.WAIT, waitArgs(getId));
+    String getId = call(second, WalMethod.ADD, get).get("operation_id").asString();
+    ObjectNode done = call(second, WalMethod.WAIT, waitArgs(getId));
 
     assertTrue(done.get("completed").asBoolean(), done.toString());
     assertEquals(dest.toString(), done.get("operation").get("parameters").get("destination").asString());
@@ -187,18 +194,18 @@ class SharedWalTest {
   @Test
   void pingOwner_ownerAlive_reportsPidAndWalDir() throws Exception {
     first = open();
-    var ping = SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.load(home, Map.of()));
+    var ping = SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.defaults(home));
     assertTrue(ping.isPresent());
     assertEquals(ProcessHandle.current().pid(), ping.get().get("pid").asLong());
     first.close();
     first = null;
-    assertTrue(SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.load(home, Map.of())).isEmpty());
+    assertTrue(SharedWal.pingOwner(home, io.ipfskit.core.wal.WalConfig.defaults(home)).isEmpty());
   }
 
   @Test
   void open_watcher_takesOverWithoutAnyCall() throws Exception {
     first = open();
-    second = SharedWal.forHome(home, Map.of(), Duration.ofMillis(50));
+    second = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), Duration.ofMillis(50));
     first.close();
     first = null;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -223,7 +230,7 @@ class SharedWalTest {
         int thread = t;
         futures.add(pool.submit(() -> {
           for (int i = 0; i < perThread; i++) {
-            ids.add(second.call(WalMethod.ADD, addContent("t" + thread + "-" + i)).get("operation_id").asString());
+            ids.add(call(second, WalMethod.ADD, addContent("t" + thread + "-" + i)).get("operation_id").asString());
           }
           return null;
         }));
@@ -233,7 +240,7 @@ class SharedWalTest {
       pool.shutdownNow();
     }
     assertEquals(threads * perThread, ids.size());
-    assertEquals(threads * perThread, first.call(WalMethod.STATUS, null).get("total").asLong());
+    assertEquals(threads * perThread, call(first, WalMethod.STATUS, null).get("total").asLong());
   }
 
   @Test
@@ -248,19 +255,19 @@ class SharedWalTest {
       try {
         var a = pool.submit(() -> {
           start.await();
-          return second.call(WalMethod.ADD, addContent("from second")).get("operation_id").asString();
+          return call(second, WalMethod.ADD, addContent("from second")).get("operation_id").asString();
         });
         var b = pool.submit(() -> {
           start.await();
-          return third.call(WalMethod.ADD, addContent("from third")).get("operation_id").asString();
+          return call(third, WalMethod.ADD, addContent("from third")).get("operation_id").asString();
         });
         String idA = a.get(60, TimeUnit.SECONDS);
         String idB = b.get(60, TimeUnit.SECONDS);
         assertTrue(second.isOwner() ^ third.isOwner(), "exactly one owner");
         SharedWal owner = second.isOwner() ? second : third;
-        assertEquals(2, owner.call(WalMethod.STATUS, null).get("total").asLong());
-        owner.call(WalMethod.GET, args().put("operation_id", idA));
-        owner.call(WalMethod.GET, args().put("operation_id", idB));
+        assertEquals(2, call(owner, WalMethod.STATUS, null).get("total").asLong());
+        call(owner, WalMethod.GET, args().put("operation_id", idA));
+        call(owner, WalMethod.GET, args().put("operation_id", idB));
       } finally {
         pool.shutdownNow();
       }
@@ -270,14 +277,79 @@ class SharedWalTest {
   @Test
   void call_homePathTooLongForSocketAddress_forwardsOverShortFallbackSocket() throws Exception {
     Path longHome = Files.createDirectories(home.resolve("a".repeat(60)).resolve("b".repeat(60)));
-    try (SharedWal owner = SharedWal.forHome(longHome, Map.of(), null);
-         SharedWal forwarder = SharedWal.forHome(longHome, Map.of(), null)) {
+    try (SharedWal owner = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(longHome), null);
+         SharedWal forwarder = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(longHome), null)) {
       assertTrue(owner.isOwner());
       assertFalse(forwarder.isOwner());
       assertFalse(owner.socketPath().startsWith(longHome), owner.socketPath().toString());
       assertTrue(owner.socketPath().toString().length() <= OwnerSocketPath.MAX_SOCKET_PATH_BYTES);
-      String id = forwarder.call(WalMethod.ADD, addContent("long home")).get("operation_id").asString();
-      assertEquals("completed", forwarder.call(WalMethod.WAIT, waitArgs(id)).get("status").asString());
+      String id = call(forwarder, WalMethod.ADD, addContent("long home")).get("operation_id").asString();
+      assertEquals("completed", call(forwarder, WalMethod.WAIT, waitArgs(id)).get("status").asString());
+    }
+  }
+
+  /**
+   * Replaces the owner's socket with one that reads each request and hangs up without answering
+   * (an owner dying mid-call) except from the {@code answerFrom}-th request on, which it answers
+   * through the real owner.
+   */
+  private java.util.concurrent.atomic.AtomicInteger dyingOwner(java.nio.channels.ServerSocketChannel fake, int answerFrom) {
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    Thread t = new Thread(() -> {
+      while (true) {
+        try (java.nio.channels.SocketChannel c = fake.accept(); FrameChannel f = new FrameChannel(c)) {
+          var request = OperationJson.MAPPER.readTree(f.read(System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
+          if (requests.incrementAndGet() >= answerFrom) {
+            ObjectNode reply = args().put("ok", true);
+            reply.set("result", call(first, WalMethod.parse(request.path("method").asString()), (ObjectNode) request.get("args")));
+            f.write(OperationJson.MAPPER.writeValueAsBytes(reply), System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+          }
+        } catch (IOException | RuntimeException e) {
+          return;
+        }
+      }
+    }, "dying-owner");
+    t.setDaemon(true);
+    t.start();
+    return requests;
+  }
+
+  private java.nio.channels.ServerSocketChannel fakeOwnerSocket() throws IOException {
+    Files.delete(first.socketPath());
+    java.nio.channels.ServerSocketChannel fake = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+    fake.bind(java.net.UnixDomainSocketAddress.of(first.socketPath()));
+    return fake;
+  }
+
+  @Test
+  void add_ownerDiesAfterReceivingIt_notRepeatedAndReportedUnavailable() throws Exception {
+    first = open();
+    second = open();
+    try (var fake = fakeOwnerSocket()) {
+      var requests = dyingOwner(fake, Integer.MAX_VALUE);
+
+      WalCallException e = assertThrows(WalCallException.class, () -> call(second, WalMethod.ADD, addContent("once")));
+
+      assertEquals(WalCallException.Kind.UNAVAILABLE, e.kind());
+      assertEquals("the process owning the WAL went away while handling add; it may or may not have been applied:"
+          + " check with wal_list_operations before repeating it", e.getMessage());
+      assertEquals(1, requests.get(), "a call that may have been applied is sent once");
+    }
+    assertEquals(0, call(first, WalMethod.STATUS, null).get("total").asLong());
+  }
+
+  @Test
+  void status_ownerDiesAfterReceivingIt_repeatedBecauseReadOnly() throws Exception {
+    first = open();
+    second = open();
+    call(first, WalMethod.ADD, addContent("one"));
+    try (var fake = fakeOwnerSocket()) {
+      var requests = dyingOwner(fake, 2);
+
+      ObjectNode status = call(second, WalMethod.STATUS, null);
+
+      assertEquals(1, status.get("total").asLong());
+      assertEquals(2, requests.get(), "the read-only call was sent again");
     }
   }
 }

@@ -1,0 +1,111 @@
+package io.ipfskit.server.wal;
+
+import io.ipfskit.core.wal.NewOperation;
+import io.ipfskit.core.wal.Operation;
+import io.ipfskit.core.wal.OperationNotFoundException;
+import io.ipfskit.core.wal.OperationQuery;
+import io.ipfskit.core.wal.OperationStatus;
+import io.ipfskit.core.wal.WalConfig;
+import io.ipfskit.core.wal.WalException;
+import io.ipfskit.core.wal.WalMetrics;
+import io.ipfskit.core.wal.WalStatus;
+import io.ipfskit.core.wal.WriteAheadLog;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link WalService} over the {@link WriteAheadLog} this process owns. Every failure leaves as a
+ * {@link WalException} of the right kind ({@link WalErrors#translate}) or a {@link WalCallException}
+ * (I/O, interruption). Thread-safe because the log is.
+ */
+final class InProcessWalService implements WalService {
+  private final WriteAheadLog wal;
+
+  InProcessWalService(WriteAheadLog wal) {
+    this.wal = wal;
+  }
+
+  @FunctionalInterface
+  private interface LogCall<T> {
+    T run() throws IOException, InterruptedException;
+  }
+
+  private static <T> T run(String what, LogCall<T> call) {
+    try {
+      return call.run();
+    } catch (RuntimeException e) {
+      throw WalErrors.translate(e);
+    } catch (IOException e) {
+      throw new WalCallException(WalCallException.Kind.INTERNAL, "the write-ahead log failed in " + what + ": "
+          + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "interrupted during " + what + " (server shutting down)");
+    }
+  }
+
+  @Override
+  public Operation add(NewOperation operation) {
+    return run("add", () -> wal.add(operation));
+  }
+
+  @Override
+  public Operation get(String operationId) {
+    return run("get", () -> wal.get(operationId).orElseThrow(() -> new OperationNotFoundException(operationId)));
+  }
+
+  @Override
+  public List<Operation> list(OperationQuery query) {
+    return run("list", () -> wal.list(query));
+  }
+
+  @Override
+  public Operation waitFor(String operationId, Duration timeout) {
+    return run("wait", () -> wal.waitFor(operationId, timeout));
+  }
+
+  @Override
+  public Operation retry(String operationId) {
+    return run("retry", () -> wal.retry(operationId));
+  }
+
+  @Override
+  public Operation cancel(String operationId) {
+    return run("cancel", () -> wal.cancel(operationId));
+  }
+
+  @Override
+  public CleanupResult cleanup(Integer ageDays, OperationStatus finishedStatusOrNull) {
+    return run("cleanup", () -> {
+      int age = ageDays == null ? wal.config().maxAgeDays() : ageDays;
+      return new CleanupResult(wal.cleanup(age, finishedStatusOrNull), age, finishedStatusOrNull);
+    });
+  }
+
+  @Override
+  public WalStatus status() {
+    return run("status", wal::status);
+  }
+
+  @Override
+  public WalMetrics metrics() {
+    return run("metrics", wal::metrics);
+  }
+
+  @Override
+  public WalHealth health() {
+    return run("health", () -> WalHealth.of(wal.status(), wal.metrics()));
+  }
+
+  @Override
+  public WalConfig config() {
+    return run("config", wal::config);
+  }
+
+  @Override
+  public WalConfig updateConfig(Map<String, String> changes) {
+    return run("config", () -> changes.isEmpty() ? wal.config() : wal.updateConfig(changes));
+  }
+}

@@ -1,0 +1,58 @@
+package io.ipfskit.server.wal;
+
+import io.ipfskit.core.wal.NewOperation;
+import io.ipfskit.core.wal.Operation;
+import io.ipfskit.core.wal.OperationQuery;
+import io.ipfskit.core.wal.OperationStatus;
+import io.ipfskit.core.wal.WalConfig;
+import io.ipfskit.core.wal.WalException;
+import io.ipfskit.core.wal.WalMetrics;
+import io.ipfskit.core.wal.WalStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a process can do with a home's write-ahead log, in core types. Two implementations: one
+ * over the {@code WriteAheadLog} this process owns, one over the owner socket of the process that
+ * owns it; {@link SharedWal#service()} hands out the right one per call. JSON exists only at the
+ * socket and at the MCP edge, never here.
+ *
+ * <p>Errors: a {@link WalException} whose {@link WalException#kind() kind} says what happened (the
+ * same kind whether the log runs here or in the owner), or a {@link WalCallException} when the log
+ * cannot be reached at all. Messages never repeat a value the caller sent.
+ */
+public interface WalService {
+
+  /** Logs {@code operation} durably and returns it as queued. */
+  Operation add(NewOperation operation);
+
+  /** @throws WalException of kind {@code OPERATION_NOT_FOUND} when no live or archived operation has the id */
+  Operation get(String operationId);
+
+  List<Operation> list(OperationQuery query);
+
+  /** Blocks until the operation is finished or {@code timeout} passes; returns it either way. */
+  Operation waitFor(String operationId, Duration timeout);
+
+  Operation retry(String operationId);
+
+  Operation cancel(String operationId);
+
+  /**
+   * Removes finished operations older than {@code ageDays} ({@code null}: the configured
+   * {@code max_age_days}), only those in {@code finishedStatusOrNull} when given.
+   */
+  CleanupResult cleanup(Integer ageDays, OperationStatus finishedStatusOrNull);
+
+  WalStatus status();
+
+  WalMetrics metrics();
+
+  WalHealth health();
+
+  WalConfig config();
+
+  /** Changes live-updatable keys ({@link WalConfig#LIVE_KEYS}); returns the configuration after the change. */
+  WalConfig updateConfig(Map<String, String> changes);
+}

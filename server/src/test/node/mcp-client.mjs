@@ -1,0 +1,97 @@
+// A scripted MCP client on the official TypeScript SDK, for end-to-end tests of ipfs-kit over stdio.
+// Usage: node mcp-client.mjs '<plan JSON>'. The plan:
+//   { "command": "java", "args": [...], "env": {...}, "roots": ["file:///..."] | null,
+//     "steps": [ {"call": "tool", "arguments": {...}, "timeoutMs": 60000, "progress": true,
+//                 "resetTimeoutOnProgress": true, "cancelAfterMs": 1000},
+//                {"setRoots": ["file:///..."]}, {"listTools": true}, {"listResources": true},
+//                {"listResourceTemplates": true}, {"readResource": "ipfs://..."},
+//                {"setLevel": "info"}, {"ping": true}, {"waitMs": 200} ] }
+// Prints one JSON line per step to stdout ({"step": i, "ok": true, "result": ..., "progress": [...],
+// "elapsedMs": n} or {"step": i, "ok": false, "error": "...", "code": n}) and, last, a line
+// {"notifications": [...logging messages...], "rootsRequests": n}.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import {
+  ListRootsRequestSchema,
+  LoggingMessageNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+
+const plan = JSON.parse(process.argv[2]);
+let roots = plan.roots ?? null;
+let rootsRequests = 0;
+const notifications = [];
+
+const transport = new StdioClientTransport({
+  command: plan.command,
+  args: plan.args ?? [],
+  env: { ...process.env, ...(plan.env ?? {}) },
+  stderr: "inherit",
+});
+const client = new Client(
+  { name: "ipfs-kit-e2e", version: "1.0.0" },
+  { capabilities: roots ? { roots: { listChanged: true } } : {} },
+);
+if (roots) {
+  client.setRequestHandler(ListRootsRequestSchema, async () => {
+    rootsRequests++;
+    return { roots: roots.map((uri) => ({ uri, name: uri })) };
+  });
+}
+client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+  notifications.push(n.params);
+});
+
+function out(obj) {
+  process.stdout.write(JSON.stringify(obj) + "\n");
+}
+
+await client.connect(transport);
+for (let i = 0; i < plan.steps.length; i++) {
+  const step = plan.steps[i];
+  const started = Date.now();
+  const progress = [];
+  try {
+    let result;
+    if (step.call) {
+      const controller = new AbortController();
+      let timer;
+      if (step.cancelAfterMs != null) timer = setTimeout(() => controller.abort("cancelled by test"), step.cancelAfterMs);
+      const options = { signal: controller.signal };
+      if (step.timeoutMs != null) options.timeout = step.timeoutMs;
+      if (step.resetTimeoutOnProgress) options.resetTimeoutOnProgress = true;
+      if (step.progress) options.onprogress = (p) => progress.push({ ...p, atMs: Date.now() - started });
+      try {
+        result = await client.callTool({ name: step.call, arguments: step.arguments ?? {} }, undefined, options);
+      } finally {
+        if (timer) clearTimeout(timer);
+      }
+    } else if (step.setRoots) {
+      roots = step.setRoots;
+      await client.sendRootsListChanged();
+      result = { roots };
+    } else if (step.listTools) {
+      result = await client.listTools();
+    } else if (step.listResources) {
+      result = await client.listResources();
+    } else if (step.listResourceTemplates) {
+      result = await client.listResourceTemplates();
+    } else if (step.readResource) {
+      result = await client.readResource({ uri: step.readResource });
+    } else if (step.setLevel) {
+      result = await client.setLoggingLevel(step.setLevel);
+    } else if (step.ping) {
+      result = await client.ping();
+    } else if (step.waitMs != null) {
+      await new Promise((r) => setTimeout(r, step.waitMs));
+      result = {};
+    } else {
+      throw new Error("unknown step " + JSON.stringify(step));
+    }
+    out({ step: i, ok: true, result, progress, elapsedMs: Date.now() - started });
+  } catch (e) {
+    out({ step: i, ok: false, error: String(e?.message ?? e), code: e?.code ?? null, progress,
+      elapsedMs: Date.now() - started });
+  }
+}
+out({ notifications, rootsRequests });
+await client.close();
