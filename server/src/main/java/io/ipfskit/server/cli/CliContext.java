@@ -37,6 +37,15 @@ public final class CliContext {
         System.out, System.err);
   }
 
+  /** The process environment (read-only copy); for commands that locate caches like the shell would. */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public Path userHome() {
+    return userHome;
+  }
+
   public InputStream stdin() {
     return stdin;
   }

@@ -106,7 +106,7 @@ final class WalCommand implements Runnable {
         return e.kind().exitCode();
       } catch (WalCallException e) {
         spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + CliWording.forCli(e.getMessage()));
-        return e.kind() == WalCallException.Kind.INVALID_ARGUMENT ? EXIT_USAGE : EXIT_ERROR;
+        return EXIT_ERROR;  // the log could not be reached or failed inside; input errors are WalExceptions
       } catch (IOException e) {
         spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
         return EXIT_ERROR;
