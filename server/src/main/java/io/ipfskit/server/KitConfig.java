@@ -63,6 +63,15 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
         return p;
       });
 
+  /** Largest content a client reads in one answer: an {@code ipfs://} resource, or inline in a {@code cat} result. */
+  public static final int DEFAULT_CONTENT_MAX_BYTES = 1024 * 1024;
+  /** 16 MiB: base64 makes it ~22 MB of JSON, still under what hosts accept in one message. */
+  public static final int MAX_CONTENT_MAX_BYTES = 16 * 1024 * 1024;
+  public static final Setting<Integer> CONTENT_MAX_BYTES = Setting.integer("IPFS_KIT_CONTENT_MAX_BYTES", 0,
+      MAX_CONTENT_MAX_BYTES, "bytes", DEFAULT_CONTENT_MAX_BYTES,
+      "largest stored content a client reads in one answer: an ipfs:// resource (larger is an error) or a cat"
+          + " result's inline content (larger is cut, with truncated: true)");
+
   /** Every known setting: the home, the vault's, the WAL's. */
   public static final List<Setting<?>> KNOWN_SETTINGS = knownSettings();
 
@@ -71,6 +80,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(HOME);
     all.addAll(VaultConfig.SETTINGS);
     all.addAll(WalConfig.SETTINGS.values());
+    all.add(CONTENT_MAX_BYTES);
     return List.copyOf(all);
   }
 
@@ -140,7 +150,13 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     return parse(home, fileRead, Settings.of(merged), warnings);
   }
 
+  /** {@link #CONTENT_MAX_BYTES}, checked by {@link #load} already. */
+  public int contentMaxBytes() {
+    return settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES);
+  }
+
   private static KitConfig parse(Path home, Path fileRead, Settings settings, List<String> warnings) {
+    settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
     return new KitConfig(home, fileRead, settings, vault, wal, BackendsConfig.embedded(home), warnings);

@@ -3,6 +3,7 @@ package io.ipfskit.server.stdio;
 import io.ipfskit.server.stdio.BoundedLineReader.Line;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,7 @@ public final class StdioServer {
   private static final String INITIALIZE = "initialize";
   private static final String INITIALIZED = "notifications/initialized";
   private static final String PING = "ping";
+  private static final String RESOURCES_LIST = "resources/list";
 
   private static final Logger log = LoggerFactory.getLogger(StdioServer.class);
 
@@ -62,18 +65,55 @@ public final class StdioServer {
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
       List<SyncToolSpecification> tools) throws IOException, InterruptedException {
+    return run(in, out, serverName, serverVersion, tools, Features.NONE);
+  }
+
+  /**
+   * What a server offers beside its tools, and start-up work.
+   *
+   * @param resourceTemplates resource templates (e.g. {@code ipfs://{cid}}); with {@code listedResources}
+   *     non-empty or a template, the resources capability is declared
+   * @param listedResources what {@code resources/list} shows now; asked on the reading thread right
+   *     before each {@code resources/list} request goes to the SDK (so the list is current), must be quick
+   * @param afterInitialize run once, on the reading thread, right after the {@code initialize}
+   *     request was handed to the SDK; must return at once (start background work, e.g. unlocking
+   *     the vault, so a wrong password is found at start without delaying any answer)
+   */
+  public record Features(List<McpServerFeatures.SyncResourceTemplateSpecification> resourceTemplates,
+      Supplier<List<McpServerFeatures.SyncResourceSpecification>> listedResources, Runnable afterInitialize) {
+    public static final Features NONE = new Features(List.of(), null, () -> {});
+
+    public Features {
+      resourceTemplates = List.copyOf(resourceTemplates);
+      java.util.Objects.requireNonNull(afterInitialize, "afterInitialize");
+    }
+
+    boolean offersResources() {
+      return !resourceTemplates.isEmpty() || listedResources != null;
+    }
+  }
+
+  /** {@link #run(InputStream, OutputStream, String, String, List)} with resources and start-up work. */
+  public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
+      List<SyncToolSpecification> tools, Features features) throws IOException, InterruptedException {
     TrackingOutputStream stdout = new TrackingOutputStream(out);
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioSessionTransport transport = new StdioSessionTransport(mapper, stdout);
-    McpSyncServer server = McpServer.sync(transport)
+    ServerCapabilities.Builder capabilities = ServerCapabilities.builder().tools(false);
+    if (features.offersResources()) {
+      capabilities.resources(false, false);
+    }
+    McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
         .serverInfo(serverName, serverVersion)
-        .capabilities(ServerCapabilities.builder().tools(false).build())
+        .capabilities(capabilities.build())
         // Each tool validates its own arguments against the same rules as its input schema, with
         // messages that name the argument and never repeat a rejected value (see ToolInput).
         .validateToolInputs(false)
         .jsonSchemaValidator(new LazySchemaValidator()) // output schemas are still checked, from the first call on
-        .tools(tools)
-        .build();
+        .tools(tools);
+    if (!features.resourceTemplates().isEmpty()) spec.resourceTemplates(features.resourceTemplates());
+    McpSyncServer server = spec.build();
+    boolean afterInitializeRan = false;
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
     BoundedLineReader reader = new BoundedLineReader(in, MAX_LINE_BYTES);
     long answerableRequests = 0; // forwarded requests the SDK will answer
@@ -126,7 +166,14 @@ public final class StdioServer {
           answerableRequests += heldRequests;
           heldRequests = 0;
         }
+        if (RESOURCES_LIST.equals(verdict.method()) && features.listedResources() != null) {
+          syncListedResources(server, features.listedResources());
+        }
         transport.deliver(message);
+        if (initializeSeen && !afterInitializeRan) {
+          afterInitializeRan = true;
+          features.afterInitialize().run();
+        }
       }
     } catch (IOException e) {
       log.warn("reading stdin failed, shutting down: {}", e.toString());
@@ -148,4 +195,29 @@ public final class StdioServer {
     return drained ? 0 : 1;
   }
 
+  /**
+   * Makes the SDK's resource list equal to {@code listed}: the SDK answers {@code resources/list}
+   * from what was registered, so the current list is registered just before the request reaches it.
+   * A failure (e.g. the WAL cannot be read) keeps the previous list and is logged.
+   */
+  private static void syncListedResources(McpSyncServer server,
+      Supplier<List<McpServerFeatures.SyncResourceSpecification>> listed) {
+    List<McpServerFeatures.SyncResourceSpecification> now;
+    try {
+      now = listed.get();
+    } catch (RuntimeException e) {
+      log.warn("resources/list: could not read the current resources, answering the previous list: {}", e.getMessage());
+      return;
+    }
+    java.util.Set<String> wanted = new java.util.HashSet<>();
+    for (McpServerFeatures.SyncResourceSpecification r : now) wanted.add(r.resource().uri());
+    for (McpSchema.Resource r : server.listResources()) {
+      if (!wanted.contains(r.uri())) server.removeResource(r.uri());
+    }
+    java.util.Set<String> have = new java.util.HashSet<>();
+    for (McpSchema.Resource r : server.listResources()) have.add(r.uri());
+    for (McpServerFeatures.SyncResourceSpecification r : now) {
+      if (!have.contains(r.resource().uri())) server.addResource(r);
+    }
+  }
 }

@@ -18,7 +18,8 @@ public final class ToolCatalog {
 
   /** Every tool of the server, for the given home; add a new group here. */
   public static List<SyncToolSpecification> all(KitHome home) {
-    return assemble(List.of(new SecretsTools(home::vault), new WalTools(home::wal)));
+    return assemble(List.of(new SecretsTools(home::vault, home.vaultKeySource()),
+        new WalTools(home::wal, home::contentReader)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.ipfskit.server.wal;
 
+import io.ipfskit.core.storage.Cid;
 import io.ipfskit.core.wal.InvalidOperationException;
 import io.ipfskit.core.wal.NewOperation;
 import io.ipfskit.core.wal.Operation;
@@ -158,6 +159,11 @@ public final class WalCalls {
       if (v == null) continue;
       // The owner may run in another directory: a relative path means this process's working directory.
       if (key.equals("path") || key.equals("destination")) v = absolute("params." + key, v);
+      // Every backend addresses content by CIDv1 base32: a CIDv0 becomes the same multihash as CIDv1
+      // dag-pb; a malformed cid is refused now rather than failing later in the processor.
+      if (key.equals("cid")) {
+        v = Cid.canonical(v).orElseThrow(() -> new InvalidOperationException("params.cid", Cid.ACCEPTED_RULE));
+      }
       if (key.equals("path") && !(Files.isRegularFile(Path.of(v)) && Files.isReadable(Path.of(v)))) {
         throw new InvalidOperationException("params.path", "must name a readable regular file");
       }
