@@ -26,6 +26,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Transport to serve on: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
   Transport transport = Transport.stdio;
 
+  @Option(names = "--check",
+      description = {"Do not serve: check the configuration, the master password (unlock the vault), the",
+          "write-ahead log (open and recover it, or reach the process that owns it) and the storage backends;",
+          "print one line per check and exit 0 when all pass, 2 otherwise. Run it before adding the server to a host."})
+  boolean check;
+
   private final CliContext context;
 
   ServeCommand(CliContext context) {
@@ -34,6 +40,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (check) {
+      return new StartupCheck(context.stdout()).run(context);
+    }
     try (KitHome home = context.openHome()) {
       // stdout belongs to JSON-RPC: anything a library prints with System.out goes to stderr.
       OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
