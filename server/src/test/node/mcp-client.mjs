@@ -6,6 +6,8 @@
 //                {"setRoots": ["file:///..."]}, {"listTools": true}, {"listResources": true},
 //                {"listResourceTemplates": true}, {"readResource": "ipfs://..."},
 //                {"setLevel": "info"}, {"ping": true}, {"waitMs": 200} ] }
+// A call step may take arguments from earlier results: "argumentsFrom": {"operation_id":
+//   {"step": 0, "path": "structuredContent.operation_id"}} (dotted path into that step's result).
 // Prints one JSON line per step to stdout ({"step": i, "ok": true, "result": ..., "progress": [...],
 // "elapsedMs": n} or {"step": i, "ok": false, "error": "...", "code": n}) and, last, a line
 // {"notifications": [...logging messages...], "rootsRequests": n}.
@@ -20,6 +22,12 @@ const plan = JSON.parse(process.argv[2]);
 let roots = plan.roots ?? null;
 let rootsRequests = 0;
 const notifications = [];
+const results = [];
+
+function pick(value, path) {
+  for (const key of path.split(".")) value = value?.[key];
+  return value;
+}
 
 const transport = new StdioClientTransport({
   command: plan.command,
@@ -61,7 +69,9 @@ for (let i = 0; i < plan.steps.length; i++) {
       if (step.resetTimeoutOnProgress) options.resetTimeoutOnProgress = true;
       if (step.progress) options.onprogress = (p) => progress.push({ ...p, atMs: Date.now() - started });
       try {
-        result = await client.callTool({ name: step.call, arguments: step.arguments ?? {} }, undefined, options);
+        const args = { ...(step.arguments ?? {}) };
+        for (const [name, from] of Object.entries(step.argumentsFrom ?? {})) args[name] = pick(results[from.step], from.path);
+        result = await client.callTool({ name: step.call, arguments: args }, undefined, options);
       } finally {
         if (timer) clearTimeout(timer);
       }
@@ -87,6 +97,7 @@ for (let i = 0; i < plan.steps.length; i++) {
     } else {
       throw new Error("unknown step " + JSON.stringify(step));
     }
+    results[i] = result;
     out({ step: i, ok: true, result, progress, elapsedMs: Date.now() - started });
   } catch (e) {
     out({ step: i, ok: false, error: String(e?.message ?? e), code: e?.code ?? null, progress,

@@ -171,6 +171,25 @@ class WalToolsArgumentsTest {
     assertFalse(text.contains("qqqqqqqqqq"), text);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"bafkreix", "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR10", "ipfs://bafy", "hello world"})
+  void addOperation_malformedCid_refusedAtQueueTimeNamingParamsCidWithoutEchoingIt(String cid) {
+    String text = error("wal_add_operation", Map.of("operation_type", "cat", "params", Map.of("cid", cid)));
+    assertEquals("invalid argument: params.cid " + io.ipfskit.core.storage.Cid.ACCEPTED_RULE, text);
+    assertFalse(text.contains(cid), text);
+    assertEquals(0, total());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void addOperation_cidV0_queuedAsTheCidV1OfTheSameMultihash() {
+    CallToolResult r = call("wal_add_operation", Map.of("operation_type", "pin",
+        "params", Map.of("cid", "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n")));
+    assertFalse(Boolean.TRUE.equals(r.isError()), () -> text(r));
+    Map<String, Object> op = (Map<String, Object>) ((Map<String, Object>) r.structuredContent()).get("operation");
+    assertEquals(Map.of("cid", "bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"), op.get("parameters"));
+  }
+
   @Test
   void unknownArgumentWithHugeName_nameShownCut() {
     String text = error("wal_status", Map.of("k".repeat(10_000), 1));
