@@ -129,6 +129,24 @@ class StartupAndContentIT {
   }
 
   @Test
+  void serve_wrongPasswordFromFile_loggedRightAfterInitializeBeforeAnySecretsCall() throws Exception {
+    Path home = temp.resolve("home");
+    createVault(home, "the-right-password");
+    Path wrong = Files.writeString(temp.resolve("password.txt"), "not-the-password\n");
+    try (StdioClient client = StdioClient.start(home, Map.of("IPFS_KIT_MASTER_PASSWORD_FILE", wrong.toString()))) {
+      client.initialize();
+      String expected = "the vault cannot be unlocked with IPFS_KIT_MASTER_PASSWORD_FILE (from environment): cannot unlock";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!client.stderr().contains(expected) && System.nanoTime() < deadline) {
+        // bounded polling of the server's stderr file; no secrets call is made
+        client.request("ping", Map.of());
+      }
+      assertTrue(client.stderr().contains(expected), client.stderr());
+      assertFalse(client.stderr().contains("not-the-password") || client.stderr().contains("the-right-password"));
+    }
+  }
+
+  @Test
   void serveCheck_freshHome_exitsZeroWithOneLinePerCheck() throws Exception {
     Path home = temp.resolve("fresh");
     Run run = run(Map.of("IPFS_KIT_HOME", home.toString()), "serve", "--check");
