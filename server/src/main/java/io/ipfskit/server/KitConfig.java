@@ -7,6 +7,7 @@ import io.ipfskit.core.config.Setting;
 import io.ipfskit.core.config.SettingSource;
 import io.ipfskit.core.config.SettingValue;
 import io.ipfskit.core.config.Settings;
+import io.ipfskit.core.files.AllowedRoots;
 import io.ipfskit.core.secrets.VaultConfig;
 import io.ipfskit.core.storage.BackendsConfig;
 import io.ipfskit.core.wal.WalConfig;
@@ -46,10 +47,12 @@ import org.slf4j.LoggerFactory;
  * @param vault the vault's configuration
  * @param wal the write-ahead log's configuration
  * @param backends the storage backends' configuration
+ * @param allowedRoots the operator's file access roots ({@code IPFS_KIT_ALLOWED_ROOTS}); {@link
+ *     AllowedRoots#none()} when unset. None lies inside the home.
  * @param warnings what the operator should change (e.g. an old file to fold in), already logged
  */
 public record KitConfig(Path home, Path configFileOrNull, Settings settings, VaultConfig vault, WalConfig wal,
-    BackendsConfig backends, List<String> warnings) {
+    BackendsConfig backends, AllowedRoots allowedRoots, List<String> warnings) {
 
   public static final String HOME_VARIABLE = "IPFS_KIT_HOME";
   public static final String PREFIX = "IPFS_KIT_";
@@ -72,12 +75,24 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
       "largest stored content a client reads in one answer: an ipfs:// resource (larger is an error) or a cat"
           + " result's inline content (larger is cut, with truncated: true)");
 
-  /** Every known setting: the home, the vault's, the WAL's. */
+  /**
+   * {@code IPFS_KIT_ALLOWED_ROOTS}: the folders MCP tools may read from and write to (see {@link
+   * AllowedRoots#parseSetting}). {@link #load} parses it with the entry-by-entry messages of {@link
+   * AllowedRoots#parseSetting} and refuses a root inside the home.
+   */
+  public static final Setting<AllowedRoots> ALLOWED_ROOTS = new Setting<>(AllowedRoots.SETTING,
+      "absolute folders separated by ':' (no empty entries, no surrounding whitespace, ~ not expanded), "
+          + "none inside IPFS_KIT_HOME", "unset",
+      "folders MCP tools may read files from (add params.path) and write files to (get/cat params.destination); "
+          + "intersected with the client's MCP roots", AllowedRoots::parseSetting);
+
+  /** Every known setting: the home, the file access roots, the vault's, the WAL's. */
   public static final List<Setting<?>> KNOWN_SETTINGS = knownSettings();
 
   private static List<Setting<?>> knownSettings() {
     List<Setting<?>> all = new ArrayList<>();
     all.add(HOME);
+    all.add(ALLOWED_ROOTS);
     all.addAll(VaultConfig.SETTINGS);
     all.addAll(WalConfig.SETTINGS.values());
     all.add(CONTENT_MAX_BYTES);
@@ -90,6 +105,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     requireNonNull(vault, "vault");
     requireNonNull(wal, "wal");
     requireNonNull(backends, "backends");
+    requireNonNull(allowedRoots, "allowedRoots");
     warnings = List.copyOf(warnings);
     if (!home.isAbsolute()) {
       throw new IllegalArgumentException("home must be an absolute path, but was relative");
@@ -159,7 +175,25 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
-    return new KitConfig(home, fileRead, settings, vault, wal, BackendsConfig.embedded(home), warnings);
+    return new KitConfig(home, fileRead, settings, vault, wal, BackendsConfig.embedded(home),
+        allowedRoots(home, settings), warnings);
+  }
+
+  /** Parses {@link #ALLOWED_ROOTS}; its messages name the entry by position and the rule, never its text. */
+  private static AllowedRoots allowedRoots(Path home, Settings settings) {
+    Optional<SettingValue> value = settings.value(ALLOWED_ROOTS.name());
+    if (value.isEmpty()) return AllowedRoots.none();
+    SettingSource source = value.get().source();
+    try {
+      AllowedRoots roots = AllowedRoots.parseSetting(value.get().raw());
+      roots.requireOperatorRootsOutsideHome(home);
+      return roots;
+    } catch (IllegalArgumentException e) {
+      // The message starts with the key; ConfigException puts key and source first.
+      String rule = e.getMessage().startsWith(ALLOWED_ROOTS.name() + " ")
+          ? e.getMessage().substring(ALLOWED_ROOTS.name().length() + 1) : e.getMessage();
+      throw new ConfigException(ALLOWED_ROOTS.name(), source, rule);
+    }
   }
 
   private static Map<String, SettingValue> readConfigFile(Path file) {

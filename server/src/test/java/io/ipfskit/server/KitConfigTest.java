@@ -201,6 +201,59 @@ class KitConfigTest {
       assertTrue(s.name().startsWith(KitConfig.PREFIX), s.name());
       assertTrue(!s.doc().isBlank() && !s.rule().isBlank() && !s.defaultText().isBlank(), s.name());
     }
-    assertEquals(1 + 5 + WalConfig.KEYS.size() + 1, names.size()); // + IPFS_KIT_CONTENT_MAX_BYTES
+    assertEquals(1 + 1 + 5 + WalConfig.KEYS.size() + 1, names.size()); // + IPFS_KIT_CONTENT_MAX_BYTES
+  }
+
+  @Test
+  void load_allowedRootsUnset_noneAndPathArgumentsRefused() throws IOException {
+    KitConfig config = load(home(), Map.of());
+    assertEquals(io.ipfskit.core.files.AllowedRoots.none(), config.allowedRoots());
+    assertTrue(config.allowedRoots().allowsNothing());
+  }
+
+  @Test
+  void load_allowedRootsFromEnvironment_parsedAsOperatorRoots() throws IOException {
+    Path a = Files.createDirectories(temp.resolve("a"));
+    KitConfig config = load(home(), Map.of("IPFS_KIT_ALLOWED_ROOTS", a + ":/srv/shared/"));
+    assertEquals(java.util.Optional.of(List.of(a, Path.of("/srv/shared"))), config.allowedRoots().operatorRoots());
+    assertEquals(SettingSource.environment(), config.sourceOf("IPFS_KIT_ALLOWED_ROOTS"));
+  }
+
+  @Test
+  void load_allowedRootsInConfigFile_read() throws IOException {
+    Path home = home();
+    Files.writeString(home.resolve("config.properties"), "IPFS_KIT_ALLOWED_ROOTS=/srv/a:/srv/b\n");
+    assertEquals(java.util.Optional.of(List.of(Path.of("/srv/a"), Path.of("/srv/b"))),
+        load(home, Map.of()).allowedRoots().operatorRoots());
+  }
+
+  @Test
+  void load_allowedRootInsideHome_configErrorNamingKeyAndSourceNotThePath() throws IOException {
+    Path home = home();
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> load(home, Map.of("IPFS_KIT_ALLOWED_ROOTS", "/srv/ok:" + home.resolve("secrets"))));
+    assertEquals("IPFS_KIT_ALLOWED_ROOTS (from environment): entry 2 of 2 lies inside IPFS_KIT_HOME, which tools may "
+        + "never reach; allow a folder outside the home", e.getMessage());
+  }
+
+  @Test
+  void load_allowedRootIsTheHomeThroughALink_configError() throws IOException {
+    Path home = home();
+    Path link = Files.createSymbolicLink(temp.resolve("link-to-home"), home);
+    assertThrows(ConfigException.class, () -> load(home, Map.of("IPFS_KIT_ALLOWED_ROOTS", link.toString())));
+  }
+
+  @Test
+  void load_allowedRootsBadEntry_configErrorNamingTheEntryAndSource() throws IOException {
+    Path home = home();
+    Path file = home.resolve("config.properties");
+    Files.writeString(file, "IPFS_KIT_ALLOWED_ROOTS=/srv/a::~/docs\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home, Map.of()));
+    assertEquals("IPFS_KIT_ALLOWED_ROOTS (from " + SettingSource.file(file) + "): entry 2 of 3 is empty (two ':' in a "
+        + "row, or a ':' at either end); remove it", e.getMessage());
+    ConfigException relative = assertThrows(ConfigException.class,
+        () -> load(home, Map.of("IPFS_KIT_ALLOWED_ROOTS", "docs")));
+    assertTrue(relative.getMessage().startsWith("IPFS_KIT_ALLOWED_ROOTS (from environment): entry 1 of 1 must be an "
+        + "absolute folder"), relative.getMessage());
   }
 }

@@ -31,7 +31,9 @@ class WalToolsIT {
 
   @BeforeAll
   void start() throws Exception {
-    client = StdioClient.start(dir.resolve("home"));
+    // The get below writes into dir/out: the one folder the tools may use.
+    client = StdioClient.start(dir.resolve("home"),
+        Map.of("IPFS_KIT_ALLOWED_ROOTS", Files.createDirectories(dir.resolve("out")).toString()));
     client.initialize();
   }
 
@@ -222,5 +224,23 @@ class WalToolsIT {
   void addOperation_typeThatDoesNotRun_refusedAtQueueTime() throws Exception {
     assertEquals("invalid argument: operation_type must be one of add, get, pin, unpin, rm, cat",
         error("wal_add_operation", Map.of("operation_type", "copy", "params", Map.of("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"))));
+  }
+
+  @Test
+  void addOperation_pathOutsideTheAllowedRoots_isErrorAndAnAuditLineOnStderr() throws Exception {
+    Path secret = Files.writeString(dir.resolve("not-allowed.txt"), "SECRET-BYTES");
+    String text = error("wal_add_operation", args("operation_type", "add", "params", Map.of("path", secret.toString())));
+    assertTrue(text.startsWith("invalid argument: params.path refused: its real location"), text);
+    assertFalse(text.contains("SECRET-BYTES"), text);
+    Path stderr = dir.resolve("home.stderr.log");
+    String expected = "file access refused: argument=params.path rule=OUTSIDE_ROOTS path=\"" + secret + "\"";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.readString(stderr).contains(expected) && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    String log = Files.readString(stderr);
+    assertTrue(log.contains(expected), log);
+    assertTrue(log.lines().filter(l -> l.contains(expected)).allMatch(l -> l.contains("WARN")), log);
+    assertFalse(log.contains("SECRET-BYTES"), "file content never reaches the log");
   }
 }

@@ -114,7 +114,7 @@ public final class StdioBench {
           return t;
         });
 
-    private final Process process;
+    final Process process;
     private final OutputStream stdin;
     private final BufferedReader stdout;
     private final Path stderrLog;
@@ -128,10 +128,91 @@ public final class StdioBench {
     }
 
     static Session start(List<String> command, Path home) throws IOException {
+      return start(command, home, java.util.Map.of());
+    }
+
+    /** Starts {@code command} with {@code IPFS_KIT_HOME=home} plus {@code env}; stderr to a file beside home. */
+    static Session start(List<String> command, Path home, java.util.Map<String, String> env) throws IOException {
       Path stderrLog = home.resolveSibling(home.getFileName() + ".stderr.log");
       ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectError(stderrLog.toFile());
       builder.environment().put("IPFS_KIT_HOME", home.toString());
+      builder.environment().putAll(env);
       return new Session(builder.start(), stderrLog);
+    }
+
+    /** CPU time the server process has used so far, in ns (NaN-free: -1 when the OS does not tell). */
+    long cpuNanos() {
+      return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
+    /**
+     * {@code count} sequential calls of {@code method}; returns each call's round trip in ns, from
+     * writing the request line to reading its response line. Every response must be a success.
+     */
+    long[] sequential(String method, String paramsJson, int count) throws IOException {
+      long[] nanos = new long[count];
+      for (int i = 0; i < count; i++) {
+        long start = System.nanoTime();
+        JsonNode response = request(method, paramsJson);
+        nanos[i] = System.nanoTime() - start;
+        requireSuccess(method, response);
+      }
+      return nanos;
+    }
+
+    /**
+     * {@code count} calls with up to {@code inFlight} requests written but not yet answered (a
+     * writer thread sends while this thread reads); returns the elapsed ns from the first write to
+     * the last response. Responses may come in any order; every one must be a success.
+     */
+    long pipelined(String method, String paramsJson, int count, int inFlight) throws IOException, InterruptedException {
+      long firstId = nextId;
+      nextId += count;
+      java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(inFlight);
+      java.util.concurrent.atomic.AtomicReference<Throwable> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
+      String prefix = "{\"jsonrpc\":\"2.0\",\"id\":";
+      String suffix = ",\"method\":\"" + method + "\",\"params\":" + paramsJson + "}";
+      Thread writer = new Thread(() -> {
+        try {
+          for (int i = 0; i < count; i++) {
+            window.acquire();
+            send(prefix + (firstId + i) + suffix);
+          }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+          writeFailure.set(e);
+        }
+      }, "stdio-bench-writer");
+      java.util.concurrent.ScheduledFuture<?> watchdog =
+          WATCHDOG.schedule(this::kill, REQUEST_TIMEOUT_SECONDS + count / 500, TimeUnit.SECONDS);
+      long start = System.nanoTime();
+      writer.start();
+      try {
+        int answered = 0;
+        while (answered < count) {
+          String line = stdout.readLine();
+          if (line == null) {
+            throw new IOException("the server stopped answering after " + answered + " of " + count
+                + " pipelined calls (write failure: " + writeFailure.get() + "); its stderr:\n" + stderr());
+          }
+          JsonNode message = JSON.readTree(line);
+          long id = message.path("id").asLong(-1);
+          if (id >= firstId && id < firstId + count) {
+            requireSuccess(method, message);
+            answered++;
+            window.release();
+          }
+        }
+        return System.nanoTime() - start;
+      } finally {
+        watchdog.cancel(false);
+        writer.join();
+      }
+    }
+
+    private static void requireSuccess(String method, JsonNode response) {
+      if (response.has("error") || !response.has("result") || response.path("result").path("isError").asBoolean(false)) {
+        throw new IllegalStateException(method + " failed: " + response);
+      }
     }
 
     void initialize() throws IOException {
@@ -143,7 +224,7 @@ public final class StdioBench {
     JsonNode request(String method, String paramsJson) throws IOException {
       long id = nextId++;
       java.util.concurrent.ScheduledFuture<?> watchdog =
-          WATCHDOG.schedule(process::destroyForcibly, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          WATCHDOG.schedule(this::kill, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       try {
         send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + paramsJson + "}");
         while (true) {
@@ -151,6 +232,9 @@ public final class StdioBench {
           if (line == null) {
             throw new IOException("no answer to " + method + " (id " + id + ") within " + REQUEST_TIMEOUT_SECONDS
                 + " s or the server exited; its stderr:\n" + stderr());
+          }
+          if (!line.startsWith("{")) {
+            continue; // not JSON-RPC, e.g. JFR's start-up notice when profiling; the servers' own tests police stdout
           }
           JsonNode message = JSON.readTree(line);
           if (message.path("id").asLong(-1) == id) {
@@ -171,15 +255,23 @@ public final class StdioBench {
     }
 
     private void send(String line) throws IOException {
-      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      stdin.flush();
+      synchronized (stdin) {
+        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+      }
+    }
+
+    /** Kills the server and anything it started (a launcher's build, say). */
+    private void kill() {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
     }
 
     @Override
     public void close() throws IOException, InterruptedException {
       stdin.close();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+        kill();
         throw new IOException("server did not exit within 30 s after stdin closed");
       }
     }

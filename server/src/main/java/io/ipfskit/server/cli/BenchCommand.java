@@ -1,7 +1,9 @@
 package io.ipfskit.server.cli;
 
 import io.ipfskit.server.bench.SecretsBench;
+import io.ipfskit.server.bench.SideBySideBench;
 import io.ipfskit.server.bench.StdioBench;
+import io.ipfskit.server.bench.TsReferenceServer;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -55,19 +57,56 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "stdio", mixinStandardHelpOptions = true,
-      description = {"Spawns the server as an agent host would and measures, over stdio JSON-RPC,",
-          "process start to the first tools/list answer, and secrets_retrieve round trips.",
-          "Each run gets a fresh IPFS_KIT_HOME in a scratch directory."})
+      description = {"Spawns ipfs-kit and the official TypeScript SDK's reference stdio server as an agent",
+          "host would and measures both in one interleaved run through the same JSON-RPC client:",
+          "process start to the first tools/list answer, and sequential and pipelined tools/call of a",
+          "light tool (secrets_statistics / statistics): rate, p50, p99, server CPU per call.",
+          "Needs node and npm for the TypeScript server (installed once into ~/.cache/ipfs-kit/node).",
+          "Each server gets a fresh IPFS_KIT_HOME in a scratch directory. See BENCHMARKS.md."})
   static final class Stdio implements Callable<Integer> {
-    @Option(names = "--runs", defaultValue = "7", description = "Startup runs per command (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "7", description = "Cold starts per server (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--calls", defaultValue = "2000", description = "Timed retrieve calls (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "5", description = "Interleaved call rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--calls", defaultValue = "2000",
+        description = "Calls per round, sequential and again pipelined (default: ${DEFAULT-VALUE}).")
     int calls;
 
+    @Option(names = "--warmup", defaultValue = "3000", description = "Warm-up calls per server (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--in-flight", defaultValue = "16",
+        description = "Requests outstanding in the pipelined part (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
     @Option(names = "--launcher", paramLabel = "PATH",
-        description = "Also time this launcher script (e.g. ./ipfs-kit), run as 'PATH serve'.")
-    Path launcher;
+        description = "Also measure this launcher script (e.g. ./ipfs-kit), run as 'PATH serve'; repeatable"
+            + " (e.g. a copy of an older build's checkout beside the current one).")
+    List<Path> launchers = new ArrayList<>();
+
+    @Option(names = "--jar", paramLabel = "PATH",
+        description = "An ipfs-kit jar to measure with 'java -jar' (default: this jar); repeatable, e.g. an older build.")
+    List<Path> jars = new ArrayList<>();
+
+    @Option(names = "--no-plain", description = "Do not measure plain 'java -jar' (only the launchers and TS).")
+    boolean noPlain;
+
+    @Option(names = "--ts-server", paramLabel = "DIR",
+        description = "The TypeScript reference server (default: server/src/test/node/ts-reference-server).")
+    Path tsServer;
+
+    @Option(names = "--no-ts", description = "Measure ipfs-kit only (no node needed).")
+    boolean noTs;
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+        description = "Instead: record the server (the launcher if given, else java -jar) with JFR during"
+            + " rounds × calls sequential calls and print where its CPU samples went.")
+    Path jfr;
+
+    @Option(names = "--retrieve", description = "Also time secrets_retrieve round trips (the older latency figure).")
+    boolean retrieve;
 
     private final CliContext context;
 
@@ -77,21 +116,50 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (runs < 1 || calls < 100) {
-        throw new IllegalArgumentException("--runs must be >= 1 and --calls >= 100, but were " + runs + " and " + calls);
+      if (runs < 0 || rounds < 1 || calls < 100 || warmup < 0 || inFlight < 2) {
+        throw new IllegalArgumentException("--runs must be >= 0, --rounds >= 1, --calls >= 100, --warmup >= 0 and"
+            + " --in-flight >= 2");
       }
-      List<String> plain = List.of(javaExecutable(), "-jar", ownJar().toString(), "serve");
+      List<SideBySideBench.Target> targets = new ArrayList<>();
+      for (Path launcher : launchers) {
+        Path absolute = launcher.toAbsolutePath().normalize();
+        String where = absolute.getParent() == null ? "" : absolute.getParent().getFileName() + "/";
+        targets.add(new SideBySideBench.Target("ipfs-kit, launcher " + where + absolute.getFileName(),
+            List.of(absolute.toString(), "serve"), "secrets_statistics", true));
+      }
+      if (!noPlain) {
+        for (Path ours : jars.isEmpty() ? List.of(ownJar()) : jars) {
+          if (!Files.isRegularFile(ours)) {
+            throw new IllegalArgumentException("--jar must name an existing jar file");
+          }
+          targets.add(new SideBySideBench.Target("ipfs-kit, java -jar " + (jars.size() > 1 ? ours : ours.getFileName()),
+              List.of(javaExecutable(), "-jar", ours.toAbsolutePath().toString(), "serve"), "secrets_statistics", true));
+        }
+      }
+      if (targets.isEmpty()) {
+        throw new IllegalArgumentException("nothing of ours to measure: give --launcher, or drop --no-plain");
+      }
       Path scratch = Files.createTempDirectory("ipfs-kit-bench-");
       try {
-        StdioBench.startup(plain, runs, scratch, context.stdout());
-        List<String> measured = plain;
-        if (launcher != null) {
-          List<String> viaLauncher = new ArrayList<>(List.of(launcher.toAbsolutePath().toString(), "serve"));
-          StdioBench.startup(viaLauncher, 1, scratch, context.stdout()); // creates the CDS archive if missing
-          StdioBench.startup(viaLauncher, runs, scratch, context.stdout());
-          measured = viaLauncher;
+        if (jfr != null) {
+          SideBySideBench.profile(targets.get(0), warmup, rounds * calls, jfr.toAbsolutePath(), scratch,
+              context.stdout());
+          return 0;
         }
-        StdioBench.retrieveLatency(measured, calls, scratch, context.stdout());
+        if (!noTs) {
+          Path sources = TsReferenceServer.locate(tsServer, ownJar());
+          List<String> node = TsReferenceServer.install(sources, TsReferenceServer.defaultCacheRoot(context.userHome(), context.env()), context.stderr());
+          targets.add(new SideBySideBench.Target("TypeScript SDK 1.32.2, node",
+              node, TsReferenceServer.TOOL, false));
+        }
+        for (SideBySideBench.Target t : targets) {
+          context.stdout().println("  " + t.label() + ": " + String.join(" ", t.command()));
+        }
+        SideBySideBench.run(targets, targets,
+            new SideBySideBench.Settings(runs, rounds, calls, warmup, inFlight), scratch, context.stdout());
+        if (retrieve) {
+          StdioBench.retrieveLatency(targets.get(0).command(), calls, scratch, context.stdout());
+        }
       } finally {
         StdioBench.deleteTree(scratch);
       }

@@ -37,6 +37,19 @@ public final class CliContext {
         System.out, System.err);
   }
 
+  /** The user's home directory (for per-user caches such as the benchmark's Node packages). */
+  public Path userHome() {
+    return userHome;
+  }
+
+  /**
+   * The process environment as the CLI received it. Settings are read only through {@link #config()};
+   * this is for non-setting variables of tools around the server (e.g. {@code XDG_CACHE_HOME}).
+   */
+  public Map<String, String> env() {
+    return env;
+  }
+
   public InputStream stdin() {
     return stdin;
   }

@@ -5,6 +5,7 @@ import io.ipfskit.server.Version;
 import io.ipfskit.server.content.ContentResources;
 import java.util.List;
 import io.ipfskit.server.stdio.StdioServer;
+import io.ipfskit.server.tools.SessionRoots;
 import io.ipfskit.server.tools.ToolCatalog;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -48,13 +49,14 @@ final class ServeCommand implements Callable<Integer> {
       OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
       System.setOut(System.err);
       home.joinWalInBackground();  // after the redirect: WAL recovery may load chatty libraries
+      SessionRoots roots = SessionRoots.forProcess(home.config().allowedRoots(), home.directory());
       ContentResources resources = new ContentResources(home::contentReader, q -> home.wal().service().list(q));
       // The vault is unlocked right after initialize, in the background: a wrong password is logged
       // (logger ipfs-kit.vault) at once, and each secrets call answers the cause naming the variable used.
       StdioServer.Features features = new StdioServer.Features(List.of(resources.template()), resources::recentAdds,
           () -> home.unlockVaultInBackground(cause -> { }));
       return StdioServer.run(new FileInputStream(FileDescriptor.in), stdout, "ipfs-kit", Version.current(),
-          ToolCatalog.all(home), features);
+          ToolCatalog.all(home, roots), roots::rootsListChanged, features);
     }
   }
 }

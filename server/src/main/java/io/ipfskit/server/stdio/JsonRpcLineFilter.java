@@ -26,12 +26,12 @@ final class JsonRpcLineFilter {
 
   /**
    * What to do with one line: {@code errorResponse} is set for {@link Kind#REJECT}; {@code method}
-   * and {@code id} for forwarded requests and notifications (id null for notifications).
+   * and {@code id} for forwarded requests and notifications (id null for notifications);
+   * {@code message} is the parsed line of every forwarded message, so it is parsed only once.
    */
-  record Verdict(Kind kind, String errorResponse, String method, JsonNode id) {}
+  record Verdict(Kind kind, String errorResponse, String method, JsonNode id, JsonNode message) {}
 
-  private static final Verdict OTHER = new Verdict(Kind.FORWARD_OTHER, null, null, null);
-  private static final Verdict BLANK = new Verdict(Kind.IGNORE, null, null, null);
+  private static final Verdict BLANK = new Verdict(Kind.IGNORE, null, null, null, null);
 
   private final JsonMapper mapper =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -82,10 +82,10 @@ final class JsonRpcLineFilter {
         return reject(replyId, INVALID_REQUEST,
             "Invalid Request: 'params' must be an object when present, but was a " + kindOf(params));
       }
-      return new Verdict(hasId ? Kind.FORWARD_REQUEST : Kind.FORWARD_OTHER, null, method.stringValue(), id);
+      return new Verdict(hasId ? Kind.FORWARD_REQUEST : Kind.FORWARD_OTHER, null, method.stringValue(), id, message);
     }
     if (hasId && (message.has("result") || message.has("error"))) {
-      return OTHER; // a response to a server-to-client request
+      return new Verdict(Kind.FORWARD_OTHER, null, null, null, message); // a response to a server-to-client request
     }
     return reject(replyId, INVALID_REQUEST, "Invalid Request: a message needs 'method' (request or"
         + " notification) or 'id' with 'result' or 'error' (response)");
@@ -107,7 +107,7 @@ final class JsonRpcLineFilter {
   }
 
   Verdict reject(JsonNode idOrNull, int code, String message) {
-    return new Verdict(Kind.REJECT, errorResponse(idOrNull, code, message), null, null);
+    return new Verdict(Kind.REJECT, errorResponse(idOrNull, code, message), null, null, null);
   }
 
   private static String describeVersion(JsonNode version) {

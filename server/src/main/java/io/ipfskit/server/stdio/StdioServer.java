@@ -7,13 +7,11 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,6 +47,7 @@ public final class StdioServer {
   private static final String INITIALIZED = "notifications/initialized";
   private static final String PING = "ping";
   private static final String RESOURCES_LIST = "resources/list";
+  private static final String ROOTS_LIST_CHANGED = "notifications/roots/list_changed";
 
   private static final Logger log = LoggerFactory.getLogger(StdioServer.class);
 
@@ -65,7 +64,19 @@ public final class StdioServer {
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
       List<SyncToolSpecification> tools) throws IOException, InterruptedException {
-    return run(in, out, serverName, serverVersion, tools, Features.NONE);
+    return run(in, out, serverName, serverVersion, tools, () -> {});
+  }
+
+  /**
+   * {@link #run(InputStream, OutputStream, String, String, List)}, telling {@code rootsListChanged}
+   * when the client sends {@code notifications/roots/list_changed}: first on the stdin thread as the
+   * notification is read (before any later request is delivered, so no later call sees the old
+   * roots; it must return at once and never call the client), then again from the SDK's roots change
+   * handler after the SDK listed them.
+   */
+  public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
+      List<SyncToolSpecification> tools, Runnable rootsListChanged) throws IOException, InterruptedException {
+    return run(in, out, serverName, serverVersion, tools, rootsListChanged, Features.NONE);
   }
 
   /**
@@ -93,9 +104,13 @@ public final class StdioServer {
     }
   }
 
-  /** {@link #run(InputStream, OutputStream, String, String, List)} with resources and start-up work. */
+  /**
+   * {@link #run(InputStream, OutputStream, String, String, List, Runnable)} with resources and
+   * start-up work ({@link Features}).
+   */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
-      List<SyncToolSpecification> tools, Features features) throws IOException, InterruptedException {
+      List<SyncToolSpecification> tools, Runnable rootsListChanged, Features features)
+      throws IOException, InterruptedException {
     TrackingOutputStream stdout = new TrackingOutputStream(out);
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioSessionTransport transport = new StdioSessionTransport(mapper, stdout);
@@ -109,8 +124,10 @@ public final class StdioServer {
         // Each tool validates its own arguments against the same rules as its input schema, with
         // messages that name the argument and never repeat a rejected value (see ToolInput).
         .validateToolInputs(false)
-        .jsonSchemaValidator(new LazySchemaValidator()) // output schemas are still checked, from the first call on
-        .tools(tools);
+        // Our constant schemas and our own results are checked in the tests, not per call (see the class).
+        .jsonSchemaValidator(new LazySchemaValidator())
+        .tools(tools)
+        .rootsChangeHandler((exchange, roots) -> rootsListChanged.run());
     if (!features.resourceTemplates().isEmpty()) spec.resourceTemplates(features.resourceTemplates());
     McpSyncServer server = spec.build();
     boolean afterInitializeRan = false;
@@ -140,7 +157,7 @@ public final class StdioServer {
         }
         JSONRPCMessage message;
         try {
-          message = McpSchema.deserializeJsonRpcMessage(mapper, new String(line.bytes(), StandardCharsets.UTF_8));
+          message = JsonRpcMessages.of(verdict, mapper, line.bytes()); // the filter's parse, not a second one
         } catch (IOException | RuntimeException e) {
           stdout.writeLine(filter.errorResponse(verdict.id(), JsonRpcLineFilter.INVALID_REQUEST,
               "Invalid Request: the message does not have the shape of a JSON-RPC "
@@ -165,6 +182,8 @@ public final class StdioServer {
           initializedSeen = true;
           answerableRequests += heldRequests;
           heldRequests = 0;
+        } else if (ROOTS_LIST_CHANGED.equals(verdict.method())) {
+          rootsListChanged.run();
         }
         if (RESOURCES_LIST.equals(verdict.method()) && features.listedResources() != null) {
           syncListedResources(server, features.listedResources());
@@ -211,11 +230,11 @@ public final class StdioServer {
     }
     java.util.Set<String> wanted = new java.util.HashSet<>();
     for (McpServerFeatures.SyncResourceSpecification r : now) wanted.add(r.resource().uri());
-    for (McpSchema.Resource r : server.listResources()) {
+    for (io.modelcontextprotocol.spec.McpSchema.Resource r : server.listResources()) {
       if (!wanted.contains(r.uri())) server.removeResource(r.uri());
     }
     java.util.Set<String> have = new java.util.HashSet<>();
-    for (McpSchema.Resource r : server.listResources()) have.add(r.uri());
+    for (io.modelcontextprotocol.spec.McpSchema.Resource r : server.listResources()) have.add(r.uri());
     for (McpServerFeatures.SyncResourceSpecification r : now) {
       if (!have.contains(r.resource().uri())) server.addResource(r);
     }

@@ -67,20 +67,48 @@ final class StdioSessionTransport implements McpServerTransportProvider {
     return s == null ? Mono.empty() : s.closeGracefully();
   }
 
+  /**
+   * {@code json} as one line: JSON never needs a raw line break (Jackson escapes them inside
+   * strings), but should one appear, each CR, LF or CRLF becomes the escape {@code \\n}.
+   */
+  static byte[] oneLine(byte[] json) {
+    int breaks = 0;
+    for (byte b : json) {
+      if (b == '\n' || b == '\r') {
+        breaks++;
+      }
+    }
+    if (breaks == 0) {
+      return json;
+    }
+    java.io.ByteArrayOutputStream escaped = new java.io.ByteArrayOutputStream(json.length + breaks);
+    for (int i = 0; i < json.length; i++) {
+      byte b = json[i];
+      if (b == '\r' || b == '\n') {
+        escaped.write('\\');
+        escaped.write('n');
+        if (b == '\r' && i + 1 < json.length && json[i + 1] == '\n') {
+          i++;
+        }
+      } else {
+        escaped.write(b);
+      }
+    }
+    return escaped.toByteArray();
+  }
+
   private final class Transport implements McpServerTransport {
     @Override
     public Mono<Void> sendMessage(JSONRPCMessage message) {
       return Mono.fromRunnable(() -> {
-        String json;
+        byte[] json;
         try {
-          json = mapper.writeValueAsString(message);
+          json = mapper.writeValueAsBytes(message); // UTF-8 straight away: no String, no re-encoding
         } catch (IOException e) {
           throw new UncheckedIOException("cannot serialise an outbound " + message.getClass().getSimpleName(), e);
         }
-        // JSON never needs a raw line break; escape any so one message stays one line.
-        json = json.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n");
         try {
-          out.writeLine(json, message instanceof JSONRPCResponse);
+          out.writeLine(oneLine(json), message instanceof JSONRPCResponse);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write to stdout", e);
         }

@@ -16,10 +16,15 @@ public final class ToolCatalog {
 
   private ToolCatalog() {}
 
-  /** Every tool of the server, for the given home; add a new group here. */
+  /** Every tool of the server, for the given home, with the operator's roots only (no client session). */
   public static List<SyncToolSpecification> all(KitHome home) {
+    return all(home, SessionRoots.forProcess(home.config().allowedRoots(), home.directory()));
+  }
+
+  /** Every tool of the server, for the given home and the session's file access roots; add a new group here. */
+  public static List<SyncToolSpecification> all(KitHome home, SessionRoots roots) {
     return assemble(List.of(new SecretsTools(home::vault, home.vaultKeySource()),
-        new WalTools(home::wal, home::contentReader)));
+        new WalTools(home::wal, roots, home::contentReader)));
   }
 
   /**

@@ -24,6 +24,7 @@ import io.ipfskit.core.wal.OperationType;
 import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.core.wal.WalException;
 import io.ipfskit.server.wal.OperationJson;
+import io.ipfskit.server.wal.PathCheck;
 import io.ipfskit.server.wal.SharedWal;
 import io.ipfskit.server.wal.WalCallException;
 import io.ipfskit.server.wal.WalCalls;
@@ -32,6 +33,7 @@ import io.ipfskit.server.content.StoredBytes;
 import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.server.wal.WalMethod;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -53,27 +55,32 @@ import tools.jackson.databind.node.ObjectNode;
  * turns them into core types and makes one call on the {@link SharedWal#service() WalService}
  * (here or on the process owning the log); the result is structured content matching the output
  * schema plus a short text. Failures come back as {@code isError} results whose text follows the
- * failure's kind; nothing a call does can stop the server.
+ * failure's kind; nothing a call does can stop the server. Path arguments are checked against the
+ * session's file access roots ({@link SessionRoots}, reached through the call's exchange) before an
+ * operation is logged.
  */
 public final class WalTools implements ToolSet {
   private static final Logger log = LoggerFactory.getLogger(WalTools.class);
 
   private final Supplier<SharedWal> wal;
+  private final SessionRoots roots;
   private final Supplier<ContentReader> content; // null: no inline cat content
 
   /**
    * @param wal gives the home's shared WAL (opened on first use); called on each tool call, never
    *     while building the tool list, so {@code tools/list} never waits for WAL recovery
+   * @param roots the session's file access roots
    */
-  public WalTools(Supplier<SharedWal> wal) {
-    this(wal, null);
+  public WalTools(Supplier<SharedWal> wal, SessionRoots roots) {
+    this(wal, roots, null);
   }
 
   /**
    * @param content reads stored content for a completed {@code cat}'s inline result (null: none)
    */
-  public WalTools(Supplier<SharedWal> wal, Supplier<ContentReader> content) {
+  public WalTools(Supplier<SharedWal> wal, SessionRoots roots, Supplier<ContentReader> content) {
     this.wal = wal;
+    this.roots = java.util.Objects.requireNonNull(roots, "roots");
     this.content = content;
   }
 
@@ -164,25 +171,30 @@ public final class WalTools implements ToolSet {
           r -> (r.path("changed").isEmpty() ? "WAL configuration: " : "changed " + r.path("changed")
               + "; WAL configuration: ") + r.path("config")),
       new Row("wal_health", "Write-ahead log health",
-          "Whether the log accepts writes and each backend's health, with pending, retrying and failed counts.",
+          "Whether the log accepts writes and each backend's health, with pending, retrying and failed counts, and the "
+              + "file access roots in force for this session (file_access).",
           input(),
           object("healthy", bool(null), "failed_closed", bool(null), "pending", optional(integer(null)),
-              "retrying", optional(integer(null)), "failed", optional(integer(null)), "backends", array(backendStats(), null)),
+              "retrying", optional(integer(null)), "failed", optional(integer(null)), "backends", array(backendStats(), null),
+              "file_access", optional(fileAccess())),
           READ, WalMethod.HEALTH,
           r -> (r.path("healthy").asBoolean() ? "healthy" : "unhealthy")
               + (r.path("failed_closed").asBoolean() ? " (failed closed after an fsync error: restart the server)" : "")
-              + "; backends: " + describeBackends(r.path("backends"))));
+              + "; backends: " + describeBackends(r.path("backends"))
+              + "; file access roots: " + r.path("file_access").path("roots").asString("unknown")));
 
   @Override
   public List<SyncToolSpecification> specifications() {
     return TABLE.stream().map(row -> new ToolDef(row.name(), row.title(), row.description(), row.input(), row.output(),
-        row.hints(), args -> call(row, args)).specification()).toList();
+        row.hints(), (exchange, args) -> call(row, exchange, args)).specification()).toList();
   }
 
-  private CallToolResult call(Row row, Map<String, Object> arguments) {
+  /** One call; {@code exchange} may be null outside a client session (tests): operator roots only. */
+  private CallToolResult call(Row row, McpSyncServerExchange exchange, Map<String, Object> arguments) {
     try {
       ObjectNode args = OperationJson.MAPPER.valueToTree(arguments);
-      ObjectNode result = WalCalls.call(wal.get().service(), row.method(), args, WalCalls.Edge.MCP, row.name());
+      ObjectNode result = WalCalls.call(wal.get().service(), row.method(), args, WalCalls.Edge.MCP, row.name(),
+          PathCheck.atCaller(() -> roots.policy(exchange)));
       if (content != null && (row.method() == WalMethod.GET || row.method() == WalMethod.WAIT)) {
         inlineCatContent(result);
       }
@@ -242,13 +254,25 @@ public final class WalTools implements ToolSet {
   private static Map<String, Object> params() {
     Map<String, Object> s = object(
         "content", optional(string("add: UTF-8 text to store")),
-        "path", optional(string("add: a local file to store (absolute, or relative to the server's working directory)", 1, 4096)),
+        "path", optional(string("add: a local file to store (absolute, or relative to the server's working directory); "
+            + "it must lie inside the allowed roots (the client's MCP roots and/or IPFS_KIT_ALLOWED_ROOTS)", 1, 4096)),
         "cid", optional(string(cidUsers() + ": the content id, e.g. bafkrei...", 1, 512)),
-        "destination", optional(string("get, cat: a local file to write the content to", 1, 4096)));
+        "destination", optional(string("get, cat: a local file to write the content to, inside the allowed roots", 1, 4096)),
+        "overwrite", optional(withDefault(bool("get, cat: replace an existing destination file (default false: "
+            + "an existing file is refused)"), false)));
     s.put("additionalProperties", false);
     s.put("description", "What the operation works on: add needs content or path; " + cidUsers()
         + " need cid. No other keys.");
     return s;
+  }
+
+  /** The roots {@code wal_health} reports for the calling session. */
+  private static Map<String, Object> fileAccess() {
+    return object(
+        "roots", string("The file access roots in force for this session, in words"),
+        "allows_nothing", bool("True when no folder is allowed: path arguments are refused"),
+        "operator_roots", optional(array(string(null), "IPFS_KIT_ALLOWED_ROOTS (absent when unset)")),
+        "client_roots", optional(array(string(null), "The client's usable MCP roots (absent when it offers none)")));
   }
 
   private static String cidUsers() {

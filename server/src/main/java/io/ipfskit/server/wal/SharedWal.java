@@ -1,5 +1,7 @@
 package io.ipfskit.server.wal;
 
+import io.ipfskit.core.files.AllowedRoots;
+import io.ipfskit.core.files.FileAccessPolicy;
 import io.ipfskit.core.storage.BackendRegistry;
 import io.ipfskit.core.storage.BackendsConfig;
 import io.ipfskit.core.wal.NewOperation;
@@ -74,6 +76,8 @@ public final class SharedWal implements AutoCloseable {
   private final ScheduledExecutorService watcher;
   private final SocketWalService remote;
   private final WalService routed = new Routed();
+  /** Re-checks the grants forwarded operations carry: only its home is used (a grant carries its roots). */
+  private final FileAccessPolicy ownerPolicy;
   private volatile Owned owned;
   private volatile boolean closed;
 
@@ -81,6 +85,7 @@ public final class SharedWal implements AutoCloseable {
     this.config = config;
     this.walDir = config.directory().toAbsolutePath().normalize();
     this.socketPath = OwnerSocketPath.forHome(home);
+    this.ownerPolicy = new FileAccessPolicy(AllowedRoots.none(), home.toAbsolutePath(), Path.of("").toAbsolutePath());
     this.remote = new SocketWalService(socketPath, walDir);
     this.backendsFactory = backendsFactory;
     this.clock = clock;
@@ -303,7 +308,7 @@ public final class SharedWal implements AutoCloseable {
     }
     backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
     InProcessWalService service = new InProcessWalService(wal);
-    WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant());
+    WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant(), ownerPolicy);
     OwnerSocketServer server;
     try {
       server = OwnerSocketServer.start(socketPath, walDir, handler);

@@ -83,6 +83,14 @@ final class WalArguments {
     return s;
   }
 
+  /** A JSON boolean, or null when absent. */
+  Boolean optionalBoolean(String field) {
+    JsonNode v = present(field);
+    if (v == null) return null;
+    if (!v.isBoolean()) throw new InvalidOperationException(prefix + field, "must be true or false, but was " + jsonType(v));
+    return v.booleanValue();
+  }
+
   /** One of {@code allowed} (exact, lower case), or null when absent. */
   String optionalChoice(String field, List<String> allowed) {
     JsonNode v = present(field);

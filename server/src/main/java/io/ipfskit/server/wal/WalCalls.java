@@ -1,6 +1,10 @@
 package io.ipfskit.server.wal;
 
 import io.ipfskit.core.storage.Cid;
+import io.ipfskit.core.files.AllowedRoots;
+import io.ipfskit.core.files.PathRefusedException;
+import io.ipfskit.core.files.ReadGrant;
+import io.ipfskit.core.files.WriteGrant;
 import io.ipfskit.core.wal.InvalidOperationException;
 import io.ipfskit.core.wal.NewOperation;
 import io.ipfskit.core.wal.Operation;
@@ -9,14 +13,17 @@ import io.ipfskit.core.wal.OperationStatus;
 import io.ipfskit.core.wal.OperationType;
 import io.ipfskit.core.wal.WalConfig;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -25,8 +32,15 @@ import tools.jackson.databind.node.ObjectNode;
  * the result shaped by {@link OperationJson}. The MCP tools call it with the service
  * {@link SharedWal#service()} gives; the owner socket calls it with the in-process service for
  * forwarded calls, so a forwarded call meets exactly the rules the caller's edge applied.
+ *
+ * <p>Path arguments ({@code add} {@code params.path}, {@code get}/{@code cat} {@code
+ * params.destination}) are checked against the caller's file access roots before the operation is
+ * logged, and the grant is recorded with it as {@code params.file_access} (see {@link PathCheck}).
+ * A refusal is an invalid-argument error naming the argument and the root rule, and a WARN line
+ * for the audit (the path, escaped; never file content).
  */
 public final class WalCalls {
+  private static final Logger log = LoggerFactory.getLogger(WalCalls.class);
   static final int MAX_ID_LENGTH = 128;
   static final int MAX_BACKEND_LENGTH = 64;
   static final int MAX_CID_LENGTH = 512;
@@ -91,21 +105,29 @@ public final class WalCalls {
    * Runs one call.
    *
    * @param call the name shown in messages (the tool name, or the method's wire name)
-   * @throws io.ipfskit.core.wal.WalException for bad arguments (kind INVALID_OPERATION) and every failure of the call
-   * @throws WalCallException when the log cannot be reached
+   * @param paths how path arguments are checked: against the caller's roots at the MCP edge, by
+   *     re-checking the caller's grant at the owner socket
+   * @throws io.ipfskit.core.wal.WalException for bad arguments and refused paths (kind INVALID_OPERATION)
+   *     and every failure of the call
+   * @throws WalCallException when the log cannot be reached, or the client's roots cannot be listed
    */
-  public static ObjectNode call(WalService wal, WalMethod method, ObjectNode arguments, Edge edge, String call) {
+  public static ObjectNode call(WalService wal, WalMethod method, ObjectNode arguments, Edge edge, String call,
+      PathCheck paths) {
     try {
-      return run(wal, method, arguments, edge, call);
+      return run(wal, method, arguments, edge, call, paths);
+    } catch (PathRefusedException e) {
+      log.warn("{} call={}", e.auditLine(), call);
+      throw WalErrors.translate(e);
     } catch (RuntimeException e) {
       throw WalErrors.translate(e); // core records (NewOperation, OperationQuery) still throw IllegalArgumentException
     }
   }
 
-  private static ObjectNode run(WalService wal, WalMethod method, ObjectNode arguments, Edge edge, String call) {
+  private static ObjectNode run(WalService wal, WalMethod method, ObjectNode arguments, Edge edge, String call,
+      PathCheck paths) {
     WalArguments args = new WalArguments(call, arguments, argumentNames(method));
     return switch (method) {
-      case ADD -> OperationJson.added(wal.add(newOperation(args, call)));
+      case ADD -> OperationJson.added(wal.add(newOperation(args, paths)));
       case STATUS -> OperationJson.status(wal.status());
       case LIST -> {
         List<Operation> ops = wal.list(query(args, edge));
@@ -130,7 +152,11 @@ public final class WalCalls {
         yield OperationJson.cleanup(wal.cleanup(age, status));
       }
       case METRICS -> OperationJson.metrics(wal.metrics());
-      case HEALTH -> OperationJson.health(wal.health());
+      case HEALTH -> {
+        ObjectNode health = OperationJson.health(wal.health());
+        if (paths instanceof PathCheck.AtCaller caller) health.set("file_access", fileAccess(caller));
+        yield health;
+      }
       case CONFIG -> {
         Map<String, String> changes = configChanges(args);
         WalConfig config = changes == null ? wal.config() : wal.updateConfig(changes);
@@ -140,16 +166,29 @@ public final class WalCalls {
     };
   }
 
-  private static NewOperation newOperation(WalArguments args, String call) {
+  private static NewOperation newOperation(WalArguments args, PathCheck paths) {
     String typeName = args.optionalChoice("operation_type", OPERATION_TYPES);
     if (typeName == null) throw new InvalidOperationException("operation_type", "is required");
     OperationType type = OperationType.parse("operation_type", typeName);
     String backend = args.optionalString("backend", MAX_BACKEND_LENGTH);
     int priority = args.integer("priority", NewOperation.DEFAULT_PRIORITY, 1, MAX_PRIORITY);
     List<String> keys = PARAMS_BY_TYPE.get(typeName);
-    WalArguments p = args.nested("params", "operation_type " + typeName, keys);
+    boolean takesPath = keys.contains("path") || keys.contains("destination");
+    List<String> accepted = keys;
+    if (takesPath && paths instanceof PathCheck.AtOwner) {
+      accepted = new ArrayList<>(keys);
+      accepted.add(PathCheck.FILE_ACCESS); // the forwarding process's grant; never accepted from an MCP caller
+    }
+    WalArguments p = args.nested("params", "operation_type " + typeName, accepted);
     ObjectNode params = OperationJson.MAPPER.createObjectNode();
+    String path = null;
+    String destination = null;
+    Boolean overwrite = null;
     for (String key : keys) {
+      if (key.equals("overwrite")) {
+        overwrite = p.optionalBoolean(key);
+        continue;
+      }
       int max = switch (key) {
         case "cid" -> MAX_CID_LENGTH;
         case "content" -> Integer.MAX_VALUE;
@@ -157,27 +196,100 @@ public final class WalCalls {
       };
       String v = p.optionalString(key, key.equals("content") ? 0 : 1, max);
       if (v == null) continue;
-      // The owner may run in another directory: a relative path means this process's working directory.
-      if (key.equals("path") || key.equals("destination")) v = absolute("params." + key, v);
-      // Every backend addresses content by CIDv1 base32: a CIDv0 becomes the same multihash as CIDv1
-      // dag-pb; a malformed cid is refused now rather than failing later in the processor.
-      if (key.equals("cid")) {
-        v = Cid.canonical(v).orElseThrow(() -> new InvalidOperationException("params.cid", Cid.ACCEPTED_RULE));
+      switch (key) {
+        case "path" -> path = requireNonBlank("params.path", v);
+        case "destination" -> destination = requireNonBlank("params.destination", v);
+        // Every backend addresses content by CIDv1 base32: a CIDv0 becomes the same multihash as CIDv1
+        // dag-pb; a malformed cid is refused now rather than failing later in the processor.
+        case "cid" -> params.put(key,
+            Cid.canonical(v).orElseThrow(() -> new InvalidOperationException("params.cid", Cid.ACCEPTED_RULE)));
+        default -> params.put(key, v);
       }
-      if (key.equals("path") && !(Files.isRegularFile(Path.of(v)) && Files.isReadable(Path.of(v)))) {
-        throw new InvalidOperationException("params.path", "must name a readable regular file");
-      }
-      params.put(key, v);
+    }
+    if (path != null && params.has("content")) {
+      throw new InvalidOperationException("params.path", "and params.content are mutually exclusive; give exactly one");
+    }
+    if (overwrite != null && destination == null) {
+      throw new InvalidOperationException("params.overwrite", "applies only with params.destination");
+    }
+    ObjectNode recorded = takesPath && paths instanceof PathCheck.AtOwner ? p.object(PathCheck.FILE_ACCESS) : null;
+    if (recorded != null && path == null && destination == null) {
+      throw new InvalidOperationException("params." + PathCheck.FILE_ACCESS, "is accepted only with params.path or params.destination");
+    }
+    if (path != null) {
+      ReadGrant grant = paths instanceof PathCheck.AtCaller c
+          ? c.policy().get().checkRead("params.path", path)
+          : ((PathCheck.AtOwner) paths).owner().recheckRead(recordedRead(recorded, path));
+      if (!Files.isReadable(grant.file())) throw new InvalidOperationException("params.path", "must name a readable file");
+      params.put("path", grant.file().toString());
+      params.set(PathCheck.FILE_ACCESS, grant.toJson());
+    }
+    if (destination != null) {
+      boolean replace = Boolean.TRUE.equals(overwrite);
+      WriteGrant grant = paths instanceof PathCheck.AtCaller c
+          ? c.policy().get().checkWrite("params.destination", destination, replace)
+          : ((PathCheck.AtOwner) paths).owner().recheckWrite(recordedWrite(recorded, destination, replace));
+      params.put("destination", grant.target().toString());
+      if (grant.overwrite()) params.put("overwrite", true);
+      params.set(PathCheck.FILE_ACCESS, grant.toJson());
     }
     return new NewOperation(type, backend == null ? "local" : backend, params, priority);
   }
 
-  private static String absolute(String field, String path) {
-    try {
-      return Path.of(path).toAbsolutePath().normalize().toString();
-    } catch (InvalidPathException e) {
-      throw new InvalidOperationException(field, "must be a valid file path");
+  private static String requireNonBlank(String field, String path) {
+    if (path.isBlank()) throw new InvalidOperationException(field, "must be a non-blank path");
+    return path;
+  }
+
+  /** The grant the forwarding process sent for {@code params.path}, which must name the same file. */
+  private static ReadGrant recordedRead(ObjectNode recorded, String path) {
+    if (recorded == null) throw missingGrant("params.path");
+    ReadGrant grant = ReadGrant.fromJson(recorded, "params." + PathCheck.FILE_ACCESS);
+    if (!grant.argument().equals("params.path") || !grant.file().toString().equals(path)) {
+      throw new InvalidOperationException("params." + PathCheck.FILE_ACCESS, "must be the grant for params.path");
     }
+    return grant;
+  }
+
+  /** The grant the forwarding process sent for {@code params.destination}, which must name the same file. */
+  private static WriteGrant recordedWrite(ObjectNode recorded, String destination, boolean overwrite) {
+    if (recorded == null) throw missingGrant("params.destination");
+    WriteGrant grant = WriteGrant.fromJson(recorded, "params." + PathCheck.FILE_ACCESS);
+    if (!grant.argument().equals("params.destination") || !grant.target().toString().equals(destination)
+        || grant.overwrite() != overwrite) {
+      throw new InvalidOperationException("params." + PathCheck.FILE_ACCESS, "must be the grant for params.destination "
+          + "and params.overwrite");
+    }
+    return grant;
+  }
+
+  private static InvalidOperationException missingGrant(String argument) {
+    return new InvalidOperationException("params." + PathCheck.FILE_ACCESS, "is required with " + argument
+        + " on the owner socket (the forwarding process checks the path against its caller's roots and sends the grant)");
+  }
+
+  /** The roots in force for {@code wal_health}: {@code {roots, allows_nothing, operator_roots?, client_roots?}}. */
+  private static ObjectNode fileAccess(PathCheck.AtCaller caller) {
+    ObjectNode out = OperationJson.MAPPER.createObjectNode();
+    AllowedRoots roots;
+    try {
+      roots = caller.policy().get().roots();
+    } catch (WalCallException e) {
+      out.put("roots", "unknown: " + e.getMessage());
+      out.put("allows_nothing", true);
+      return out;
+    }
+    out.put("roots", roots.describe());
+    out.put("allows_nothing", roots.allowsNothing());
+    roots.operatorRoots().ifPresent(r -> out.set("operator_roots", paths(r)));
+    roots.clientRoots().ifPresent(r -> out.set("client_roots", paths(r)));
+    return out;
+  }
+
+  private static ArrayNode paths(List<Path> paths) {
+    ArrayNode a = OperationJson.MAPPER.createArrayNode();
+    for (Path p : paths) a.add(p.toString());
+    return a;
   }
 
   private static OperationQuery query(WalArguments args, Edge edge) {
@@ -222,7 +334,7 @@ public final class WalCalls {
       if (!NewOperation.SUPPORTED.contains(t)) continue;
       m.put(t.wireName(), switch (t) {
         case ADD -> List.of("content", "path");
-        case GET, CAT -> List.of("cid", "destination");
+        case GET, CAT -> List.of("cid", "destination", "overwrite");
         default -> List.of("cid");
       });
     }

@@ -17,6 +17,8 @@ final class WalErrors {
    */
   static RuntimeException translate(RuntimeException e) {
     if (e instanceof WalException || e instanceof WalCallException) return e;
+    // A refused path's message names the argument and the root rule, never the path.
+    if (e instanceof io.ipfskit.core.files.PathRefusedException) return new RemoteWalException(WalException.Kind.INVALID_OPERATION, e.getMessage());
     if (e instanceof IllegalArgumentException) return new RemoteWalException(WalException.Kind.INVALID_OPERATION, e.getMessage());
     if (e instanceof IllegalStateException) return new RemoteWalException(WalException.Kind.ILLEGAL_TRANSITION, e.getMessage());
     return e;

@@ -53,6 +53,18 @@ class MainTest {
   }
 
   @Test
+  void serve_allowedRootInsideHome_exitsTwoNamingKeyAndSource() {
+    Path home = temp.resolve("home");
+    CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", home.toString(),
+        "IPFS_KIT_ALLOWED_ROOTS", home.resolve("wal").toString()), temp, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, Main.run(context, "serve"));
+    assertEquals("", out.toString());
+    assertEquals("ipfs-kit serve: configuration error: IPFS_KIT_ALLOWED_ROOTS (from environment): entry 1 of 1 lies "
+        + "inside IPFS_KIT_HOME, which tools may never reach; allow a folder outside the home", err.toString().strip());
+  }
+
+  @Test
   void walStatus_invalidValue_exitsTwoNamingKeyAndSource() {
     CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", temp.resolve("home").toString(),
         "IPFS_KIT_WAL_MAX_RETRIES", "1000"), temp, new ByteArrayInputStream(new byte[0]),

@@ -39,6 +39,8 @@ public final class StdioClient implements AutoCloseable {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final JsonMapper JSON = JsonMapper.builder().build();
+  /** The server's switch for per-call output-schema validation (LazySchemaValidator). */
+  public static final String VALIDATE_OUTPUT = "ipfskit.validateStructuredOutput";
   private static final JsonNode END = JSON.createObjectNode().put("__end__", true);
 
   private final Process process;
@@ -83,7 +85,10 @@ public final class StdioClient implements AutoCloseable {
   /** Like {@link #start(Path, Map, String...)} with stderr in {@code stderrFile}: for several servers on one home. */
   public static StdioClient start(Path home, Path stderrFile, Map<String, String> env, String... extraArgs)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar().toString(), "serve"));
+    // Every structured result the ITs see is checked against its tool's output schema (off in
+    // production: LazySchemaValidator); a mismatch comes back as an isError result.
+    List<String> command = new ArrayList<>(List.of(javaExecutable(), "-D" + VALIDATE_OUTPUT + "=true", "-jar",
+        jar().toString(), "serve"));
     command.addAll(List.of(extraArgs));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("IPFS_KIT_"));

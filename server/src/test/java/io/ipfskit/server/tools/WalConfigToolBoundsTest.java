@@ -31,7 +31,7 @@ class WalConfigToolBoundsTest {
   @BeforeEach
   void open() {
     wal = SharedWal.forHome(KitConfig.defaults(home), null);
-    walConfig = new WalTools(() -> wal).specifications().stream().filter(s -> s.tool().name().equals("wal_config"))
+    walConfig = new WalTools(() -> wal, new SessionRoots(io.ipfskit.core.files.AllowedRoots.none(), home, home)).specifications().stream().filter(s -> s.tool().name().equals("wal_config"))
         .findFirst().orElseThrow();
   }
 

@@ -44,7 +44,7 @@ class WalToolsArgumentsTest {
   void open() throws Exception {
     wal = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null);
     tools = new LinkedHashMap<>();
-    for (SyncToolSpecification s : new WalTools(() -> wal).specifications()) tools.put(s.tool().name(), s);
+    for (SyncToolSpecification s : new WalTools(() -> wal, new SessionRoots(io.ipfskit.core.files.AllowedRoots.none(), home, home)).specifications()) tools.put(s.tool().name(), s);
   }
 
   @AfterEach

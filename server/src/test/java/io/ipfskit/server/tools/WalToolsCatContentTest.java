@@ -29,12 +29,17 @@ class WalToolsCatContentTest {
   private KitHome home;
   private Map<String, SyncToolSpecification> tools;
 
+  private Path files;
+
   @BeforeEach
-  void open() {
+  void open() throws Exception {
+    files = java.nio.file.Files.createDirectories(dir.resolve("files")).toRealPath();
     home = KitHome.open(KitConfig.load(Map.of("IPFS_KIT_HOME", dir.resolve("home").toString(),
         "IPFS_KIT_CONTENT_MAX_BYTES", "8"), dir));
     tools = new HashMap<>();
-    for (SyncToolSpecification s : new WalTools(home::wal, home::contentReader).specifications()) {
+    for (SyncToolSpecification s : new WalTools(home::wal,
+        new SessionRoots(io.ipfskit.core.files.AllowedRoots.ofOperator(java.util.List.of(files)), home.directory(), files),
+        home::contentReader).specifications()) {
       tools.put(s.tool().name(), s);
     }
   }
@@ -84,7 +89,7 @@ class WalToolsCatContentTest {
 
   @Test
   void cat_binaryContent_base64() throws Exception {
-    Path file = java.nio.file.Files.write(dir.resolve("b.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0});
+    Path file = java.nio.file.Files.write(files.resolve("b.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0});
     String cid = (String) runToCompletion("add", Map.of("path", file.toString())).get("cid");
     Map<String, Object> result = runToCompletion("cat", Map.of("cid", cid));
     assertEquals(Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, (byte) 0xfe, 0}), result.get("content_base64"));

@@ -38,7 +38,7 @@ class WalToolsTest {
   void open() throws Exception {
     wal = SharedWal.forHome(io.ipfskit.server.KitConfig.defaults(home), null);
     tools = new LinkedHashMap<>();
-    for (SyncToolSpecification s : new WalTools(() -> wal).specifications()) tools.put(s.tool().name(), s);
+    for (SyncToolSpecification s : new WalTools(() -> wal, new SessionRoots(io.ipfskit.core.files.AllowedRoots.none(), home, home)).specifications()) tools.put(s.tool().name(), s);
   }
 
   @AfterEach
@@ -114,11 +114,11 @@ class WalToolsTest {
   }
 
   @Test
-  void addOperation_pathThatDoesNotExist_isErrorNamingParamsPath() {
+  void addOperation_pathWithNoRootsInForce_isErrorNamingParamsPath() {
     CallToolResult r = call("wal_add_operation",
         Map.of("operation_type", "add", "params", Map.of("path", home.resolve("absent.bin").toString())));
     assertTrue(r.isError());
-    assertEquals("invalid argument: params.path must name a readable regular file", text(r));
+    assertTrue(text(r).startsWith("invalid argument: params.path refused: no folder is allowed for file access"), text(r));
   }
 
   @Test

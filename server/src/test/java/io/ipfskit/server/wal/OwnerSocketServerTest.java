@@ -43,7 +43,7 @@ class OwnerSocketServerTest {
     socket = OwnerSocketPath.forHome(home);
     Files.createDirectories(socket.getParent());
     Files.writeString(socket, "stale");  // left behind by a killed owner
-    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(new InProcessWalService(wal), walDir, Clock.systemUTC().instant()));
+    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(new InProcessWalService(wal), walDir, Clock.systemUTC().instant(), OwnerPolicies.forWalDir(walDir)));
   }
 
   @AfterEach

@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipfskit.core.files.AllowedRoots;
+import io.ipfskit.core.files.FileAccessPolicy;
+import io.ipfskit.core.files.ReadGrant;
+import io.ipfskit.core.wal.NewOperation;
+import io.ipfskit.core.wal.OperationType;
 import io.ipfskit.core.wal.WalException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SharedWalTest {
   @TempDir Path home;
+  /** The one folder outside the home that calls through {@link #call} may use. */
+  @TempDir static Path files;
   private SharedWal first;
   private SharedWal second;
 
@@ -39,9 +47,18 @@ class SharedWalTest {
     if (first != null) first.close();
   }
 
-  /** One call through the JSON edge the MCP tools use, on the service the shared WAL hands out. */
+  /**
+   * One call through the JSON edge the MCP tools use, on the service the shared WAL hands out, for
+   * a caller whose roots are {@link #files} and whose working directory is this process's.
+   */
   static ObjectNode call(SharedWal wal, WalMethod method, ObjectNode args) {
-    return WalCalls.call(wal.service(), method, args, WalCalls.Edge.MCP, method.wireName());
+    return call(wal, method, args, files == null ? AllowedRoots.none() : AllowedRoots.ofOperator(List.of(files)));
+  }
+
+  /** {@link #call} for a caller with {@code roots}; the home is the WAL directory's parent. */
+  static ObjectNode call(SharedWal wal, WalMethod method, ObjectNode args, AllowedRoots roots) {
+    FileAccessPolicy policy = new FileAccessPolicy(roots, wal.walDirectory().getParent(), Path.of("").toAbsolutePath());
+    return WalCalls.call(wal.service(), method, args, WalCalls.Edge.MCP, method.wireName(), PathCheck.atCaller(() -> policy));
   }
 
   private static ObjectNode args() {
@@ -178,7 +195,7 @@ class SharedWalTest {
     second = open();
     String id = call(second, WalMethod.ADD, addContent("round trip")).get("operation_id").asString();
     String cid = call(second, WalMethod.WAIT, waitArgs(id)).get("operation").get("result").get("cid").asString();
-    Path dest = home.resolve("out.txt");
+    Path dest = files.toRealPath().resolve("out.txt");
     Path relative = Path.of("").toAbsolutePath().relativize(dest);
 
     ObjectNode get = args().put("operation_type", "get");
@@ -351,5 +368,117 @@ class SharedWalTest {
       assertEquals(1, status.get("total").asLong());
       assertEquals(2, requests.get(), "the read-only call was sent again");
     }
+  }
+
+  // ---------------------------------------------------------------- file access: forwarder and owner
+
+  @TempDir Path outside;
+
+  private static ObjectNode addPath(String path) {
+    ObjectNode a = args().put("operation_type", "add");
+    a.putObject("params").put("path", path);
+    return a;
+  }
+
+  /** {@code params} with a path and the grant for it, as a forwarding process sends them. */
+  private static NewOperation forwardedAdd(ReadGrant grant) {
+    ObjectNode params = OperationJson.MAPPER.createObjectNode();
+    params.put("path", grant.file().toString());
+    params.set("file_access", grant.toJson());
+    return new NewOperation(OperationType.ADD, "local", params, 5);
+  }
+
+  private void assertRefusedByTheOwner(NewOperation op, String expectedStart) {
+    assertFalse(second.isOwner());
+    WalException e = assertThrows(WalException.class, () -> second.service().add(op));
+    assertEquals(WalException.Kind.INVALID_OPERATION, e.kind());
+    assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+    assertEquals(0, first.service().status().totalOperations(), "refused before it was logged");
+  }
+
+  @Test
+  void forwarder_pathOutsideItsCallersRoots_refusedAndNothingLogged() throws Exception {
+    first = open();
+    second = open();
+    Path secret = Files.writeString(outside.resolve("secret.txt"), "secret");
+    WalException e = assertThrows(WalException.class, () -> call(second, WalMethod.ADD, addPath(secret.toString())));
+    assertEquals(WalException.Kind.INVALID_OPERATION, e.kind());
+    assertTrue(e.getMessage().startsWith("params.path refused: its real location"), e.getMessage());
+    assertEquals(0, first.service().status().totalOperations());
+  }
+
+  @Test
+  void forwarder_pathInsideItsCallersRoots_ownerLogsItWithTheGrantAndRunsIt() throws Exception {
+    first = open();
+    second = open();
+    Path file = Files.writeString(files.toRealPath().resolve("shared.txt"), "forwarded file");
+    ObjectNode added = call(second, WalMethod.ADD, addPath(file.toString()));
+    assertEquals(file.toString(), added.get("operation").get("parameters").get("file_access").get("file").asString());
+    ObjectNode done = call(second, WalMethod.WAIT, waitArgs(added.get("operation_id").asString()));
+    assertTrue(done.get("completed").asBoolean(), done.toString());
+    assertEquals(14, done.get("operation").get("result").get("size").asLong());
+  }
+
+  @Test
+  void owner_forwardedGrantWhoseFileTurnedIntoALinkOut_refused() throws Exception {
+    first = open();
+    second = open();
+    Path root = files.toRealPath();
+    Path file = Files.writeString(root.resolve("swap.txt"), "harmless");
+    ReadGrant grant = new FileAccessPolicy(AllowedRoots.ofOperator(List.of(root)), home, root)
+        .checkRead("params.path", file.toString());
+    Files.delete(file);
+    Files.createSymbolicLink(file, Files.writeString(outside.resolve("secret.txt"), "secret"));
+    assertRefusedByTheOwner(forwardedAdd(grant), "params.path refused when the operation ran: the file or a folder");
+  }
+
+  @Test
+  void owner_forgedGrantOutsideItsRecordedRoots_refused() throws Exception {
+    first = open();
+    second = open();
+    Path secret = Files.writeString(outside.toRealPath().resolve("secret.txt"), "secret");
+    ReadGrant forged = new ReadGrant("params.path", secret, secret.getParent(),
+        AllowedRoots.ofOperator(List.of(files.toRealPath())));
+    assertRefusedByTheOwner(forwardedAdd(forged), "params.path refused: its real location");
+  }
+
+  @Test
+  void owner_forwardedGrantIntoTheHome_refused() throws Exception {
+    first = open();
+    second = open();
+    Path realHome = home.toRealPath();
+    Path key = Files.writeString(realHome.resolve("planted.txt"), "secret");
+    ReadGrant grant = new ReadGrant("params.path", key, realHome, AllowedRoots.ofOperator(List.of(realHome.getParent())));
+    assertRefusedByTheOwner(forwardedAdd(grant), "params.path refused: IPFS_KIT_HOME");
+  }
+
+  @Test
+  void owner_forwardedPathWithoutGrant_refused() throws Exception {
+    first = open();
+    second = open();
+    ObjectNode params = OperationJson.MAPPER.createObjectNode();
+    params.put("path", Files.writeString(files.toRealPath().resolve("nogrant.txt"), "x").toString());
+    assertRefusedByTheOwner(new NewOperation(OperationType.ADD, "local", params, 5),
+        "params.file_access is required with params.path");
+  }
+
+  @Test
+  void forwarder_getOverwritingAnExistingFile_ownerAcceptsTheWriteGrantOnlyWithOverwrite() throws Exception {
+    first = open();
+    second = open();
+    String id = call(second, WalMethod.ADD, addContent("replacement")).get("operation_id").asString();
+    String cid = call(second, WalMethod.WAIT, waitArgs(id)).get("operation").get("result").get("cid").asString();
+    Path dest = Files.writeString(files.toRealPath().resolve("existing.txt"), "old");
+
+    ObjectNode get = args().put("operation_type", "get");
+    get.putObject("params").put("cid", cid).put("destination", dest.toString());
+    WalException e = assertThrows(WalException.class, () -> call(second, WalMethod.ADD, get));
+    assertEquals("params.destination already exists; set overwrite to true to replace it", e.getMessage());
+
+    ((ObjectNode) get.get("params")).put("overwrite", true);
+    ObjectNode added = call(second, WalMethod.ADD, get);
+    assertTrue(added.get("operation").get("parameters").get("file_access").get("overwrite").asBoolean());
+    assertTrue(call(second, WalMethod.WAIT, waitArgs(added.get("operation_id").asString())).get("completed").asBoolean());
+    assertEquals("replacement", Files.readString(dest));
   }
 }

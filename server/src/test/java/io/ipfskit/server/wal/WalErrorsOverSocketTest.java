@@ -60,7 +60,7 @@ class WalErrorsOverSocketTest {
   void start() throws Exception {
     Path walDir = home.resolve("wal");
     Path socket = OwnerSocketPath.forHome(home);
-    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(throwing, walDir, Instant.EPOCH));
+    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(throwing, walDir, Instant.EPOCH, OwnerPolicies.forWalDir(walDir)));
     remote = new SocketWalService(socket, walDir);
   }
 

@@ -55,7 +55,7 @@ class WalServiceContractTest {
     log = WriteAheadLog.open(config, backends, Clock.systemUTC());
     local = new InProcessWalService(log);
     Path socket = OwnerSocketPath.forHome(home);
-    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(local, walDir, Clock.systemUTC().instant()));
+    server = OwnerSocketServer.start(socket, walDir, new WalRequestHandler(local, walDir, Clock.systemUTC().instant(), OwnerPolicies.forWalDir(walDir)));
     remote = new SocketWalService(socket, walDir);
   }
 
