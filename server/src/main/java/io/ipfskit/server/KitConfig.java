@@ -95,6 +95,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(ALLOWED_ROOTS);
     all.addAll(VaultConfig.SETTINGS);
     all.addAll(WalConfig.SETTINGS.values());
+    all.add(WalConfig.MAX_ADD_BYTES);
     all.add(CONTENT_MAX_BYTES);
     return List.copyOf(all);
   }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +123,54 @@ class CliIT {
     assertEquals(1, withOld.exit(), withOld.stdout());
     assertTrue(withOld.stderr().contains("wrong master password"), withOld.stderr());
     assertFalse(withOld.stderr().contains("old-password-1"), withOld.stderr());
+  }
+
+  @Test
+  void secretsStoreThenGet_valueOnStdin_roundTripsAndNeverReachesArgvOrStderr() throws Exception {
+    Path home = temp.resolve("home");
+    Map<String, String> env = Map.of("IPFS_KIT_HOME", home.toString());
+    String value = "sk-operator-typed-0000001";
+    Run stored = run(value + "\n", env, "secrets", "store", "--service", "openai", "--type", "api_key");
+    assertEquals(0, stored.exit(), stored.stderr());
+    assertTrue(stored.stdout().matches("[0-9a-f]{16}\\R"), stored.stdout());
+    assertFalse(stored.stderr().contains(value), stored.stderr());
+
+    Run got = run(env, "secrets", "get", stored.stdout().strip());
+    assertEquals(0, got.exit(), got.stderr());
+    assertEquals(value + System.lineSeparator(), got.stdout());
+    assertFalse(got.stderr().contains(value), got.stderr());
+
+    // The MCP side reads what the operator stored.
+    try (StdioClient client = StdioClient.start(home)) {
+      client.initialize();
+      JsonNode retrieved = client.callTool("secrets_retrieve", Map.of("secret_id", stored.stdout().strip()));
+      assertEquals(value, retrieved.path("structuredContent").path("secret_value").asString());
+    }
+  }
+
+  @Test
+  void secretsStore_valueTypedAsAnArgument_refusedWithoutEchoingIt() throws Exception {
+    Map<String, String> env = Map.of("IPFS_KIT_HOME", temp.resolve("home").toString());
+    Run run = run("", env, "secrets", "store", "--service", "openai", "sk-typed-in-argv-00001");
+    assertEquals(2, run.exit());
+    assertFalse(run.stderr().contains("sk-typed-in-argv-00001"), run.stderr());
+    assertTrue(run.stderr().contains("never from the command line. Nothing was stored."), run.stderr());
+    assertEquals("", run.stdout());
+  }
+
+  @Test
+  void exitCodes_perReadme_okFailureUsage() throws Exception {
+    Map<String, String> env = Map.of("IPFS_KIT_HOME", temp.resolve("home").toString());
+    assertEquals(0, run(env, "secrets", "list").exit());
+    assertEquals(1, run(env, "secrets", "get", "0123456789abcdef").exit(), "unknown secret: failure");
+    assertEquals(2, run(env, "secrets", "get").exit(), "missing ID: usage");
+    assertEquals(2, run(env, "secrets", "audit", "--limit", "0").exit(), "bad option value: usage");
+    assertEquals(2, run(env, "secrets", "frobnicate").exit(), "unknown command: usage");
+    assertEquals(2, run(Map.of("IPFS_KIT_HOME", "relative"), "secrets", "list").exit(), "bad configuration");
+    Run wait = run(env, "wal", "wait", "no-such-operation", "--timeout", "1s");
+    assertEquals(1, wait.exit(), wait.stderr());
+    assertTrue(wait.stderr().contains("'ipfs-kit wal list'"), "names the CLI command, not the MCP tool: " + wait.stderr());
+    assertFalse(wait.stderr().contains("wal_list_operations"), wait.stderr());
   }
 
   private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"

@@ -173,7 +173,9 @@ class SecretsToolsIT {
   @Test
   void encryptionInfo_newSecret_isCurrentV3() throws IOException {
     String id = store("enc", "enc-api-key-00000001", "api_key");
-    JsonNode info = client.callTool("secrets_encryption_info", Map.of("secret_id", id)).path("structuredContent");
+    JsonNode result = client.callTool("secrets_encryption_info", Map.of("secret_id", id));
+    JsonNode info = result.path("structuredContent");
+    assertEquals("Secret " + id + ": AES-256-GCM envelope (v3), current.", text(result));  // the version once
     assertEquals(id, info.path("secret_id").asString());
     assertEquals(3, info.path("encryption_version").asInt());
     assertFalse(info.path("needs_migration").asBoolean(true));

@@ -2,6 +2,9 @@ package io.ipfskit.core.wal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ipfskit.core.files.AllowedRoots;
+import io.ipfskit.core.files.FileAccessPolicy;
+import io.ipfskit.core.files.PathRefusedException;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageBackend;
 import java.io.IOException;
@@ -13,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,7 +38,18 @@ import org.slf4j.LoggerFactory;
  * rules of {@link #afterFailure}, whose retry delays come from the injected {@link RetryTiming}) and
  * publishes it once durable.
  *
- * <p>Locks: the queues, the {@link Entry} scheduling fields ({@code inReady}, {@code inTimer},
+ * <p><b>Cancelling a running operation:</b> each claimed operation has a cancellation flag ({@link
+ * #requestCancelLocked}) that its run asks between chunks ({@link OperationRunner.Context#cancel}).
+ * A run that stops while the flag is raised is recorded {@code cancelled} (not failed, never retried);
+ * one that completed before it saw the flag is recorded {@code completed}. Closing the log stops
+ * running copies as well but records nothing: those operations stay {@code processing} on disk and
+ * run again after the restart.
+ *
+ * <p>Host files are reached through {@link FileAccessPolicy} built on the log's home ({@link
+ * WalConfig#home}), which re-checks the grant each operation recorded; the most an {@code add} may read
+ * is {@link WalConfig#maxAddBytes}.
+ *
+ * <p>Locks: the queues, the running operations' flags, the {@link Entry} scheduling fields ({@code inReady}, {@code inTimer},
  * {@code timerDue}) and the per-backend conditions are guarded by the log's state lock
  * ({@code lock}); methods named {@code ...Locked} need it. {@code paused} is volatile; the worker
  * list is written once by {@link #start}. Queues may hold stale entries (removed, cancelled,
@@ -63,6 +79,9 @@ final class Dispatcher {
   private final Map<String, PriorityQueue<Entry>> ready = new HashMap<>();
   private final Map<String, List<Entry>> deferredReady = new HashMap<>(); // restored waiting ops, not yet heapified
   private final PriorityQueue<Entry> timers = new PriorityQueue<>(Comparator.comparingLong(e -> e.timerDue));
+  /** Cancellation flags of the operations being run, by id (an entry exactly while the latest state is processing). */
+  private final Map<String, AtomicBoolean> running = new HashMap<>();
+  private final FileAccessPolicy filePolicy;
   private volatile boolean paused;
   private final List<Thread> workers = new ArrayList<>();
   private String restoreBackend; // restored records share one String per backend name
@@ -84,6 +103,8 @@ final class Dispatcher {
     this.counters = requireNonNull(counters, "counters");
     this.operationMillis = requireNonNull(operationMillis, "operationMillis");
     this.paused = startPaused;
+    Path home = config.get().home().toAbsolutePath().normalize();
+    this.filePolicy = new FileAccessPolicy(AllowedRoots.none(), home, home); // roots come from each grant
     for (String b : backends.keySet()) {
       backendWork.put(b, lock.newCondition());
       ready.put(b, new PriorityQueue<>());
@@ -220,6 +241,25 @@ final class Dispatcher {
     return null;
   }
 
+  /**
+   * Raises the cancellation flag of a running operation; its run stops within one chunk and the
+   * worker records {@code cancelled}.
+   *
+   * @return false if the operation is not being run
+   */
+  boolean requestCancelLocked(String id) {
+    AtomicBoolean flag = running.get(id);
+    if (flag == null) return false;
+    flag.set(true);
+    return true;
+  }
+
+  /** Whether a cancel was asked for the running operation {@code id} (tests). */
+  boolean cancelRequestedLocked(String id) {
+    AtomicBoolean flag = running.get(id);
+    return flag != null && flag.get();
+  }
+
   /** When the earliest timer is due (epoch micros), or {@link OpState#NONE} when there is none. */
   long nextTimerLocked() {
     Entry t = timers.peek();
@@ -235,8 +275,9 @@ final class Dispatcher {
    */
   OpState afterFailure(String id, OpState cur, Exception ex, long now) {
     WalConfig c = config.get();
-    String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
-    String type = OperationRunner.errorType(ex);
+    String msg = OperationRunner.failureMessage(ex);
+    Throwable own = OperationRunner.ownFailure(ex);
+    String type = OperationRunner.errorType(own != null ? own : ex);
     if (OperationRunner.classify(ex) == StorageErrorClass.UNAVAILABLE) {
       long waitMicros = Math.min(c.retryDelay().toNanos(), BACKEND_WAIT_MAX.toNanos()) / 1000;
       return Lifecycle.waitForBackend(id, cur, now, waitMicros, msg, type);
@@ -257,6 +298,7 @@ final class Dispatcher {
       Entry e;
       OpState claimed;
       long seq;
+      AtomicBoolean stop;
       lock.lock();
       try {
         while (true) {
@@ -266,6 +308,8 @@ final class Dispatcher {
           if (e != null) {
             claimed = Lifecycle.claim(e.id, e.latest, now);
             seq = journal.appendStateLocked(e, claimed);
+            stop = new AtomicBoolean();
+            running.put(e.id, stop);
             break;
           }
           long waitNanos = config.get().processInterval().toNanos();
@@ -285,22 +329,41 @@ final class Dispatcher {
       try {
         journal.commitVisible(e, claimed, seq);
       } catch (IOException ex) {
+        forget(e.id);
         stopping(backendName, ex);
         return;
       }
       OperationResult result = null;
       Exception failure = null;
       try {
-        result = OperationRunner.run(e.type, WriteAheadLog.params(e), backend);
+        AtomicBoolean flag = stop;
+        // A closing log stops the copy too, but that is no cancel: see below.
+        OperationRunner.Context ctx = new OperationRunner.Context(filePolicy, config.get().maxAddBytes(),
+            () -> flag.get() || journal.closed());
+        if (!flag.get()) result = OperationRunner.run(e.type, WriteAheadLog.params(e), backend, ctx); // else: cancelled before it ran
       } catch (Exception ex) {
         failure = ex;
       }
-      long now = nowMicros();
-      OpState next = failure == null ? Lifecycle.complete(e.id, claimed, now, result)
-          : afterFailure(e.id, claimed, failure, now);
+      if (failure != null && !stop.get() && journal.closed() && OperationRunner.cancelled(failure)) {
+        // Stopped because the log closes: nothing is recorded, the operation stays processing on disk
+        // and runs again after the restart (as a crash mid-run would).
+        forget(e.id);
+        LOG.debug("operation {} stopped by close; it runs again after the restart", e.id);
+        return;
+      }
+      if (failure != null && OperationRunner.ownFailure(failure) instanceof PathRefusedException refused)
+        LOG.warn("operation {}: {}", e.id, refused.auditLine()); // audit: the path, never file content
+      OpState next;
       long s2;
       lock.lock();
       try {
+        // Decided under the lock, where a cancel raises the flag: a run that did not complete while
+        // the flag was up is cancelled, whatever made it stop.
+        long now = nowMicros();
+        if (failure == null && result != null) next = Lifecycle.complete(e.id, claimed, now, result);
+        else if (stop.get() || OperationRunner.cancelled(failure)) next = Lifecycle.cancel(e.id, claimed, now);
+        else next = afterFailure(e.id, claimed, failure, now);
+        running.remove(e.id);
         s2 = journal.appendStateLocked(e, next);
         enqueueLocked(e, next.updatedAt);
       } catch (IOException ex) {
@@ -315,6 +378,7 @@ final class Dispatcher {
           operationMillis.record((next.completedAt - e.timestamp) / 1000);
         }
         case FAILED -> stats.failed.increment();
+        case CANCELLED -> { } // asked for: neither a failure nor a retry
         default -> stats.retries.increment();
       }
       try {
@@ -323,6 +387,15 @@ final class Dispatcher {
         stopping(backendName, ex);
         return;
       }
+    }
+  }
+
+  private void forget(String id) {
+    lock.lock();
+    try {
+      running.remove(id);
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -42,7 +42,7 @@ final class Lifecycle {
   static {
     EnumMap<OperationStatus, Set<OperationStatus>> t = new EnumMap<>(OperationStatus.class);
     t.put(PENDING, Collections.unmodifiableSet(EnumSet.of(PROCESSING, CANCELLED)));
-    t.put(PROCESSING, Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED, RETRYING, PENDING)));
+    t.put(PROCESSING, Collections.unmodifiableSet(EnumSet.of(COMPLETED, FAILED, RETRYING, PENDING, CANCELLED)));
     t.put(RETRYING, Collections.unmodifiableSet(EnumSet.of(PROCESSING, CANCELLED)));
     t.put(COMPLETED, Collections.unmodifiableSet(EnumSet.noneOf(OperationStatus.class)));
     t.put(FAILED, Collections.unmodifiableSet(EnumSet.of(PENDING)));
@@ -57,7 +57,11 @@ final class Lifecycle {
     FAIL("only a processing operation can fail", PROCESSING),
     SCHEDULE_RETRY("only a processing operation can be scheduled for retry", PROCESSING),
     WAIT_FOR_BACKEND("only a processing operation can wait for its backend", PROCESSING),
-    CANCEL("only pending or retrying operations can be cancelled", PENDING, RETRYING),
+    /**
+     * pending | retrying → cancelled at once; processing → cancelled is recorded by the worker once
+     * the run has stopped (the log only raises the run's cancellation flag).
+     */
+    CANCEL("only pending, retrying or processing operations can be cancelled", PENDING, RETRYING, PROCESSING),
     RETRY("only failed or cancelled operations can be retried", FAILED, CANCELLED),
     RECOVER_INTERRUPTED("only an operation left processing by a restart is interrupted", PROCESSING);
 
@@ -134,7 +138,10 @@ final class Lifecycle {
         errorType);
   }
 
-  /** pending | retrying → cancelled (finished). */
+  /**
+   * pending | retrying | processing → cancelled (finished, never run again, not even after a
+   * restart). From processing only once the run has stopped: the worker records it.
+   */
   static OpState cancel(String id, OpState cur, long now) {
     check(Move.CANCEL, id, cur.status, CANCELLED);
     return new OpState(CANCELLED, now, now, cur.retryCount, cur.maxRetries, OpState.NONE, null, -1, null,

@@ -2,9 +2,8 @@ package io.ipfskit.core.wal;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
+import io.ipfskit.core.files.ReadGrant;
+import io.ipfskit.core.files.WriteGrant;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -15,16 +14,26 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A request to log an operation, validated on construction so nothing half-formed reaches the log.
  *
- * <p>Parameters by type: {@code add} needs {@code params.path} (a readable regular file) or
- * {@code params.content} (a string), not both; {@code get}/{@code cat} need {@code params.cid} and
- * may name {@code params.destination} (a file path to write); {@code pin}/{@code unpin}/{@code rm}
- * need {@code params.cid}. Other parameters are kept as given.
+ * <p>Parameters by type: {@code add} needs {@code params.path} (a file path) or {@code
+ * params.content} (a string), not both; {@code get}/{@code cat} need {@code params.cid} and may name
+ * {@code params.destination} (a file path to write); {@code pin}/{@code unpin}/{@code rm} need
+ * {@code params.cid}. Other parameters are kept as given.
+ *
+ * <p><b>File access.</b> A {@code params.path} or {@code params.destination} must come with {@code
+ * params.file_access} ({@link #FILE_ACCESS}): the grant the tool edge got from {@link
+ * io.ipfskit.core.files.FileAccessPolicy} when it checked the path against the roots in force ({@link
+ * ReadGrant#toJson} for a path, {@link WriteGrant#toJson} for a destination). It is recorded with the
+ * operation, and the run re-checks it and touches the file only through it. This record checks its
+ * shape only; it never touches the file system (the policy did, and the run does again). Only the
+ * edge may set it: callers over MCP cannot.
  *
  * @param parameters null means no parameters; copied on the way in
  * @param priority 1 (lowest) .. 10 (highest); {@link #DEFAULT_PRIORITY} is 5
  */
 public record NewOperation(OperationType operationType, String backend, ObjectNode parameters, int priority) {
   public static final int DEFAULT_PRIORITY = 5;
+  /** The reserved parameter holding the file access grant of {@code params.path} / {@code params.destination}. */
+  public static final String FILE_ACCESS = "file_access";
   public static final Set<OperationType> SUPPORTED = EnumSet.of(
       OperationType.ADD, OperationType.GET, OperationType.CAT, OperationType.PIN, OperationType.UNPIN, OperationType.RM);
 
@@ -67,30 +76,42 @@ public record NewOperation(OperationType operationType, String backend, ObjectNo
         if (content != null && !content.isString())
           throw new IllegalArgumentException("params.content must be a string, but was " + kind(content));
         if (path != null) {
-          if (!path.isString())
-            throw new IllegalArgumentException("params.path must be a string, but was " + kind(path));
-          Path file;
-          try {
-            file = Path.of(path.asString());
-          } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("params.path must be a valid file path, but was '" + path.asString() + "'");
-          }
-          if (!Files.isRegularFile(file) || !Files.isReadable(file))
-            throw new IllegalArgumentException("params.path must be a readable regular file, but was '"
-                + path.asString() + "'");
+          if (!path.isString() || path.asString().isBlank())
+            throw new IllegalArgumentException("params.path must be a non-blank file path string");
+          ReadGrant.fromJson(requireGrant(p, "params.path"), "params." + FILE_ACCESS);
+        } else {
+          refuseGrant(p, t + " with params.content");
         }
       }
       case GET, CAT -> {
         requireCid(p, t);
         JsonNode dest = p.get("destination");
         if (dest != null && (!dest.isString() || dest.asString().isBlank()))
-          throw new IllegalArgumentException("params.destination must be a non-empty file path string, but was "
-              + kind(dest));
+          throw new IllegalArgumentException("params.destination must be a non-blank file path string");
+        if (dest != null) WriteGrant.fromJson(requireGrant(p, "params.destination"), "params." + FILE_ACCESS);
+        else refuseGrant(p, t + " without params.destination");
       }
-      case PIN, UNPIN, RM -> requireCid(p, t);
+      case PIN, UNPIN, RM -> {
+        requireCid(p, t);
+        refuseGrant(p, t);
+      }
       default -> throw new IllegalArgumentException(t + " is not supported; supported: "
           + SUPPORTED.stream().map(OperationType::wireName).collect(Collectors.joining(", ", "[", "]")));
     }
+  }
+
+  private static JsonNode requireGrant(ObjectNode p, String argument) {
+    JsonNode g = p.get(FILE_ACCESS);
+    if (g == null || g.isNull())
+      throw new IllegalArgumentException("params." + FILE_ACCESS + " is required with " + argument + " (the tool edge"
+          + " records it after checking the path against the allowed roots)");
+    return g;
+  }
+
+  private static void refuseGrant(ObjectNode p, String what) {
+    if (p.has(FILE_ACCESS))
+      throw new IllegalArgumentException("params." + FILE_ACCESS + " is only recorded with params.path or"
+          + " params.destination, not for " + what);
   }
 
   private static void requireCid(ObjectNode p, String t) {

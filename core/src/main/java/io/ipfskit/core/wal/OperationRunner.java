@@ -1,5 +1,13 @@
 package io.ipfskit.core.wal;
 
+import io.ipfskit.core.files.BoundedCopy;
+import io.ipfskit.core.files.CancellationCheck;
+import io.ipfskit.core.files.ContentTooLargeException;
+import io.ipfskit.core.files.FileAccessPolicy;
+import io.ipfskit.core.files.OperationCancelledException;
+import io.ipfskit.core.files.PathRefusedException;
+import io.ipfskit.core.files.ReadGrant;
+import io.ipfskit.core.files.WriteGrant;
 import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
@@ -9,13 +17,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,9 +34,52 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code params.destination} (missing, denied, a directory where a file is expected: a {@link
  * FileSystemException}) is {@code PERMANENT}, since retrying for hours cannot create the file;
  * other I/O on this host (disk full, out of file descriptors, an interrupted write) is {@code
- * TRANSIENT}.
+ * TRANSIENT}. A refused path ({@link PathRefusedException}), content past the add limit ({@link
+ * ContentTooLargeException}) and a cancel ({@link OperationCancelledException}) are {@code
+ * PERMANENT}, also when a backend wrapped them in its own exception.
+ *
+ * <p><b>Host files</b> are touched only through the grant the tool edge recorded with the operation
+ * ({@code params.file_access}, see {@link NewOperation#FILE_ACCESS}) and {@link FileAccessPolicy},
+ * which re-checks it against the recorded roots and the home: {@code add} reads through {@link
+ * FileAccessPolicy#openRead} and at most {@link Context#maxAddBytes} bytes ({@link BoundedCopy#limit});
+ * {@code get}/{@code cat} write through {@link FileAccessPolicy#write} (a random temp file created
+ * exclusively in the destination's real folder, then an atomic rename). {@code params.path} and
+ * {@code params.destination} themselves are never opened. An operation with a path or destination
+ * and no grant (queued by a version before file access roots) fails permanently, asking to queue it
+ * again.
+ *
+ * <p><b>Mode of a written file:</b> the user's normal mode (0666 less the umask) narrowed to owner
+ * read/write ({@code 0600}), and never wider than the file it replaces. The store does not keep the
+ * mode of the file content came from, so content is treated as private: a copy of a 0600 file never
+ * comes out 0644; a user who wants to share the copy widens it by hand.
+ *
+ * <p><b>Cancellation:</b> {@link Context#cancel} is asked before every chunk read from a host file
+ * and every chunk written to a destination or a sink; once it says yes the run stops with {@link
+ * OperationCancelledException} and a half-written temp file is removed.
  */
 final class OperationRunner {
+
+  /**
+   * What a run needs besides the operation.
+   *
+   * @param policy re-checks recorded grants; its roots are unused (each grant carries its own), its
+   *     home is carved out of every root
+   * @param maxAddBytes the most bytes one {@code add} may read ({@code IPFS_KIT_MAX_ADD_BYTES})
+   * @param cancel asked between chunks; true stops the run
+   */
+  record Context(FileAccessPolicy policy, long maxAddBytes, CancellationCheck cancel) {
+    Context {
+      java.util.Objects.requireNonNull(policy, "policy");
+      java.util.Objects.requireNonNull(cancel, "cancel");
+      if (maxAddBytes < 1) throw new IllegalArgumentException("maxAddBytes must be >= 1, but was " + maxAddBytes);
+    }
+  }
+
+  /** The mode a written file is never wider than: owner read/write. */
+  static final Set<PosixFilePermission> WRITTEN_FILE_MODE = PosixFilePermissions.fromString("rw-------");
+
+  static final String NO_GRANT = " has no recorded file access check (" + "params." + NewOperation.FILE_ACCESS
+      + "): the operation was queued before paths were checked against the allowed roots; queue it again";
 
   /** The parameters are unusable (missing file, unsupported type): retrying cannot help. */
   static final class BadParametersException extends IOException {
@@ -53,25 +101,20 @@ final class OperationRunner {
 
   private OperationRunner() {}
 
-  static OperationResult run(OperationType type, ObjectNode params, StorageBackend backend) throws IOException {
+  static OperationResult run(OperationType type, ObjectNode params, StorageBackend backend, Context ctx)
+      throws IOException {
     switch (type) {
       case ADD -> {
         StoredContent stored;
         JsonNode content = params.get("content");
         if (content != null) {
-          stored = backend.add(new ByteArrayInputStream(content.asString().getBytes(StandardCharsets.UTF_8)));
+          byte[] bytes = content.asString().getBytes(StandardCharsets.UTF_8);
+          stored = add(backend, BoundedCopy.limit(new ByteArrayInputStream(bytes), ctx.maxAddBytes(), ctx.cancel()));
         } else {
-          Path path = Path.of(text(params, "path"));
-          if (Files.isDirectory(path))
-            throw new BadParametersException("params.path is a directory; name a file", null);
-          InputStream in;
-          try {
-            in = Files.newInputStream(path);
-          } catch (IOException e) {
-            throw new BadParametersException("params.path cannot be read: " + e, e);
-          }
-          try (in) {
-            stored = backend.add(in);
+          text(params, "path");
+          ReadGrant grant = grant(params, "params.path", ReadGrant::fromJson);
+          try (InputStream in = ctx.policy().openRead(grant)) {
+            stored = add(backend, BoundedCopy.limit(in, ctx.maxAddBytes(), ctx.cancel()));
           }
         }
         return new OperationResult(stored.cid(), stored.size(), null);
@@ -81,36 +124,12 @@ final class OperationRunner {
         JsonNode dest = params.get("destination");
         if (dest == null) {
           CountingSink sink = new CountingSink();
-          backend.get(cid, sink);
+          get(backend, cid, BoundedCopy.guard(sink, Long.MAX_VALUE, ctx.cancel()));
           return new OperationResult(cid, sink.count, null);
         }
-        Path target = Path.of(dest.asString()).toAbsolutePath();
-        Path parent = target.getParent();
-        if (parent == null || !Files.isDirectory(parent))
-          throw new BadParametersException("params.destination directory does not exist: " + parent, null);
-        if (Files.isDirectory(target))
-          throw new BadParametersException("params.destination is a directory; name a file inside it", null);
-        Path temp = parent.resolve("." + target.getFileName() + ".ipfs-kit-tmp");
-        long size;
-        try {
-          try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
-            CountingSink counter = new CountingSink(Channels.newOutputStream(ch));
-            backend.get(cid, counter);
-            counter.flush();
-            ch.force(true);
-            size = counter.count;
-          }
-          WalFiles.commit(temp, target);
-        } catch (IOException e) {
-          try {
-            Files.deleteIfExists(temp);
-          } catch (IOException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-          throw e;
-        }
-        return new OperationResult(cid, size, target.toString());
+        WriteGrant grant = grant(params, "params.destination", WriteGrant::fromJson);
+        long size = ctx.policy().write(grant, WRITTEN_FILE_MODE, ctx.cancel(), out -> get(backend, cid, out));
+        return new OperationResult(cid, size, grant.target().toString());
       }
       case PIN -> {
         String cid = text(params, "cid");
@@ -129,6 +148,73 @@ final class OperationRunner {
       }
       default -> throw new BadParametersException("operation_type '" + type.wireName() + "' is not supported", null);
     }
+  }
+
+  private interface GrantReader<G> {
+    G read(JsonNode json, String field);
+  }
+
+  /** The grant recorded in {@code params.file_access} for {@code argument}. */
+  private static <G> G grant(ObjectNode params, String argument, GrantReader<G> reader) throws BadParametersException {
+    JsonNode json = params.get(NewOperation.FILE_ACCESS);
+    if (json == null || json.isNull()) throw new BadParametersException(argument + NO_GRANT, null);
+    try {
+      return reader.read(json, "params." + NewOperation.FILE_ACCESS);
+    } catch (IllegalArgumentException e) {
+      throw new BadParametersException(e.getMessage(), e);
+    }
+  }
+
+  /** {@code backend.add}, with a cancel or the add limit thrown as itself even if the backend wrapped it. */
+  private static StoredContent add(StorageBackend backend, InputStream in) throws IOException {
+    try {
+      return backend.add(in);
+    } catch (StorageException e) {
+      throw ownOr(e);
+    }
+  }
+
+  private static void get(StorageBackend backend, String cid, OutputStream out) throws IOException {
+    try {
+      backend.get(cid, out);
+    } catch (StorageException e) {
+      throw ownOr(e);
+    }
+  }
+
+  private static IOException ownOr(StorageException e) {
+    Throwable own = ownFailure(e);
+    if (own instanceof IOException io) return io;
+    if (own instanceof PathRefusedException refused) throw refused;
+    return e;
+  }
+
+  /**
+   * The cancel, add limit or path refusal behind {@code t} (itself or a cause, as a backend may wrap
+   * the stream's exception), or null.
+   */
+  static Throwable ownFailure(Throwable t) {
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof OperationCancelledException || t instanceof ContentTooLargeException
+          || t instanceof PathRefusedException)
+        return t;
+    }
+    return null;
+  }
+
+  /** Whether {@code t} is (or wraps) a stop asked for by {@code wal_cancel_operation}. */
+  static boolean cancelled(Throwable t) {
+    return ownFailure(t) instanceof OperationCancelledException;
+  }
+
+  /** The error text recorded for a failed run. */
+  static String failureMessage(Throwable t) {
+    Throwable own = ownFailure(t);
+    if (own instanceof ContentTooLargeException tooLarge)
+      return "add stopped: the " + tooLarge.getMessage() + " (the maximum is the setting " + WalConfig.MAX_ADD_BYTES.name()
+          + ")";
+    if (own != null) return own.getMessage();
+    return t.getMessage() == null ? t.getClass().getName() : t.getMessage();
   }
 
   private static String text(ObjectNode p, String field) throws BadParametersException {
@@ -154,6 +240,9 @@ final class OperationRunner {
    */
   static StorageErrorClass classify(Throwable t) {
     if (t instanceof UncheckedIOException u && u.getCause() != null) t = u.getCause();
+    // Refused paths, content past the add limit and cancels are decisions, not accidents: the same
+    // run would meet them again. They win over a backend's class (a backend may wrap the stream's).
+    if (ownFailure(t) != null) return StorageErrorClass.PERMANENT;
     if (t instanceof StorageException se) return se.errorClass();
     if (t instanceof BadParametersException) return StorageErrorClass.PERMANENT;
     // NoSuchFile, AccessDenied, NotDirectory, DirectoryNotEmpty, FileAlreadyExists, "Is a directory",
@@ -169,32 +258,16 @@ final class OperationRunner {
   }
 
   private static final class CountingSink extends OutputStream {
-    private final OutputStream out;
     long count;
 
-    CountingSink() {
-      this(null);
-    }
-
-    CountingSink(OutputStream out) {
-      this.out = out;
-    }
-
     @Override
-    public void write(int b) throws IOException {
+    public void write(int b) {
       count++;
-      if (out != null) out.write(b);
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) {
       count += len;
-      if (out != null) out.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      if (out != null) out.flush();
     }
   }
 }

@@ -26,6 +26,12 @@ import java.util.TreeMap;
  * class never reads the environment or a file. {@link #with} changes the {@link #LIVE_KEYS} while the
  * log runs, under the same bounds ({@link #SETTINGS}): a value out of bounds is refused, never clamped
  * (an interval of {@code Long.MAX_VALUE} ms once overflowed the flusher's wait and stopped fsyncs).
+ *
+ * <p>Two more values are not {@code IPFS_KIT_WAL_*} keys and are not shown or changed by {@code
+ * wal_config}: {@code home} ({@code IPFS_KIT_HOME}, which the run-time file access check carves out
+ * of every root) and {@code maxAddBytes} ({@link #MAX_ADD_BYTES}, the most one {@code add} of a host
+ * file may read). They live here because this record is the one typed configuration that reaches the
+ * log in every process that runs operations.
  */
 public record WalConfig(
     Path directory,
@@ -41,7 +47,9 @@ public record WalConfig(
     boolean archiveCompleted,
     Duration processInterval,
     int maxAgeDays,
-    int concurrencyPerBackend) {
+    int concurrencyPerBackend,
+    Path home,
+    long maxAddBytes) {
 
   public static final String ENV_PREFIX = "IPFS_KIT_WAL_";
   /** The old settings file {@code <home>/wal.properties}, lower-case keys; the kit's configuration reads it once with a warning. */
@@ -57,6 +65,18 @@ public record WalConfig(
   public static final int MAX_MAX_RETRIES = 100;
   public static final int MAX_MAX_AGE_DAYS = 36_500;
   public static final int MAX_CONCURRENCY = 256;
+  /** The default of {@link #MAX_ADD_BYTES}: 10 GiB. */
+  public static final long DEFAULT_MAX_ADD_BYTES = 10L << 30;
+  /** The upper bound of {@link #MAX_ADD_BYTES}: 1 TiB. */
+  public static final long MAX_MAX_ADD_BYTES = 1L << 40;
+
+  /**
+   * {@code IPFS_KIT_MAX_ADD_BYTES}: the most bytes one {@code add} may read from a host file (or its
+   * {@code content}); a larger, sparse or growing file fails the operation permanently with the size
+   * read so far.
+   */
+  public static final Setting<Long> MAX_ADD_BYTES = Setting.longInteger("IPFS_KIT_MAX_ADD_BYTES", 1, MAX_MAX_ADD_BYTES,
+      "bytes", DEFAULT_MAX_ADD_BYTES, "largest file one add may read; past it the operation fails permanently");
 
   /** Every key, in reference order. */
   public static final List<String> KEYS = List.of("path", "fsync_mode", "batch_size", "batch_interval_ms",
@@ -134,6 +154,35 @@ public record WalConfig(
     between("process_interval", processInterval, MIN_INTERVAL, MAX_INTERVAL);
     between("max_age_days", maxAgeDays, 1, MAX_MAX_AGE_DAYS, "");
     between("concurrency", concurrencyPerBackend, 1, MAX_CONCURRENCY, "");
+    requireNonNull(home, "home");
+    between("max_add_bytes", maxAddBytes, 1, MAX_MAX_ADD_BYTES, " bytes");
+  }
+
+  /**
+   * The settings without {@code home} and {@code maxAddBytes}: the home is taken to be the folder
+   * holding {@code directory} (the layout {@code <home>/wal}) and the add limit is {@link
+   * #DEFAULT_MAX_ADD_BYTES}.
+   */
+  public WalConfig(Path directory, FsyncMode fsyncMode, int batchSize, Duration batchInterval,
+      Duration periodicInterval, long segmentSizeBytes, int partitionSize, int maxRetries, Duration retryDelay,
+      Duration maxRetryDelay, boolean archiveCompleted, Duration processInterval, int maxAgeDays,
+      int concurrencyPerBackend) {
+    this(directory, fsyncMode, batchSize, batchInterval, periodicInterval, segmentSizeBytes, partitionSize, maxRetries,
+        retryDelay, maxRetryDelay, archiveCompleted, processInterval, maxAgeDays, concurrencyPerBackend,
+        homeOf(directory), DEFAULT_MAX_ADD_BYTES);
+  }
+
+  private static Path homeOf(Path directory) {
+    requireNonNull(directory, "path");
+    Path parent = directory.toAbsolutePath().normalize().getParent();
+    return parent == null ? directory.toAbsolutePath() : parent;
+  }
+
+  /** A copy with another maximum size for one add ({@link #MAX_ADD_BYTES}). */
+  public WalConfig withMaxAddBytes(long bytes) {
+    return new WalConfig(directory, fsyncMode, batchSize, batchInterval, periodicInterval, segmentSizeBytes,
+        partitionSize, maxRetries, retryDelay, maxRetryDelay, archiveCompleted, processInterval, maxAgeDays,
+        concurrencyPerBackend, home, bytes);
   }
 
   private static void between(String key, long v, long min, long max, String unit) {
@@ -150,7 +199,8 @@ public record WalConfig(
   public static WalConfig defaults(Path home) {
     requireNonNull(home, "home");
     return new WalConfig(home.resolve("wal"), FsyncMode.ALWAYS, 256, Duration.ofMillis(10), Duration.ofMillis(100),
-        64L << 20, 1000, 5, Duration.ofSeconds(60), Duration.ofHours(1), true, Duration.ofSeconds(5), 30, 4);
+        64L << 20, 1000, 5, Duration.ofSeconds(60), Duration.ofHours(1), true, Duration.ofSeconds(5), 30, 4, home,
+        DEFAULT_MAX_ADD_BYTES);
   }
 
   /**
@@ -167,7 +217,9 @@ public record WalConfig(
     for (String key : KEYS) {
       settings.value(envName(key)).ifPresent(v -> values.put(key, v));
     }
-    return defaults(home).apply(home, values, true);
+    WalConfig c = defaults(home).apply(home, values, true);
+    var maxAdd = settings.value(MAX_ADD_BYTES.name());
+    return maxAdd.isPresent() ? c.withMaxAddBytes(MAX_ADD_BYTES.parse(maxAdd.get())) : c;
   }
 
   /**
@@ -239,7 +291,7 @@ public record WalConfig(
           given == null ? SettingSource.defaultValue() : given.source(), rule);
     }
     return new WalConfig(dir, mode, batch, batchIv, periodicIv, segment, partition, retries, delay, maxDelay,
-        archive, process, age, conc);
+        archive, process, age, conc, this.home, maxAddBytes);
   }
 
   static String seconds(Duration d) {

@@ -72,7 +72,12 @@ import tools.jackson.databind.node.ObjectNode;
  *       transition after the fsync covering it.
  *   <li>An operation runs only after its {@code processing} record is on disk; a crash mid-run
  *       leaves it {@code processing} on disk and recovery puts it back to {@code pending}
- *       (at-least-once execution).
+ *       (at-least-once execution). A cancel of a running operation raises its flag; the worker
+ *       records {@code cancelled} once the run stopped, and a cancelled operation never runs again.
+ *       A crash between the cancel and that record leaves it {@code processing}, so it runs again.
+ *   <li>Host files are read and written only through the grant recorded with the operation
+ *       ({@code params.file_access}), re-checked by {@link io.ipfskit.core.files.FileAccessPolicy}
+ *       against the recorded roots and {@link WalConfig#home} when it runs (see {@link OperationRunner}).
  *   <li>Parameters are written once, in the creation record, and never rewritten.
  * </ul>
  * Locks: {@code lock} guards {@code entries}, the dispatcher's queues, the archiver's batch and the
@@ -543,9 +548,14 @@ public final class WriteAheadLog implements AutoCloseable {
   }
 
   /**
-   * Cancels a pending or retrying operation.
+   * Cancels an operation that has not finished. A pending or retrying one is {@code cancelled} at
+   * once. A processing one is asked to stop: its run stops within one chunk of copying (removing a
+   * half-written temp file) and the worker records {@code cancelled}; this waits up to {@link
+   * #CANCEL_WAIT} for that and returns the operation as it then is ({@code processing} if the run is
+   * stuck in one backend call that does not return; it is recorded {@code cancelled} when the call
+   * returns). A cancelled operation is finished: nothing runs it again, not even a restart.
    *
-   * @throws IllegalTransitionException if it is processing or finished
+   * @throws IllegalTransitionException if it is finished, or completed before the cancel took effect
    * @throws OperationNotFoundException if unknown
    * @throws LogFailedClosedException if the log failed closed or is closed
    */
@@ -562,6 +572,12 @@ public final class WriteAheadLog implements AutoCloseable {
       if (e == null) {
         next = null;
         seq = -1;
+      } else if (e.latest.status == OperationStatus.PROCESSING) {
+        Lifecycle.check(Lifecycle.Move.CANCEL, operationId, OperationStatus.PROCESSING, OperationStatus.CANCELLED);
+        if (!dispatcher.requestCancelLocked(operationId))
+          throw new AssertionError("operation " + operationId + " is processing but not being run");
+        next = null;
+        seq = -1;
       } else {
         next = Lifecycle.cancel(operationId, e.latest, now);
         seq = appendStateLocked(e, next);
@@ -576,8 +592,26 @@ public final class WriteAheadLog implements AutoCloseable {
       Lifecycle.check(Lifecycle.Move.CANCEL, operationId, old.status(), OperationStatus.CANCELLED);
       throw new AssertionError("an archived operation is finished, so never cancellable: " + old.status());
     }
+    if (next == null) return awaitStopped(operationId);
     commitVisibleOrFailedClosed(e, next, seq);
     return toOperation(e, next);
+  }
+
+  /** How long {@link #cancel} waits for a running operation to stop. */
+  static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+
+  private Operation awaitStopped(String operationId) throws IOException {
+    Operation op;
+    try {
+      op = awaitVisible(operationId, o -> o.status() != OperationStatus.PROCESSING, CANCEL_WAIT);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      return get(operationId).orElseThrow(() -> new OperationNotFoundException(operationId));
+    }
+    if (op.status() == OperationStatus.COMPLETED)
+      throw new IllegalTransitionException(operationId, OperationStatus.COMPLETED, OperationStatus.CANCELLED,
+          "it completed before the cancel took effect");
+    return op;
   }
 
   /**
@@ -865,6 +899,21 @@ public final class WriteAheadLog implements AutoCloseable {
         if ((op != null && condition.test(op)) || left <= 0) return op;
         visibleChanged.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@link #close} has begun (tests). */
+  boolean isClosedForTest() {
+    return closed;
+  }
+
+  /** Whether {@link #cancel} raised the flag of the running operation {@code id} and it has not stopped yet. */
+  boolean cancelRequested(String id) {
+    lock.lock();
+    try {
+      return dispatcher.cancelRequestedLocked(id);
     } finally {
       lock.unlock();
     }

@@ -30,7 +30,7 @@ class LifecycleTest {
   /** The expected table, written out independently of the code: from → legal next statuses. */
   static final List<Object[]> LEGAL = List.of(
       new Object[] {PENDING, EnumSet.of(PROCESSING, CANCELLED)},
-      new Object[] {PROCESSING, EnumSet.of(COMPLETED, FAILED, RETRYING, PENDING)},
+      new Object[] {PROCESSING, EnumSet.of(COMPLETED, FAILED, RETRYING, PENDING, CANCELLED)},
       new Object[] {RETRYING, EnumSet.of(PROCESSING, CANCELLED)},
       new Object[] {COMPLETED, EnumSet.noneOf(OperationStatus.class)},
       new Object[] {FAILED, EnumSet.of(PENDING)},
@@ -180,6 +180,16 @@ class LifecycleTest {
       assertEquals(CANCELLED, s.status);
       assertEquals(NOW, s.completedAt);
       assertEquals("cancelled by request", s.error);
+      assertEquals("Cancelled", s.errorType);
+    }
+
+    @Test
+    void cancel_processing_isFinishedSayingCancelledAndKeepsTheRetryCount() {
+      OpState s = Lifecycle.cancel(ID, state(PROCESSING, 2), NOW);
+      assertEquals(CANCELLED, s.status);
+      assertEquals(NOW, s.completedAt);
+      assertEquals(2, s.retryCount);
+      assertEquals(OpState.NONE, s.nextRetryAt);
       assertEquals("Cancelled", s.errorType);
     }
 

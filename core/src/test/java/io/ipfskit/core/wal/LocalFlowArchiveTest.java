@@ -51,9 +51,9 @@ class LocalFlowArchiveTest {
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void addPinGetRm_onLocalBlockStore_archivedToParquetAndReadableByDuckDb() throws Exception {
+  void addPinGetRm_onLocalBlockStore_archivedToParquetAndReadableByDuckDb(@TempDir Path files) throws Exception {
     LocalBlockStore local = LocalBlockStore.open(tmp.resolve("blocks"));
-    Path out = tmp.resolve("out.txt");
+    Path out = files.resolve("out.txt"); // outside the home (tmp), which the run-time check carves out
     List<String> ids = new ArrayList<>();
     try (WriteAheadLog wal = open(local)) {
       Operation added = wal.waitFor(wal.add(new NewOperation(OperationType.ADD, "local", content("hello world")))
@@ -68,7 +68,8 @@ class LocalFlowArchiveTest {
       ids.add(pinned.operationId());
 
       Operation got = wal.waitFor(wal.add(new NewOperation(OperationType.GET, "local",
-          params("cid", HELLO_CID, "destination", out.toString()))).operationId(), Duration.ofSeconds(30));
+          WalTests.withWriteGrant(params("cid", HELLO_CID), out, false, files, tmp))).operationId(),
+          Duration.ofSeconds(30));
       assertEquals(OperationStatus.COMPLETED, got.status(), String.valueOf(got.error()));
       assertEquals("hello world", Files.readString(out, StandardCharsets.UTF_8));
       ids.add(got.operationId());

@@ -32,19 +32,54 @@ class NewOperationTest {
   @Test
   void constructor_addWithNeitherOrBoth_isRejected() throws Exception {
     assertEquals("params.path or params.content is required for operation_type 'add'", error(OperationType.ADD, obj()));
-    Path f = Files.writeString(tmp.resolve("f.txt"), "x");
-    ObjectNode both = obj().put("path", f.toString()).put("content", "x");
+    ObjectNode both = obj().put("path", tmp.resolve("f.txt").toString()).put("content", "x");
     assertEquals("params.path and params.content are mutually exclusive for operation_type 'add'; give exactly one",
         error(OperationType.ADD, both));
   }
 
   @Test
-  void constructor_addPathNotAFile_namesThePath() {
+  void constructor_pathOrDestinationWithoutGrant_isRejectedWithoutTouchingTheFile() {
     String missing = tmp.resolve("missing.bin").toString();
-    assertEquals("params.path must be a readable regular file, but was '" + missing + "'",
-        error(OperationType.ADD, obj().put("path", missing)));
-    assertEquals("params.path must be a readable regular file, but was '" + tmp + "'",
-        error(OperationType.ADD, obj().put("path", tmp.toString())));
+    assertEquals("params.file_access is required with params.path (the tool edge records it after checking the"
+        + " path against the allowed roots)", error(OperationType.ADD, obj().put("path", missing)));
+    assertEquals("params.file_access is required with params.destination (the tool edge records it after checking"
+        + " the path against the allowed roots)", error(OperationType.GET, obj().put("cid", "bafy")
+            .put("destination", missing)));
+  }
+
+  @Test
+  void constructor_grantOfTheWrongShape_namesTheFieldAndTheRule() throws Exception {
+    Path root = Files.createDirectory(tmp.resolve("root"));
+    Path f = Files.writeString(root.resolve("f.txt"), "x");
+    Path home = tmp.resolve("home");
+    // A read grant where a write grant belongs (and the reverse) is refused by shape.
+    ObjectNode readGrant = WalTests.withReadGrant(obj(), f, root, home);
+    assertEquals("params.file_access.overwrite must be a boolean", error(OperationType.GET,
+        obj().put("cid", "bafy").put("destination", f.toString()).set(NewOperation.FILE_ACCESS,
+            readGrant.get(NewOperation.FILE_ACCESS))));
+    ObjectNode bad = obj().put("path", f.toString());
+    bad.set(NewOperation.FILE_ACCESS, obj().put("argument", "params.path").put("file", "relative")
+        .put("anchor", root.toString()));
+    assertEquals("params.file_access.file must be an absolute path", error(OperationType.ADD, bad));
+  }
+
+  @Test
+  void constructor_grantWithoutAPath_isRejected() throws Exception {
+    Path root = Files.createDirectory(tmp.resolve("root"));
+    Path f = Files.writeString(root.resolve("f.txt"), "x");
+    ObjectNode granted = WalTests.withReadGrant(obj(), f, root, tmp.resolve("home"));
+    ObjectNode pin = obj().put("cid", "bafy");
+    pin.set(NewOperation.FILE_ACCESS, granted.get(NewOperation.FILE_ACCESS));
+    assertEquals("params.file_access is only recorded with params.path or params.destination, not for"
+        + " operation_type 'pin'", error(OperationType.PIN, pin));
+  }
+
+  @Test
+  void constructor_pathWithItsGrant_isAcceptedAsGiven() throws Exception {
+    Path root = Files.createDirectory(tmp.resolve("root"));
+    Path f = Files.writeString(root.resolve("f.txt"), "x");
+    ObjectNode p = WalTests.withReadGrant(obj(), f, root, tmp.resolve("home"));
+    assertEquals(p, new NewOperation(OperationType.ADD, "local", p).parameters());
   }
 
   @Test

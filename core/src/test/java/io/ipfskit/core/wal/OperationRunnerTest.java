@@ -1,12 +1,16 @@
 package io.ipfskit.core.wal;
 
-import static io.ipfskit.core.wal.WalTests.backends;
-import static io.ipfskit.core.wal.WalTests.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipfskit.core.files.AllowedRoots;
+import io.ipfskit.core.files.BoundedCopy;
+import io.ipfskit.core.files.CancellationCheck;
+import io.ipfskit.core.files.ContentTooLargeException;
+import io.ipfskit.core.files.FileAccessPolicy;
+import io.ipfskit.core.files.PathRefusedException;
 import io.ipfskit.core.storage.BackendUnavailableException;
 import io.ipfskit.core.storage.ContentNotFoundException;
 import io.ipfskit.core.storage.StorageErrorClass;
@@ -22,10 +26,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** How {@link OperationRunner} classifies failures, and what the WAL does with each class. */
+/** How {@link OperationRunner} classifies failures, and how it reaches host files through grants. */
 @Timeout(60)
 class OperationRunnerTest {
 
@@ -107,86 +108,160 @@ class OperationRunnerTest {
     assertEquals(StorageErrorClass.UNAVAILABLE, new BackendUnavailableException("down", null).errorClass());
   }
 
-  /** Real host-file problems met by {@link OperationRunner#run}, classified permanent. */
+  /** The three failures the run itself decides: a refused path, content past the limit, a cancel. */
+  static Stream<Arguments> ownFailures() throws IOException {
+    IOException tooLarge = assertThrows(IOException.class, () -> BoundedCopy.copy(
+        new java.io.ByteArrayInputStream(new byte[10]), java.io.OutputStream.nullOutputStream(), 4, CancellationCheck.NEVER));
+    IOException cancelled = assertThrows(IOException.class, () -> BoundedCopy.copy(
+        new java.io.ByteArrayInputStream(new byte[10]), java.io.OutputStream.nullOutputStream(), 100, () -> true));
+    RuntimeException refused = assertThrows(PathRefusedException.class,
+        () -> WalTests.policy(Path.of("/nonexistent-root"), Path.of("/nonexistent-home")).checkRead("params.path", " "));
+    return Stream.of(
+        Arguments.of("content past the add limit", tooLarge, "ContentTooLarge"),
+        Arguments.of("cancelled", cancelled, "OperationCancelled"),
+        Arguments.of("path refused", refused, "PathRefused"),
+        Arguments.of("a backend wrapped the limit as transient",
+            new StorageException("read failed", StorageErrorClass.TRANSIENT, tooLarge), "ContentTooLarge"),
+        Arguments.of("a backend wrapped the cancel as unavailable",
+            new BackendUnavailableException("read failed", cancelled), "OperationCancelled"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ownFailures")
+  void classify_refusalLimitOrCancel_permanentEvenWhenWrappedByABackend(String what, Throwable failure,
+      String ownType) {
+    assertEquals(StorageErrorClass.PERMANENT, OperationRunner.classify(failure), what);
+    assertFalse(OperationRunner.retryable(failure), what);
+    assertEquals(ownType, OperationRunner.errorType(OperationRunner.ownFailure(failure)), what);
+  }
+
+  /** Real host-file problems met by {@link OperationRunner#run}, through recorded grants. */
   @Nested
   class HostFiles {
-    @TempDir Path tmp;
+    @TempDir Path root;
+    @TempDir Path home;
     final ScriptedBackend local = new ScriptedBackend("local");
+
+    private OperationRunner.Context ctx(long maxAddBytes, CancellationCheck cancel) {
+      FileAccessPolicy runner = new FileAccessPolicy(AllowedRoots.none(), home, home);
+      return new OperationRunner.Context(runner, maxAddBytes, cancel);
+    }
+
+    private OperationResult run(OperationType type, ObjectNode params) throws IOException {
+      return OperationRunner.run(type, params, local, ctx(1L << 20, CancellationCheck.NEVER));
+    }
 
     private String stored(String text) throws IOException {
       return local.add(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))).cid();
     }
 
-    private ObjectNode get(String cid, Path destination) {
-      return WalTests.cid(cid).put("destination", destination.toString());
+    private ObjectNode add(Path file) {
+      return WalTests.withReadGrant(JsonNodeFactory.instance.objectNode(), file, root, home);
+    }
+
+    private ObjectNode get(String cid, Path destination, boolean overwrite) {
+      return WalTests.withWriteGrant(WalTests.cid(cid), destination, overwrite, root, home);
     }
 
     @Test
-    void run_addPathMissing_permanentNamingParamsPath() {
-      ObjectNode p = JsonNodeFactory.instance.objectNode().put("path", tmp.resolve("missing.txt").toString());
-      IOException e = assertThrows(IOException.class, () -> OperationRunner.run(OperationType.ADD, p, local));
-      assertEquals(StorageErrorClass.PERMANENT, OperationRunner.classify(e));
-      assertTrue(e.getMessage().startsWith("params.path cannot be read: "), e.getMessage());
+    void run_addThroughGrant_readsTheFile() throws Exception {
+      Path f = Files.writeString(root.resolve("in.txt"), "granted bytes");
+      OperationResult r = run(OperationType.ADD, add(f));
+      assertEquals(13L, r.size());
+      assertEquals(java.util.List.of("add:granted bytes"), local.callOrder);
     }
 
     @Test
-    void run_addPathIsDirectory_permanentNamingParamsPath() {
-      ObjectNode p = JsonNodeFactory.instance.objectNode().put("path", tmp.toString());
-      IOException e = assertThrows(IOException.class, () -> OperationRunner.run(OperationType.ADD, p, local));
+    void run_addFileRemovedAfterTheCheck_permanentNotFound() throws Exception {
+      Path f = Files.writeString(root.resolve("in.txt"), "x");
+      ObjectNode p = add(f);
+      Files.delete(f);
+      PathRefusedException e = assertThrows(PathRefusedException.class, () -> run(OperationType.ADD, p));
+      assertEquals(PathRefusedException.Rule.NOT_FOUND, e.rule());
       assertEquals(StorageErrorClass.PERMANENT, OperationRunner.classify(e));
-      assertEquals("params.path is a directory; name a file", e.getMessage());
       assertEquals(0, local.calls.get(), "the backend must not be called");
     }
 
     @Test
-    void run_getDestinationIsDirectory_permanentAndNothingWritten() throws Exception {
+    void run_addFileReplacedByADirectory_permanentNotARegularFile() throws Exception {
+      Path f = Files.writeString(root.resolve("in.txt"), "x");
+      ObjectNode p = add(f);
+      Files.delete(f);
+      Files.createDirectory(f);
+      PathRefusedException e = assertThrows(PathRefusedException.class, () -> run(OperationType.ADD, p));
+      assertEquals(PathRefusedException.Rule.NOT_REGULAR_FILE, e.rule());
+      assertEquals(0, local.calls.get(), "the backend must not be called");
+    }
+
+    @Test
+    void run_addWithoutGrant_permanentAskingToQueueAgain() {
+      ObjectNode p = JsonNodeFactory.instance.objectNode().put("path", root.resolve("in.txt").toString());
+      IOException e = assertThrows(IOException.class, () -> run(OperationType.ADD, p));
+      assertEquals(StorageErrorClass.PERMANENT, OperationRunner.classify(e));
+      assertEquals("params.path has no recorded file access check (params.file_access): the operation was queued"
+          + " before paths were checked against the allowed roots; queue it again", e.getMessage());
+    }
+
+    @Test
+    void run_getWithoutGrant_permanentAndNothingWritten() throws Exception {
+      String cid = stored("old operation");
+      ObjectNode p = WalTests.cid(cid).put("destination", root.resolve("out.bin").toString());
+      IOException e = assertThrows(IOException.class, () -> run(OperationType.GET, p));
+      assertEquals(StorageErrorClass.PERMANENT, OperationRunner.classify(e));
+      assertTrue(e.getMessage().startsWith("params.destination has no recorded file access check"), e.getMessage());
+      assertEquals(java.util.List.of(), list(root));
+    }
+
+    @Test
+    void run_getDestinationBecameADirectory_permanentAndNothingWritten() throws Exception {
       String cid = stored("to a directory");
-      Path dir = Files.createDirectory(tmp.resolve("out"));
-      IOException e = assertThrows(IOException.class,
-          () -> OperationRunner.run(OperationType.GET, get(cid, dir), local));
-      assertEquals(StorageErrorClass.PERMANENT, OperationRunner.classify(e));
-      assertEquals("params.destination is a directory; name a file inside it", e.getMessage());
-      assertEquals(java.util.List.of(dir), list(tmp));
+      Path dest = root.resolve("out");
+      ObjectNode p = get(cid, dest, true);
+      Files.createDirectory(dest);
+      PathRefusedException e = assertThrows(PathRefusedException.class, () -> run(OperationType.GET, p));
+      assertEquals(PathRefusedException.Rule.NOT_REGULAR_FILE, e.rule());
+      assertEquals(java.util.List.of(dest), list(root));
+      assertEquals(java.util.List.of(), list(dest));
     }
 
     @Test
-    void run_getTempPathTakenByDirectory_fileSystemExceptionPermanent() throws Exception {
-      String cid = stored("blocked temp");
-      Files.createDirectory(tmp.resolve(".out.bin.ipfs-kit-tmp"));
-      IOException e = assertThrows(IOException.class,
-          () -> OperationRunner.run(OperationType.GET, get(cid, tmp.resolve("out.bin")), local));
-      assertEquals(FileSystemException.class, e.getClass());
-      assertEquals(StorageErrorClass.PERMANENT, OperationRunner.classify(e));
-      assertFalse(Files.exists(tmp.resolve("out.bin")));
-    }
-  }
-
-  /** What the dispatcher does with a permanent host-file failure: fail at once, no retry spent. */
-  @Nested
-  class Dispatcher {
-    @TempDir Path tmp;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
-    final ScriptedBackend local = new ScriptedBackend("local");
-    WriteAheadLog wal;
-
-    @AfterEach
-    void close() throws Exception {
-      if (wal != null) wal.close();
+    void run_getWithLinkPlantedAtTheOldFixedTempName_writesTheFileAndLeavesTheVictimAlone(@TempDir Path outside)
+        throws Exception {
+      String cid = stored("fetched");
+      Path victim = Files.writeString(outside.resolve("victim.txt"), "precious");
+      Path planted = Files.createSymbolicLink(root.resolve(".out.bin.ipfs-kit-tmp"), victim);
+      Path dest = root.resolve("out.bin");
+      OperationResult r = run(OperationType.GET, get(cid, dest, false));
+      assertEquals("fetched", Files.readString(dest));
+      assertEquals(dest.toString(), r.destination());
+      assertEquals("precious", Files.readString(victim));
+      assertEquals(java.util.List.of(planted, dest), list(root), "no temp file left, the planted link untouched");
     }
 
     @Test
-    void processor_getIntoBlockedTempPath_failsAtOnceWithoutRetry() throws Exception {
-      wal = WriteAheadLog.open(config(tmp.resolve("wal"), FsyncMode.ALWAYS, 1L << 20, 5, Duration.ofSeconds(10)),
-          backends(local), clock, new WriteAheadLog.Options(null, null, false));
-      String cid = local.add(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3})).cid();
-      Path out = Files.createDirectory(tmp.resolve("out"));
-      Files.createDirectory(out.resolve(".x.bin.ipfs-kit-tmp"));
-      ObjectNode params = WalTests.cid(cid).put("destination", out.resolve("x.bin").toString());
-      String id = wal.add(new NewOperation(OperationType.GET, "local", params)).operationId();
-      Operation failed = wal.waitFor(id, Duration.ofSeconds(20));
-      assertEquals(OperationStatus.FAILED, failed.status());
-      assertEquals(0, failed.retryCount(), "a host-file problem must not be retried");
-      assertEquals("FileSystem", failed.errorType());
+    void run_getOfASecretSource_writesOwnerOnlyWithNoTempLeft() throws Exception {
+      Path secret = Files.writeString(root.resolve("secret.txt"), "s3cret");
+      Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      String cid = run(OperationType.ADD, add(secret)).cid();
+      Path dest = root.resolve("copy.txt");
+      OperationResult r = run(OperationType.GET, get(cid, dest, false));
+      assertEquals(6L, r.size());
+      assertEquals("s3cret", Files.readString(dest));
+      assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(dest)));
+      assertEquals(java.util.List.of(dest, secret), list(root));
+    }
+
+    @Test
+    void run_addLargerThanTheLimit_permanentWithTheBytesRead() throws Exception {
+      Path f = Files.write(root.resolve("big.bin"), new byte[100_000]);
+      IOException e = assertThrows(IOException.class,
+          () -> OperationRunner.run(OperationType.ADD, add(f), local, ctx(1000, CancellationCheck.NEVER)));
+      assertEquals(StorageErrorClass.PERMANENT, OperationRunner.classify(e));
+      ContentTooLargeException tooLarge = (ContentTooLargeException) OperationRunner.ownFailure(e);
+      assertEquals(1000, tooLarge.limitBytes());
+      assertTrue(tooLarge.bytesRead() > 1000 && tooLarge.bytesRead() <= 100_000, "read " + tooLarge.bytesRead());
+      assertTrue(OperationRunner.failureMessage(e).contains("IPFS_KIT_MAX_ADD_BYTES"), OperationRunner.failureMessage(e));
     }
   }
 

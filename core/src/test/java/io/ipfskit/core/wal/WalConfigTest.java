@@ -81,6 +81,8 @@ class WalConfigTest {
       "IPFS_KIT_WAL_CONCURRENCY|257|must be an integer from 1 to 256",
       "IPFS_KIT_WAL_ARCHIVE_COMPLETED|maybe|must be true or false",
       "IPFS_KIT_WAL_PATH|'  '|must be a non-empty path",
+      "IPFS_KIT_MAX_ADD_BYTES|0|must be an integer from 1 to 1099511627776 (bytes)",
+      "IPFS_KIT_MAX_ADD_BYTES|1099511627777|must be an integer from 1 to 1099511627776 (bytes)",
   })
   void from_valueBreaksRule_failsNamingKeySourceAndRuleNotValue(String key, String value, String rule) {
     ConfigException e = assertThrows(ConfigException.class, () -> fromEnvironment(Map.of(key, value)));
@@ -173,5 +175,18 @@ class WalConfigTest {
     c.toMap().forEach((k, v) -> env.put(WalConfig.envName(k), v));
     assertEquals(c, fromEnvironment(env));
     assertEquals("1.5", c.toMap().get("retry_delay"));
+  }
+
+  @Test
+  void maxAddBytes_defaultTenGibibytesAndSettable_keptByLiveChangesAndNotShownByToMap() {
+    assertEquals(10L << 30, WalConfig.defaults(home).maxAddBytes());
+    assertEquals(home, WalConfig.defaults(home).home());
+    WalConfig c = fromEnvironment(Map.of("IPFS_KIT_MAX_ADD_BYTES", "4096"));
+    assertEquals(4096, c.maxAddBytes());
+    assertEquals(4096, c.with(Map.of("max_retries", "1")).maxAddBytes());
+    assertEquals(home, c.with(Map.of("max_retries", "1")).home());
+    assertFalse(c.toMap().containsKey("max_add_bytes"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.withMaxAddBytes(0));
+    assertEquals("max_add_bytes must be between 1 and 1099511627776 bytes, but was 0", e.getMessage());
   }
 }

@@ -38,6 +38,29 @@ final class WalTests {
     return p;
   }
 
+  /**
+   * {@code params} with the grant the tool edge records for {@code params.path = file}: checked by a
+   * policy whose only root is {@code root} ({@code home} carved out).
+   */
+  static ObjectNode withReadGrant(ObjectNode params, Path file, Path root, Path home) {
+    params.put("path", file.toString());
+    params.set(NewOperation.FILE_ACCESS, policy(root, home).checkRead("params.path", file.toString()).toJson());
+    return params;
+  }
+
+  /** {@code params} with the grant the tool edge records for {@code params.destination = dest}. */
+  static ObjectNode withWriteGrant(ObjectNode params, Path dest, boolean overwrite, Path root, Path home) {
+    params.put("destination", dest.toString());
+    params.set(NewOperation.FILE_ACCESS,
+        policy(root, home).checkWrite("params.destination", dest.toString(), overwrite).toJson());
+    return params;
+  }
+
+  static io.ipfskit.core.files.FileAccessPolicy policy(Path root, Path home) {
+    return new io.ipfskit.core.files.FileAccessPolicy(
+        io.ipfskit.core.files.AllowedRoots.ofOperator(java.util.List.of(root)), home.toAbsolutePath(), root);
+  }
+
   /** Waits (event-driven, bounded) until the operation's visible snapshot satisfies the condition. */
   static Operation awaitOp(WriteAheadLog wal, String id, String what, java.util.function.Predicate<Operation> p)
       throws InterruptedException {

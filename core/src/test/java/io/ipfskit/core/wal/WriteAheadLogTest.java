@@ -60,13 +60,12 @@ class WriteAheadLogTest {
   }
 
   @Test
-  void add_getWithDestination_writesTheFile() throws Exception {
+  void add_getWithDestination_writesTheFile(@TempDir Path files) throws Exception {
     try (WriteAheadLog wal = open(FsyncMode.BATCH, null, false)) {
       Operation added = wal.add(new NewOperation(OperationType.ADD, "local", content("bytes to fetch")));
       String cid = wal.waitFor(added.operationId(), Duration.ofSeconds(20)).result().cid();
-      ObjectNode p = WalTests.cid(cid);
-      Path dest = tmp.resolve("out.txt");
-      p.put("destination", dest.toString());
+      Path dest = files.resolve("out.txt");
+      ObjectNode p = WalTests.withWriteGrant(WalTests.cid(cid), dest, false, files, tmp);
       Operation got = wal.waitFor(wal.add(new NewOperation(OperationType.GET, "local", p)).operationId(),
           Duration.ofSeconds(20));
       assertEquals(OperationStatus.COMPLETED, got.status());
@@ -106,8 +105,8 @@ class WriteAheadLogTest {
       assertEquals(OperationStatus.CANCELLED, cancelled.status());
       assertEquals(params, cancelled.parameters());
       IllegalTransitionException again = assertThrows(IllegalTransitionException.class, () -> wal.cancel(id));
-      assertEquals("operation " + id + " cannot move from cancelled to cancelled: only pending or retrying"
-          + " operations can be cancelled", again.getMessage());
+      assertEquals("operation " + id + " cannot move from cancelled to cancelled: only pending, retrying or"
+          + " processing operations can be cancelled", again.getMessage());
       Operation retried = wal.retry(id);
       assertEquals(OperationStatus.PENDING, retried.status());
       assertEquals(0, retried.retryCount());

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks (figures go to stdout; see BENCHMARKS.md).",
+    description = "Run a benchmark; figures go to stdout (see BENCHMARKS.md).",
     subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class, WalBenchCommand.class})
 final class BenchCommand implements Runnable {
 
@@ -30,7 +30,7 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "secrets", mixinStandardHelpOptions = true,
-      description = "In-process store and retrieve on an unlocked vault in a scratch directory.")
+      description = "Measure in-process store and retrieve on an unlocked vault in a scratch directory.")
   static final class Secrets implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "10000", description = "Operations per measurement (default: ${DEFAULT-VALUE}).")
     int iterations;
@@ -57,10 +57,10 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "stdio", mixinStandardHelpOptions = true,
-      description = {"Spawns ipfs-kit and the official TypeScript SDK's reference stdio server as an agent",
-          "host would and measures both in one interleaved run through the same JSON-RPC client:",
-          "process start to the first tools/list answer, and sequential and pipelined tools/call of a",
-          "light tool (secrets_statistics / statistics): rate, p50, p99, server CPU per call.",
+      description = {"Measure ipfs-kit beside the official TypeScript SDK's reference stdio server.",
+          "Spawns both as an agent host would and measures them in one interleaved run through the same JSON-RPC"
+              + " client: process start to the first tools/list answer, and sequential and pipelined tools/call of a"
+              + " light tool (secrets_statistics / statistics): rate, p50, p99, server CPU per call.",
           "Needs node and npm for the TypeScript server (installed once into ~/.cache/ipfs-kit/node).",
           "Each server gets a fresh IPFS_KIT_HOME in a scratch directory. See BENCHMARKS.md."})
   static final class Stdio implements Callable<Integer> {

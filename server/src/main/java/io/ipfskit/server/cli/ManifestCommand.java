@@ -16,9 +16,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "manifest", mixinStandardHelpOptions = true,
-    description = {"Print tools.json (exactly what tools/list returns), or with --write DIR write",
-        "tools.json and server.json (MCP registry entry) into DIR. Regenerate the checked-in copies with:",
-        "  java -jar server/target/ipfs-kit.jar manifest --write tools-manifest"})
+    description = {"Print tools.json, exactly what tools/list returns.",
+        "With --write DIR it writes tools.json and server.json (the MCP registry entry) into DIR instead.",
+        "Regenerate the checked-in copies with:",
+        "  java -jar server/target/ipfs-kit.jar manifest --write tools-manifest"},
+    exitCodeListHeading = Main.EXIT_CODES_HEADING,
+    exitCodeList = {Main.EXIT_CODE_OK, "1:Writing DIR failed.", Main.EXIT_CODE_USAGE})
 final class ManifestCommand implements Callable<Integer> {
 
   @Option(names = "--write", paramLabel = "DIR", description = "Write tools.json and server.json into DIR.")

@@ -10,8 +10,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = RootCommand.ManifestVersion.class,
     description = {"MCP server for an encrypted secrets vault and durable storage operations.",
-        "Home: $IPFS_KIT_HOME (default ~/.ipfs_kit); settings: $IPFS_KIT_HOME/config.properties,"
-            + " overridden by IPFS_KIT_* environment variables."},
+        "Home: $IPFS_KIT_HOME (default ~/.ipfs_kit).",
+        "Settings: the file config.properties in the home, overridden by IPFS_KIT_* environment variables."},
+    exitCodeListHeading = Main.EXIT_CODES_HEADING,
+    exitCodeList = {Main.EXIT_CODE_OK, Main.EXIT_CODE_FAILURE, Main.EXIT_CODE_USAGE,
+        "3:'wal wait' only: the operation is still running at --timeout."},
     subcommands = {ServeCommand.class, SecretsCommand.class, WalCommand.class, BenchCommand.class, ManifestCommand.class,
         CommandLine.HelpCommand.class})
 final class RootCommand implements Runnable {

@@ -6,19 +6,28 @@ import io.ipfskit.server.KitHome;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = {"Show recent audit log entries, or with --verify check the log's hash chain.",
-        "With --verify the exit status is 0 when the chain is intact and 1 when an entry was",
-        "edited, removed or reordered (the message names the line)."})
+        "With --verify the exit status is 0 when the chain is intact and 1 when an entry was edited, removed or"
+            + " reordered (the message names the line)."},
+    exitCodeListHeading = Main.EXIT_CODES_HEADING,
+    exitCodeList = {"0:The entries were shown, or with --verify the chain is intact.",
+        "1:The vault cannot be opened, or with --verify an entry was edited, removed or reordered.",
+        Main.EXIT_CODE_USAGE})
 final class SecretsAuditCommand implements Callable<Integer> {
 
   @Option(names = "--verify", description = "Verify the hash chain instead of listing entries.")
   boolean verify;
 
-  @Option(names = "--limit", defaultValue = "50", description = "Entries to show (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--limit", defaultValue = "50", description = "Entries to show, at least 1 (default: ${DEFAULT-VALUE}).")
   int limit;
+
+  @Spec CommandSpec spec;
 
   private final CliContext context;
 
@@ -29,7 +38,7 @@ final class SecretsAuditCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (limit < 1) {
-      throw new IllegalArgumentException("--limit must be >= 1, but was " + limit);
+      throw new ParameterException(spec.commandLine(), "--limit must be >= 1, but was " + limit);
     }
     try (KitHome home = context.openHome()) {
       PrintStream out = context.stdout();

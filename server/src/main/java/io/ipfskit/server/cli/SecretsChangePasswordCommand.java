@@ -12,19 +12,28 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "change-password", mixinStandardHelpOptions = true,
-    description = {"Change the vault's master password: re-wraps the data key, no secret is re-encrypted.",
+    description = {"Change the vault's master password; it re-wraps the data key and re-encrypts no secret.",
         "The vault is opened with the current settings (IPFS_KIT_MASTER_PASSWORD or _FILE, or the key file).",
-        "The new password comes from --new-password-file (first line), else an interactive prompt",
-        "without echo (asked twice), else the first line of stdin. Never from the command line.",
-        "Afterwards update IPFS_KIT_MASTER_PASSWORD / _FILE, or the next start cannot unlock the vault."})
+        "The new password comes from --new-password-file (first line), else an interactive prompt without echo"
+            + " (asked twice), else the first line of stdin. Never from the command line.",
+        "Afterwards update IPFS_KIT_MASTER_PASSWORD / _FILE, or the next start cannot unlock the vault."},
+    exitCodeListHeading = Main.EXIT_CODES_HEADING,
+    exitCodeList = {"0:The password was changed.",
+        "1:The vault cannot be opened with the current settings (e.g. wrong password), or writing failed.",
+        "2:Usage or configuration error, or the new password is empty or the two entries differ; nothing changed."})
 final class SecretsChangePasswordCommand implements Callable<Integer> {
 
   @Option(names = "--new-password-file", paramLabel = "FILE",
       description = "Read the new password from the first line of FILE.")
   Path newPasswordFile;
+
+  @Spec CommandSpec spec;
 
   private final CliContext context;
 
@@ -37,7 +46,7 @@ final class SecretsChangePasswordCommand implements Callable<Integer> {
     char[] password = readNewPassword();
     try (KitHome home = context.openHome()) {
       if (password.length == 0) {
-        throw new IllegalArgumentException("the new password must not be empty");
+        throw new ParameterException(spec.commandLine(), "the new password must not be empty");
       }
       home.vault().changePassword(password);
       context.stdout().println("master password changed; update IPFS_KIT_MASTER_PASSWORD or"
@@ -56,17 +65,17 @@ final class SecretsChangePasswordCommand implements Callable<Integer> {
         throw new UncheckedIOException("cannot read --new-password-file " + newPasswordFile + ": " + e.getMessage(), e);
       }
     }
-    Console console = System.console();
-    if (console != null && context.stdin() == System.in) {
+    Console console = Terminal.interactiveConsole(context);
+    if (console != null) {
       char[] first = console.readPassword("New master password: ");
       char[] second = console.readPassword("Repeat the new master password: ");
       if (first == null || second == null) {
-        throw new IllegalArgumentException("no password entered");
+        throw new ParameterException(spec.commandLine(), "no password entered");
       }
       try {
         if (!Arrays.equals(first, second)) {
           Arrays.fill(first, '\0');
-          throw new IllegalArgumentException("the two passwords differ; nothing was changed");
+          throw new ParameterException(spec.commandLine(), "the two passwords differ; nothing was changed");
         }
         return first;
       } finally {
@@ -81,7 +90,7 @@ final class SecretsChangePasswordCommand implements Callable<Integer> {
     }
   }
 
-  private static char[] firstLine(BufferedReader reader, String source) throws IOException {
+  private char[] firstLine(BufferedReader reader, String source) throws IOException {
     StringBuilder line = new StringBuilder();
     int c;
     while ((c = reader.read()) != -1 && c != '\n') {
@@ -91,7 +100,7 @@ final class SecretsChangePasswordCommand implements Callable<Integer> {
       line.setLength(line.length() - 1);
     }
     if (line.length() == 0) {
-      throw new IllegalArgumentException("the new password from " + source + " is empty");
+      throw new ParameterException(spec.commandLine(), "the new password from " + source + " is empty");
     }
     char[] password = new char[line.length()];
     line.getChars(0, line.length(), password, 0);

@@ -7,8 +7,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "secrets", mixinStandardHelpOptions = true,
     description = "Manage the secrets vault in $IPFS_KIT_HOME/secrets.",
-    subcommands = {SecretsListCommand.class, SecretsMigrateCommand.class, SecretsChangePasswordCommand.class,
-        SecretsAuditCommand.class})
+    exitCodeListHeading = Main.EXIT_CODES_HEADING,
+    exitCodeList = {Main.EXIT_CODE_OK, Main.EXIT_CODE_FAILURE, Main.EXIT_CODE_USAGE},
+    subcommands = {SecretsListCommand.class, SecretsStoreCommand.class, SecretsGetCommand.class,
+        SecretsMigrateCommand.class, SecretsChangePasswordCommand.class, SecretsAuditCommand.class})
 final class SecretsCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -16,6 +18,6 @@ final class SecretsCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "Missing subcommand: list, migrate, change-password or audit");
+        "Missing subcommand: list, store, get, migrate, change-password or audit");
   }
 }

@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "List the stored secrets' metadata (never their values).")
+    description = "List the stored secrets' metadata, never their values.",
+    exitCodeListHeading = Main.EXIT_CODES_HEADING,
+    exitCodeList = {Main.EXIT_CODE_OK, "1:The vault cannot be opened (e.g. wrong master password).", Main.EXIT_CODE_USAGE})
 final class SecretsListCommand implements Callable<Integer> {
 
   private final CliContext context;

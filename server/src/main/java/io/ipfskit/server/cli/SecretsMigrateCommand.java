@@ -10,9 +10,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
     description = {"Re-encrypt legacy v1 (XOR) and v2 (AES-GCM) secrets into the v3 envelope format.",
-        "Each converted secret is decrypted again before it replaces the original; the original files",
-        "are backed up first. Progress goes to stderr, the summary to stdout.",
-        "Exit status: 0 when every secret is current, 1 when some could not be migrated."})
+        "Each converted secret is decrypted again before it replaces the original; the original files are backed"
+            + " up first. Progress goes to stderr, the summary to stdout."},
+    exitCodeListHeading = Main.EXIT_CODES_HEADING,
+    exitCodeList = {"0:Every secret is current (or would be, with --dry-run).",
+        "1:Some secrets could not be migrated (each is named), or the vault cannot be opened.", Main.EXIT_CODE_USAGE})
 final class SecretsMigrateCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "Report what would be migrated; change nothing.")

@@ -17,14 +17,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Run the MCP server. With the stdio transport it reads JSON-RPC from stdin,",
-        "writes only JSON-RPC to stdout (logs go to stderr) and exits when stdin closes."})
+    description = {"Run the MCP server, as an agent host starts it.",
+        "With the stdio transport it reads JSON-RPC from stdin, writes only JSON-RPC to stdout (logs go to stderr)"
+            + " and exits when stdin closes."},
+    exitCodeListHeading = Main.EXIT_CODES_HEADING,
+    exitCodeList = {"0:stdin closed and the server stopped cleanly.",
+        "1:The server could not start or stopped on a failure (the message on stderr says why).",
+        Main.EXIT_CODE_USAGE})
 final class ServeCommand implements Callable<Integer> {
 
   enum Transport { stdio }
 
   @Option(names = "--transport", defaultValue = "stdio",
-      description = "Transport to serve on: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+      description = "Transport to serve on: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Transport transport = Transport.stdio;
 
   @Option(names = "--check",

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
  * subcommand of {@code bench}.
  */
 @Command(name = "wal", mixinStandardHelpOptions = true,
-    description = "Raw fsync rate and batched-fsync record rate (the disk's limit), WAL appends per fsync mode"
-        + " with 1 and 64 appenders, and recovery time of 1M operations. Medians; run it on the WAL's disk.")
+    description = {"Measure the disk's fsync limit, WAL appends per fsync mode and recovery time.",
+        "Reports the raw fsync rate and batched-fsync record rate, appends with 1 and 64 appenders per fsync mode,"
+            + " and the recovery time of 1M operations, as medians. Run it on the WAL's disk."})
 public final class WalBenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Short runs: a smoke test, not a measurement.")
   boolean quick;

@@ -105,8 +105,8 @@ final class WalCommand implements Runnable {
             + (e.kind() == WalException.Kind.OPERATION_NOT_FOUND ? "; list known ids with 'ipfs-kit wal list'" : ""));
         return e.kind().exitCode();
       } catch (WalCallException e) {
-        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
-        return EXIT_ERROR;
+        spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + CliWording.forCli(e.getMessage()));
+        return EXIT_ERROR;  // the log could not be reached or failed inside; input errors are WalExceptions
       } catch (IOException e) {
         spec.commandLine().getErr().println("ipfs-kit wal " + spec.name() + ": " + e.getMessage());
         return EXIT_ERROR;
@@ -126,7 +126,7 @@ final class WalCommand implements Runnable {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Counts of operations by status and the log's state.")
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the counts of operations by status and the log's state.")
   static final class Status extends Sub {
     @Override
     int run(WalService wal) {
@@ -141,7 +141,7 @@ final class WalCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Operations, newest first.")
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List operations, newest first.")
   static final class ListOps extends Sub {
     @Parameters(arity = "0..1", paramLabel = "STATUS",
         description = "Only this status: pending, processing, completed, failed, retrying, cancelled.")
@@ -182,7 +182,7 @@ final class WalCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "One operation as JSON.")
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one operation as JSON.")
   static final class Show extends Sub {
     @Parameters(paramLabel = "ID", description = "The operation id.")
     String id;
@@ -195,7 +195,10 @@ final class WalCommand implements Runnable {
   }
 
   @Command(name = "wait", mixinStandardHelpOptions = true,
-      description = "Wait until an operation finishes. Exit 0 if completed, 1 if failed or cancelled, 3 if still running at the timeout.")
+      description = "Wait until an operation finishes.",
+      exitCodeListHeading = Main.EXIT_CODES_HEADING,
+      exitCodeList = {"0:The operation completed.", "1:The operation failed or was cancelled, or the log cannot be reached.",
+          Main.EXIT_CODE_USAGE, "3:The operation is still running at --timeout (wait again, or cancel it)."})
   static final class Wait extends Sub {
     @Parameters(paramLabel = "ID", description = "The operation id.")
     String id;
@@ -292,7 +295,10 @@ final class WalCommand implements Runnable {
     }
   }
 
-  @Command(name = "health", mixinStandardHelpOptions = true, description = "Whether the log accepts writes, and backend health. Exit 1 if unhealthy.")
+  @Command(name = "health", mixinStandardHelpOptions = true, description = "Show whether the log accepts writes, and the backends' health.",
+      exitCodeListHeading = Main.EXIT_CODES_HEADING,
+      exitCodeList = {"0:The log is healthy.", "1:The log is unhealthy (e.g. failed closed), or cannot be reached.",
+          Main.EXIT_CODE_USAGE})
   static final class Health extends Sub {
     @Override
     int run(WalService wal) {
@@ -314,9 +320,9 @@ final class WalCommand implements Runnable {
 
   /** Not a {@link Sub}: it must not open the log, which refuses to open when it is corrupt. */
   @Command(name = "repair", mixinStandardHelpOptions = true,
-      description = "Cut a torn tail off the log's last segment, keeping a .broken copy. Damage in the middle of the log"
-          + " is only reported (with how many acknowledged records cutting there would drop) unless"
-          + " --drop-after-damage is given. Refuses while a server owns the log.")
+      description = {"Cut a torn tail off the log's last segment, keeping a .broken copy.",
+          "Damage in the middle of the log is only reported (with how many acknowledged records cutting there would"
+              + " drop) unless --drop-after-damage is given. Refuses while a server owns the log."})
   static final class Repair implements Callable<Integer> {
     @ParentCommand WalCommand parent;
     @Spec CommandSpec spec;

@@ -26,8 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** {@code ipfs-kit wal report --output DIR [--window 24h]}: a self-contained HTML page of the log. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Write DIR/wal-report.html: status counts, operations over time, latency and backend health "
-        + "over the window. Self-contained (inline SVG, no network).")
+    description = {"Write an HTML report of the log to DIR/wal-report.html.",
+        "It shows status counts, operations over time, latency and backend health over the window; the page is"
+            + " self-contained (inline SVG, no network)."})
 final class WalReportCommand implements Callable<Integer> {
   /** Operations read for one report at most; the page says when the window held more. */
   static final int MAX_OPERATIONS = 200_000;

@@ -274,8 +274,9 @@ public final class SecretsTools implements ToolSet {
         READ, args -> {
           SecretId id = SecretId.parse("secret_id", args.string("secret_id"));
           Encryption info = Encryption.of(vault.get().encryptionInfo(id));
-          return ToolResults.success(info, "Secret " + id.value() + ": " + info.encryptionMethod() + " (v"
-              + info.encryptionVersion() + ")" + (info.needsMigration() ? ", needs migration." : ", current."));
+          // encryptionMethod already names the version, e.g. "AES-256-GCM envelope (v3)".
+          return ToolResults.success(info, "Secret " + id.value() + ": " + info.encryptionMethod()
+              + (info.needsMigration() ? ", needs migration." : ", current."));
         });
   }
 

@@ -139,7 +139,8 @@ public final class WalTools implements ToolSet {
           input("operation_id", OPERATION_ID), object("operation", operation()),
           hints(), WalMethod.RETRY, WalTools::describeOperation),
       new Row("wal_cancel_operation", "Cancel a queued operation",
-          "Cancels an operation that is pending or waiting to retry; a running or finished one cannot be cancelled.",
+          "Cancels an operation that is pending, waiting to retry or running (a running copy stops within one chunk, "
+              + "leaves no temp file and is recorded cancelled); a finished one cannot be cancelled.",
           input("operation_id", OPERATION_ID), object("operation", operation()),
           hints(DESTRUCTIVE), WalMethod.CANCEL, WalTools::describeOperation),
       new Row("wal_cleanup", "Remove old finished operations",

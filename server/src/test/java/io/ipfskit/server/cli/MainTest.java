@@ -25,15 +25,21 @@ class MainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
+    return runWithStdin("", args);
+  }
+
+  private int runWithStdin(String stdin, String... args) {
+    out.reset();
+    err.reset();
     CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", temp.resolve("home").toString()), temp,
-        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return Main.run(context, args);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "serve", "secrets", "secrets list", "secrets migrate", "secrets change-password",
-      "secrets audit", "bench", "bench secrets", "bench stdio", "manifest"})
+  @ValueSource(strings = {"", "serve", "secrets", "secrets list", "secrets store", "secrets get", "secrets migrate",
+      "secrets change-password", "secrets audit", "bench", "bench secrets", "bench stdio", "manifest"})
   void help_everyCommand_printsItsUsageAndExitsZero(String command) {
     List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");
@@ -81,16 +87,17 @@ class MainTest {
   }
 
   @Test
-  void secretsAudit_limitZero_isAConfigurationErrorNamingTheOption() {
+  void secretsAudit_limitZero_isAUsageErrorNamingTheOption() {
     assertEquals(2, run("secrets", "audit", "--limit", "0"));
-    assertEquals("ipfs-kit secrets audit: configuration error: --limit must be >= 1, but was 0", err.toString().strip());
+    assertEquals("ipfs-kit secrets audit: --limit must be >= 1, but was 0" + System.lineSeparator()
+        + "Try 'ipfs-kit secrets audit --help' for more information.", err.toString().strip());
   }
 
   @Test
-  void changePassword_emptyStdin_failsWithoutTouchingTheVault() {
+  void changePassword_emptyStdin_usageErrorWithoutTouchingTheVault() {
     assertEquals(2, run("secrets", "change-password"));
-    assertEquals("ipfs-kit secrets change-password: configuration error: the new password from stdin is empty",
-        err.toString().strip());
+    assertTrue(err.toString().startsWith("ipfs-kit secrets change-password: the new password from stdin is empty"),
+        err.toString());
   }
 
   @Test

@@ -98,6 +98,19 @@ public final class StdioClient implements AutoCloseable {
     return new StdioClient(builder.start(), stderrFile);
   }
 
+  /**
+   * Starts {@code command} (e.g. the {@code ./ipfs-kit} launcher with {@code serve}) as the server, in
+   * {@code workingDirectory}, with no IPFS_KIT_* variable but those in {@code env}.
+   */
+  public static StdioClient startCommand(List<String> command, Path workingDirectory, Map<String, String> env,
+      Path stderrFile) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("IPFS_KIT_"));
+    builder.environment().putAll(env);
+    builder.redirectError(stderrFile.toFile());
+    return new StdioClient(builder.start(), stderrFile);
+  }
+
   public static String javaExecutable() {
     return ProcessHandle.current().info().command().orElse("java");
   }

@@ -458,8 +458,16 @@ class SharedWalTest {
     second = open();
     ObjectNode params = OperationJson.MAPPER.createObjectNode();
     params.put("path", Files.writeString(files.toRealPath().resolve("nogrant.txt"), "x").toString());
-    assertRefusedByTheOwner(new NewOperation(OperationType.ADD, "local", params, 5),
-        "params.file_access is required with params.path");
+    // core refuses to even build such an operation; a raw socket request is refused by the owner
+    assertThrows(IllegalArgumentException.class, () -> new NewOperation(OperationType.ADD, "local", params, 5));
+    ObjectNode raw = args().put("operation_type", "add");
+    raw.set("params", params);
+    Path walDir = io.ipfskit.server.KitConfig.defaults(home).wal().directory().toAbsolutePath().normalize();
+    WalException e = assertThrows(WalException.class, () -> OwnerSocketClient.call(first.socketPath(), walDir,
+        WalMethod.ADD, raw, Duration.ofSeconds(10)));
+    assertEquals(WalException.Kind.INVALID_OPERATION, e.kind());
+    assertTrue(e.getMessage().startsWith("params.file_access is required with params.path"), e.getMessage());
+    assertEquals(0, first.service().status().totalOperations(), "refused before it was logged");
   }
 
   @Test
