@@ -6,11 +6,11 @@
 //                {"setRoots": ["file:///..."]}, {"listTools": true}, {"listResources": true},
 //                {"listResourceTemplates": true}, {"readResource": "ipfs://..."},
 //                {"setLevel": "info"}, {"ping": true}, {"waitMs": 200} ] }
+// A call step may take arguments from earlier results: "argumentsFrom": {"operation_id":
+//   {"step": 0, "path": "structuredContent.operation_id"}} (dotted path into that step's result).
 // Prints one JSON line per step to stdout ({"step": i, "ok": true, "result": ..., "progress": [...],
 // "elapsedMs": n} or {"step": i, "ok": false, "error": "...", "code": n}) and, last, a line
 // {"notifications": [...logging messages...], "rootsRequests": n, "errors": [...client onerror messages...]}.
-// A string argument "${N:a.b.c}" is replaced by that field of step N's result (e.g. an operation id
-// from structuredContent), so a plan can chain calls.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import {
@@ -22,19 +22,10 @@ const plan = JSON.parse(process.argv[2]);
 let roots = plan.roots ?? null;
 let rootsRequests = 0;
 const notifications = [];
-const errors = [];
 const results = [];
 
-function substitute(value) {
-  if (typeof value === "string") {
-    const m = /^\$\{(\d+):([\w.]+)\}$/.exec(value);
-    if (!m) return value;
-    return m[2].split(".").reduce((o, k) => (o == null ? undefined : o[k]), results[Number(m[1])]);
-  }
-  if (Array.isArray(value)) return value.map(substitute);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
-  }
+function pick(value, path) {
+  for (const key of path.split(".")) value = value?.[key];
   return value;
 }
 
@@ -62,6 +53,7 @@ function out(obj) {
   process.stdout.write(JSON.stringify(obj) + "\n");
 }
 
+const errors = [];
 client.onerror = (e) => errors.push(String(e?.message ?? e));
 await client.connect(transport);
 for (let i = 0; i < plan.steps.length; i++) {
@@ -79,7 +71,9 @@ for (let i = 0; i < plan.steps.length; i++) {
       if (step.resetTimeoutOnProgress) options.resetTimeoutOnProgress = true;
       if (step.progress) options.onprogress = (p) => progress.push({ ...p, atMs: Date.now() - started });
       try {
-        result = await client.callTool({ name: step.call, arguments: substitute(step.arguments ?? {}) }, undefined, options);
+        const args = { ...(step.arguments ?? {}) };
+        for (const [name, from] of Object.entries(step.argumentsFrom ?? {})) args[name] = pick(results[from.step], from.path);
+        result = await client.callTool({ name: step.call, arguments: args }, undefined, options);
       } finally {
         if (timer) clearTimeout(timer);
       }

@@ -70,6 +70,14 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
   public static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.integer("IPFS_KIT_MAX_MESSAGE_BYTES", 1024,
       1 << 30, "bytes", 4 * 1024 * 1024, "longest JSON-RPC message (one stdin line) serve accepts; a longer one is"
           + " answered with -32600 carrying its id when readable");
+  /** Largest content a client reads in one answer: an {@code ipfs://} resource, or inline in a {@code cat} result. */
+  public static final int DEFAULT_CONTENT_MAX_BYTES = 1024 * 1024;
+  /** 16 MiB: base64 makes it ~22 MB of JSON, still under what hosts accept in one message. */
+  public static final int MAX_CONTENT_MAX_BYTES = 16 * 1024 * 1024;
+  public static final Setting<Integer> CONTENT_MAX_BYTES = Setting.integer("IPFS_KIT_CONTENT_MAX_BYTES", 0,
+      MAX_CONTENT_MAX_BYTES, "bytes", DEFAULT_CONTENT_MAX_BYTES,
+      "largest stored content a client reads in one answer: an ipfs:// resource (larger is an error) or a cat"
+          + " result's inline content (larger is cut, with truncated: true)");
 
   /**
    * {@code IPFS_KIT_ALLOWED_ROOTS}: the folders MCP tools may read from and write to (see {@link
@@ -93,6 +101,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.addAll(WalConfig.SETTINGS.values());
     all.add(WalConfig.MAX_ADD_BYTES);
     all.add(MAX_MESSAGE_BYTES);
+    all.add(CONTENT_MAX_BYTES);
     return List.copyOf(all);
   }
 
@@ -163,7 +172,13 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     return parse(home, fileRead, Settings.of(merged), warnings);
   }
 
+  /** {@link #CONTENT_MAX_BYTES}, checked by {@link #load} already. */
+  public int contentMaxBytes() {
+    return settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES);
+  }
+
   private static KitConfig parse(Path home, Path fileRead, Settings settings, List<String> warnings) {
+    settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
     return new KitConfig(home, fileRead, settings, vault, wal, BackendsConfig.embedded(home),

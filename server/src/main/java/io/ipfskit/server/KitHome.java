@@ -102,6 +102,82 @@ public final class KitHome implements AutoCloseable {
   }
 
   /**
+   * What unlocks the vault, for messages a user acts on: the variable actually used ({@code
+   * IPFS_KIT_MASTER_PASSWORD_FILE} or {@code IPFS_KIT_MASTER_PASSWORD}, with where it was set) or the
+   * key file. Never the password or the file's content.
+   */
+  public String vaultKeySource() {
+    return describeKeySource(config);
+  }
+
+  static String describeKeySource(KitConfig config) {
+    for (var setting : java.util.List.of(VaultConfig.MASTER_PASSWORD_FILE, VaultConfig.MASTER_PASSWORD)) {
+      if (config.settings().value(setting.name()).isPresent()) {
+        return setting.name() + " (from " + config.sourceOf(setting.name()) + ")";
+      }
+    }
+    return "the key file " + config.vault().directory().resolve("master.key");
+  }
+
+  /**
+   * Unlocks the vault ({@link #vault()}) on a background thread, so a wrong password or an unusable
+   * key file is found right after {@code initialize} instead of at the first secrets call, without
+   * delaying any answer. A failure goes to the SLF4J logger {@value #VAULT_LOGGER} (message only:
+   * the vault's messages never hold a secret) and to {@code onFailure}; the next secrets call tries
+   * again and answers the same cause.
+   *
+   * @param onFailure told the cause, e.g. to notify the client; may be called on the background thread
+   */
+  public void unlockVaultInBackground(java.util.function.Consumer<String> onFailure) {
+    requireNonNull(onFailure, "onFailure");
+    Thread t = new Thread(() -> {
+      try {
+        vault();
+      } catch (io.ipfskit.core.secrets.VaultException e) {
+        String message = "the vault cannot be unlocked with " + vaultKeySource() + ": " + e.getMessage();
+        LoggerFactory.getLogger(VAULT_LOGGER).error(message);
+        onFailure.accept(message);
+      } catch (IllegalStateException closedMeanwhile) {
+        // the server is shutting down: nothing to report
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(VAULT_LOGGER).error("unlocking the vault failed unexpectedly", e);
+        onFailure.accept("unlocking the vault failed unexpectedly (" + e.getClass().getSimpleName()
+            + "); the server log has the details");
+      }
+    }, "vault-unlock");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Reads stored content for clients (resources, a completed {@code cat}), at most {@code
+   * IPFS_KIT_CONTENT_MAX_BYTES} bytes kept per read. A backend is read through this process's
+   * registry when it owns the WAL; otherwise the local block store is read in place (read-only: the
+   * owner keeps running it) and other backends are not readable from here.
+   */
+  public io.ipfskit.server.content.ContentReader contentReader() {
+    return new io.ipfskit.server.content.ContentReader(this::readableBackend,
+        java.util.List.copyOf(io.ipfskit.core.storage.BackendRegistry.builtInFactories().keySet()),
+        config.contentMaxBytes());
+  }
+
+  private java.util.Optional<io.ipfskit.core.storage.StorageBackend> readableBackend(String name) {
+    try {
+      java.util.Optional<io.ipfskit.core.storage.StorageBackend> owned = wal().ownedBackend(name);
+      if (owned.isPresent()) return owned;
+    } catch (WalCallException e) {
+      LoggerFactory.getLogger(KitHome.class).debug("reading content without the WAL: {}", e.getMessage());
+    }
+    return "local".equals(name)
+        ? java.util.Optional.of(io.ipfskit.core.storage.LocalBlockStore.openForReading(
+            config.backends().localBlocksDirectory()))
+        : java.util.Optional.empty();
+  }
+
+  /** The logger name of vault start-up problems (and of their client notifications). */
+  public static final String VAULT_LOGGER = "ipfs-kit.vault";
+
+  /**
    * Joins the WAL ({@link #wal()}) on a background thread, so the server answers {@code initialize}
    * and {@code tools/list} without waiting for recovery while pending operations resume at once. A
    * failure is logged; the next WAL tool call tries again and reports it.

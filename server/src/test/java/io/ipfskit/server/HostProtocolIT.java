@@ -62,13 +62,19 @@ class HostProtocolIT {
     return step;
   }
 
+  /** The call's operation_id comes from step {@code step}'s structuredContent (mcp-client.mjs argumentsFrom). */
+  private static ObjectNode fromStep(ObjectNode call, int step) {
+    call.putObject("argumentsFrom").putObject("operation_id").put("step", step).put("path", "structuredContent.operation_id");
+    return call;
+  }
+
   @Test
   @Timeout(300)
   void typeScriptClient_waitLongerThanTheRequestTimeout_completesBecauseProgressResetsIt() throws Exception {
     ArrayNode steps = TypeScriptClientIT.JSON.createArrayNode();
     steps.add(call("wal_add_operation", Map.of("operation_type", "add", "params", Map.of("path", sparseFile().toString()))));
-    ObjectNode wait = (ObjectNode) call("wal_wait_for_operation",
-        Map.of("operation_id", "${0:structuredContent.operation_id}", "timeout", 3));
+    ObjectNode wait = (ObjectNode) call("wal_wait_for_operation", Map.of("timeout", 3));
+    fromStep(wait, 0);
     wait.put("timeoutMs", 1000).put("resetTimeoutOnProgress", true).put("progress", true);
     steps.add(wait);
     List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), env(FAST_PROGRESS), null, steps);
@@ -88,8 +94,8 @@ class HostProtocolIT {
   void typeScriptClient_cancelledWait_isAnsweredNoMoreAndTheNextCallWorks() throws Exception {
     ArrayNode steps = TypeScriptClientIT.JSON.createArrayNode();
     steps.add(call("wal_add_operation", Map.of("operation_type", "add", "params", Map.of("path", sparseFile().toString()))));
-    ObjectNode wait = (ObjectNode) call("wal_wait_for_operation",
-        Map.of("operation_id", "${0:structuredContent.operation_id}", "timeout", 2));
+    ObjectNode wait = (ObjectNode) call("wal_wait_for_operation", Map.of("timeout", 2));
+    fromStep(wait, 0);
     wait.put("cancelAfterMs", 300);
     steps.add(wait);
     steps.add(call("secrets_statistics", Map.of()));
@@ -113,7 +119,7 @@ class HostProtocolIT {
     // The CID of empty content, never added to this fresh home: the cat fails (content not found).
     steps.add(call("wal_add_operation", Map.of("operation_type", "cat",
         "params", Map.of("cid", "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"))));
-    steps.add(call("wal_wait_for_operation", Map.of("operation_id", "${1:structuredContent.operation_id}", "timeout", 30)));
+    steps.add(fromStep((ObjectNode) call("wal_wait_for_operation", Map.of("timeout", 30)), 1));
     steps.addObject().put("waitMs", 300);
     List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), Map.of("IPFS_KIT_WAL_MAX_RETRIES", "0"), null, steps);
     assertTrue(out.get(0).get("ok").asBoolean(), out.get(0).toString());

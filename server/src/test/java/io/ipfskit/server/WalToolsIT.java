@@ -223,7 +223,7 @@ class WalToolsIT {
   @Test
   void addOperation_typeThatDoesNotRun_refusedAtQueueTime() throws Exception {
     assertEquals("invalid argument: operation_type must be one of add, get, pin, unpin, rm, cat",
-        error("wal_add_operation", Map.of("operation_type", "copy", "params", Map.of("cid", "bafkreix"))));
+        error("wal_add_operation", Map.of("operation_type", "copy", "params", Map.of("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"))));
   }
 
   @Test

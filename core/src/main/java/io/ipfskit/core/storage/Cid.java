@@ -12,7 +12,16 @@ import java.util.HexFormat;
  * (RFC 4648 alphabet, no padding) behind the prefix {@code b}. Codec {@code raw} (0x55) marks a leaf
  * block of file bytes, {@code dag-pb} (0x70) a UnixFS node. Immutable.
  */
-final class Cid {
+public final class Cid {
+  /**
+   * What {@link #canonical} accepts, for error messages at the edges: they name the field and this
+   * rule and never repeat the rejected text.
+   */
+  public static final String ACCEPTED_RULE = "must be a CIDv1 in base32 (prefix 'b', e.g. bafkrei...) with codec raw"
+      + " or dag-pb and a sha2-256 multihash, or a CIDv0 (base58btc, 'Qm' followed by 44 characters)";
+  private static final String BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  private static final int CIDV0_LENGTH = 46;
+
   static final int RAW = 0x55;
   static final int DAG_PB = 0x70;
   private static final int SHA2_256 = 0x12;
@@ -66,6 +75,49 @@ final class Cid {
     Cid cid = new Cid((int) codec, Arrays.copyOfRange(bin, pos[0], bin.length));
     if (!cid.text.equals(text)) throw invalid(shown, "not in canonical form");
     return cid;
+  }
+
+  /**
+   * The canonical text of a CID a client gave: a CIDv1 as the store writes it (base32, raw or
+   * dag-pb, sha2-256) unchanged; a CIDv0 ({@code Qm...}, base58btc sha2-256 multihash, which always
+   * means a dag-pb node) normalised to the CIDv1 base32 with the same multihash and codec dag-pb,
+   * so the local store (and any backend addressing by CIDv1) can serve it. Anything else is empty,
+   * so the caller reports {@link #ACCEPTED_RULE} for its own field, never the text.
+   */
+  public static java.util.Optional<String> canonical(String text) {
+    if (text == null || text.isEmpty()) return java.util.Optional.empty();
+    try {
+      if (text.length() == CIDV0_LENGTH && text.startsWith("Qm")) {
+        byte[] multihash = unbase58(text);
+        if (multihash == null || multihash.length != 2 + DIGEST_BYTES || (multihash[0] & 0xFF) != SHA2_256
+            || (multihash[1] & 0xFF) != DIGEST_BYTES) {
+          return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Cid(DAG_PB, Arrays.copyOfRange(multihash, 2, multihash.length)).text);
+      }
+      return java.util.Optional.of(parse(text).text);
+    } catch (IllegalArgumentException malformed) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** Base58btc (Bitcoin alphabet) to bytes, leading '1's as zero bytes; null on a foreign character. */
+  private static byte[] unbase58(String text) {
+    java.math.BigInteger value = java.math.BigInteger.ZERO;
+    java.math.BigInteger base = java.math.BigInteger.valueOf(58);
+    int zeros = 0;
+    while (zeros < text.length() && text.charAt(zeros) == '1') zeros++;
+    for (int i = 0; i < text.length(); i++) {
+      int digit = BASE58.indexOf(text.charAt(i));
+      if (digit < 0) return null;
+      value = value.multiply(base).add(java.math.BigInteger.valueOf(digit));
+    }
+    byte[] magnitude = value.toByteArray();
+    int skip = magnitude.length > 1 && magnitude[0] == 0 ? 1 : 0; // BigInteger's sign byte
+    if (value.signum() == 0) skip = magnitude.length;
+    byte[] out = new byte[zeros + magnitude.length - skip];
+    System.arraycopy(magnitude, skip, out, zeros, magnitude.length - skip);
+    return out;
   }
 
   /** Reads a CID in binary form from {@code bytes[from, from+length)}. */

@@ -116,6 +116,16 @@ public final class LocalBlockStore implements StorageBackend {
     return store;
   }
 
+  /**
+   * A reader of the block store in {@code directory} for a process that does not run it (another
+   * process owns the write-ahead log and so the store): creates, tightens and deletes nothing, so it
+   * never touches the owner's unfinished temp files. Only {@link #get} and {@link #health} may be
+   * called on it.
+   */
+  public static LocalBlockStore openForReading(Path directory) {
+    return new LocalBlockStore(requireNonNull(directory, "directory"));
+  }
+
   // ------------------------------------------------------------------ permissions
 
   /**

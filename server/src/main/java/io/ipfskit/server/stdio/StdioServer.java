@@ -3,6 +3,7 @@ package io.ipfskit.server.stdio;
 import io.ipfskit.server.stdio.BoundedLineReader.Line;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,7 @@ public final class StdioServer {
   /** The setting for the longest message line (KitConfig.MAX_MESSAGE_BYTES), named in the error. */
   public static final String MAX_MESSAGE_BYTES_ENV = "IPFS_KIT_MAX_MESSAGE_BYTES";
   static final String MAX_MESSAGE_BYTES_PROPERTY = "ipfs.kit.max.message.bytes";
+  private static final String RESOURCES_LIST = "resources/list";
   private static final String ROOTS_LIST_CHANGED = "notifications/roots/list_changed";
 
   private static final Logger log = LoggerFactory.getLogger(StdioServer.class);
@@ -97,7 +100,42 @@ public final class StdioServer {
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
       List<SyncToolSpecification> tools, Runnable rootsListChanged) throws IOException, InterruptedException {
-    return run(in, out, serverName, serverVersion, tools, rootsListChanged, List.of(), MAX_LINE_BYTES);
+    return run(in, out, serverName, serverVersion, tools, rootsListChanged, Features.NONE);
+  }
+
+  /**
+   * What a server offers beside its tools, and start-up work.
+   *
+   * @param resourceTemplates resource templates (e.g. {@code ipfs://{cid}}); with {@code listedResources}
+   *     non-empty or a template, the resources capability is declared
+   * @param listedResources what {@code resources/list} shows now; asked on the reading thread right
+   *     before each {@code resources/list} request goes to the SDK (so the list is current), must be quick
+   * @param afterInitialize run once, on the reading thread, right after the {@code initialize}
+   *     request was handed to the SDK; must return at once (start background work, e.g. unlocking
+   *     the vault, so a wrong password is found at start without delaying any answer)
+   */
+  public record Features(List<McpServerFeatures.SyncResourceTemplateSpecification> resourceTemplates,
+      Supplier<List<McpServerFeatures.SyncResourceSpecification>> listedResources, Runnable afterInitialize) {
+    public static final Features NONE = new Features(List.of(), null, () -> {});
+
+    public Features {
+      resourceTemplates = List.copyOf(resourceTemplates);
+      java.util.Objects.requireNonNull(afterInitialize, "afterInitialize");
+    }
+
+    boolean offersResources() {
+      return !resourceTemplates.isEmpty() || listedResources != null;
+    }
+  }
+
+  /**
+   * {@link #run(InputStream, OutputStream, String, String, List, Runnable)} with resources and
+   * start-up work ({@link Features}).
+   */
+  public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
+      List<SyncToolSpecification> tools, Runnable rootsListChanged, Features features)
+      throws IOException, InterruptedException {
+    return run(in, out, serverName, serverVersion, tools, rootsListChanged, features, List.of(), MAX_LINE_BYTES);
   }
 
   /**
@@ -107,22 +145,29 @@ public final class StdioServer {
    * the system property {@value #MAX_MESSAGE_BYTES_PROPERTY} overrides (tests).
    */
   public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
-      List<SyncToolSpecification> tools, Runnable rootsListChanged, List<LongCall> longCalls, int maxMessageBytes)
+      List<SyncToolSpecification> tools, Runnable rootsListChanged, Features features, List<LongCall> longCalls,
+      int maxMessageBytes)
       throws IOException, InterruptedException {
     TrackingOutputStream stdout = new TrackingOutputStream(out);
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioSessionTransport transport = new StdioSessionTransport(mapper, stdout);
-    McpSyncServer server = McpServer.sync(transport)
+    ServerCapabilities.Builder capabilities = ServerCapabilities.builder().tools(false);
+    if (features.offersResources()) {
+      capabilities.resources(false, false);
+    }
+    McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
         .serverInfo(serverName, serverVersion)
-        .capabilities(ServerCapabilities.builder().tools(false).logging().build())
+        .capabilities(capabilities.logging().build())
         // Each tool validates its own arguments against the same rules as its input schema, with
         // messages that name the argument and never repeat a rejected value (see ToolInput).
         .validateToolInputs(false)
         // Our constant schemas and our own results are checked in the tests, not per call (see the class).
         .jsonSchemaValidator(new LazySchemaValidator())
         .tools(tools)
-        .rootsChangeHandler((exchange, roots) -> rootsListChanged.run())
-        .build();
+        .rootsChangeHandler((exchange, roots) -> rootsListChanged.run());
+    if (!features.resourceTemplates().isEmpty()) spec.resourceTemplates(features.resourceTemplates());
+    McpSyncServer server = spec.build();
+    boolean afterInitializeRan = false;
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
     int maxLineBytes = maxMessageBytes(maxMessageBytes);
     BoundedLineReader reader = new BoundedLineReader(in, maxLineBytes);
@@ -204,10 +249,17 @@ public final class StdioServer {
         } else if (ROOTS_LIST_CHANGED.equals(verdict.method())) {
           rootsListChanged.run();
         }
+        if (RESOURCES_LIST.equals(verdict.method()) && features.listedResources() != null) {
+          syncListedResources(server, features.listedResources());
+        }
         transport.deliver(message);
         if (initializedSeen && !clientLogAttached) {
           clientLogAttached = true;
           ClientLog.attach(clientLog); // events kept since start go out now
+        }
+        if (initializeSeen && !afterInitializeRan) {
+          afterInitializeRan = true;
+          features.afterInitialize().run();
         }
       }
     } catch (IOException e) {
@@ -307,5 +359,31 @@ public final class StdioServer {
             .addTextContent(call.name() + " failed unexpectedly; see the server log").build()));
       }
     });
+  }
+
+  /**
+   * Makes the SDK's resource list equal to {@code listed}: the SDK answers {@code resources/list}
+   * from what was registered, so the current list is registered just before the request reaches it.
+   * A failure (e.g. the WAL cannot be read) keeps the previous list and is logged.
+   */
+  private static void syncListedResources(McpSyncServer server,
+      Supplier<List<McpServerFeatures.SyncResourceSpecification>> listed) {
+    List<McpServerFeatures.SyncResourceSpecification> now;
+    try {
+      now = listed.get();
+    } catch (RuntimeException e) {
+      log.warn("resources/list: could not read the current resources, answering the previous list: {}", e.getMessage());
+      return;
+    }
+    java.util.Set<String> wanted = new java.util.HashSet<>();
+    for (McpServerFeatures.SyncResourceSpecification r : now) wanted.add(r.resource().uri());
+    for (io.modelcontextprotocol.spec.McpSchema.Resource r : server.listResources()) {
+      if (!wanted.contains(r.uri())) server.removeResource(r.uri());
+    }
+    java.util.Set<String> have = new java.util.HashSet<>();
+    for (io.modelcontextprotocol.spec.McpSchema.Resource r : server.listResources()) have.add(r.uri());
+    for (McpServerFeatures.SyncResourceSpecification r : now) {
+      if (!have.contains(r.resource().uri())) server.addResource(r);
+    }
   }
 }

@@ -117,10 +117,20 @@ public final class SecretsTools implements ToolSet {
       "rotation_due", bool("Whether last_rotated + rotation_interval has passed"));
 
   private final Supplier<Vault> vault;
+  private final String keySource;
 
   /** @param vault gives the (lazily unlocked) vault; called on each tool call, never at build time */
   public SecretsTools(Supplier<Vault> vault) {
+    this(vault, "IPFS_KIT_MASTER_PASSWORD or IPFS_KIT_MASTER_PASSWORD_FILE (or the key file)");
+  }
+
+  /**
+   * @param keySource what unlocks the vault, named in unlock failures: the variable actually used
+   *     (see {@code KitHome#vaultKeySource()}), never a password
+   */
+  public SecretsTools(Supplier<Vault> vault, String keySource) {
     this.vault = vault;
+    this.keySource = java.util.Objects.requireNonNull(keySource, "keySource");
   }
 
   @Override
@@ -311,15 +321,15 @@ public final class SecretsTools implements ToolSet {
         });
   }
 
-  private static SyncToolSpecification spec(String name, String title, String description, ToolInput input,
+  private SyncToolSpecification spec(String name, String title, String description, ToolInput input,
       Map<String, Object> outputSchema, Set<ToolDef.Hint> hints, Function<Arguments, CallToolResult> body) {
     return new ToolDef(name, title, description, input.schema(), outputSchema, hints,
-        args -> call(name, input, body, args)).specification();
+        args -> call(name, input, body, args, keySource)).specification();
   }
 
   /** Runs one call; every failure becomes an isError result, nothing escapes to the SDK. */
   static CallToolResult call(String name, ToolInput input, Function<Arguments, CallToolResult> body,
-      Map<String, Object> rawArguments) {
+      Map<String, Object> rawArguments, String keySource) {
     try {
       return body.apply(input.parse(rawArguments));
     } catch (InvalidArgumentException e) {
@@ -335,7 +345,7 @@ public final class SecretsTools implements ToolSet {
     } catch (VaultCryptoException e) {
       log.warn("{}: vault crypto failure: {}", name, e.getMessage());
       return ToolResults.error("The vault could not decrypt: " + e.getMessage()
-          + ". Check IPFS_KIT_MASTER_PASSWORD (or the key file) matches the one the store was created with.");
+          + ". Check that " + keySource + " holds the password (or key) the store was created with.");
     } catch (VaultException e) {
       log.warn("{}: vault failure: {}", name, e.getMessage());
       return ToolResults.error(name + " failed: " + e.getMessage());

@@ -28,6 +28,9 @@ import io.ipfskit.server.wal.PathCheck;
 import io.ipfskit.server.wal.SharedWal;
 import io.ipfskit.server.wal.WalCallException;
 import io.ipfskit.server.wal.WalCalls;
+import io.ipfskit.server.content.ContentReader;
+import io.ipfskit.server.content.StoredBytes;
+import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.server.wal.WalMethod;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
@@ -68,6 +71,7 @@ public final class WalTools implements ToolSet {
 
   private final Supplier<SharedWal> wal;
   private final SessionRoots roots;
+  private final Supplier<ContentReader> content; // null: no inline cat content
 
   /**
    * @param wal gives the home's shared WAL (opened on first use); called on each tool call, never
@@ -75,8 +79,16 @@ public final class WalTools implements ToolSet {
    * @param roots the session's file access roots
    */
   public WalTools(Supplier<SharedWal> wal, SessionRoots roots) {
+    this(wal, roots, null);
+  }
+
+  /**
+   * @param content reads stored content for a completed {@code cat}'s inline result (null: none)
+   */
+  public WalTools(Supplier<SharedWal> wal, SessionRoots roots, Supplier<ContentReader> content) {
     this.wal = wal;
     this.roots = java.util.Objects.requireNonNull(roots, "roots");
+    this.content = content;
   }
 
   /** One WAL tool: its definition minus the handler, the method it calls and how its result reads as text. */
@@ -247,6 +259,9 @@ public final class WalTools implements ToolSet {
       ObjectNode args = OperationJson.MAPPER.valueToTree(arguments);
       ObjectNode result = WalCalls.call(wal.get().service(), row.method(), args, WalCalls.Edge.MCP, row.name(),
           PathCheck.atCaller(() -> roots.policy(exchange)));
+      if (content != null && (row.method() == WalMethod.GET || row.method() == WalMethod.WAIT)) {
+        inlineCatContent(result);
+      }
       @SuppressWarnings("unchecked")
       Map<String, Object> structured = OperationJson.MAPPER.convertValue(result, Map.class);
       return ToolResults.success(structured, row.summary().apply(result));
@@ -257,6 +272,31 @@ public final class WalTools implements ToolSet {
     } catch (RuntimeException e) {
       log.error("{} failed unexpectedly", row.name(), e);
       return ToolResults.error(row.name() + " failed unexpectedly (" + e.getClass().getSimpleName() + "); see the server log");
+    }
+  }
+
+  /**
+   * A completed {@code cat} without a destination answers with its content: read from the store
+   * now, at most {@code IPFS_KIT_CONTENT_MAX_BYTES}, as {@code result.content} (UTF-8 text) or
+   * {@code result.content_base64}, with {@code result.truncated}. The WAL record keeps only cid and
+   * size: content never enters the log, so a large cat cannot bloat segments, checkpoints or the
+   * Parquet archive, and the bytes come from the one place that holds them.
+   */
+  private void inlineCatContent(ObjectNode answer) {
+    JsonNode o = answer.path("operation");
+    JsonNode r = o.path("result");
+    if (!"cat".equals(o.path("operation_type").asString("")) || !"completed".equals(o.path("status").asString(""))
+        || !r.isObject() || r.has("destination") || !r.path("cid").isString()) {
+      return;
+    }
+    ObjectNode result = (ObjectNode) r;
+    try {
+      StoredBytes bytes = content.get().read(o.path("backend").asString(), r.path("cid").asString());
+      bytes.text().ifPresentOrElse(text -> result.put("content", text),
+          () -> result.put("content_base64", bytes.base64()));
+      result.put("truncated", bytes.truncated());
+    } catch (StorageException | RuntimeException e) {
+      result.put("content_error", "the content could not be read now: " + e.getMessage());
     }
   }
 
@@ -340,7 +380,11 @@ public final class WalTools implements ToolSet {
   /** An operation as {@link OperationJson#operation} writes it; absent values are absent keys. */
   private static Map<String, Object> operation() {
     Map<String, Object> result = object(
-        "cid", optional(string(null)), "size", optional(integer(null)), "destination", optional(string(null)));
+        "cid", optional(string(null)), "size", optional(integer(null)), "destination", optional(string(null)),
+        "content", optional(string("cat without destination: the content as UTF-8 text, up to IPFS_KIT_CONTENT_MAX_BYTES")),
+        "content_base64", optional(string("cat without destination: the content in base64 when it is not UTF-8 text")),
+        "truncated", optional(bool("cat: true when the content is larger than IPFS_KIT_CONTENT_MAX_BYTES and was cut")),
+        "content_error", optional(string("cat: why the content could not be read (the operation itself completed)")));
     result.put("description", "What a completed operation produced (absent until then)");
     List<String> allTypes = Arrays.stream(OperationType.values()).map(OperationType::wireName).toList();
     return object(
@@ -407,6 +451,12 @@ public final class WalTools implements ToolSet {
     JsonNode result = o.path("result");
     if (result.isObject() && result.path("cid").isString()) sb.append(": cid ").append(result.path("cid").asString());
     if (o.path("error").isString()) sb.append(": ").append(o.path("error").asString());
+    if (result.path("content").isString()) {
+      sb.append(result.path("truncated").asBoolean() ? "; its first bytes (truncated at IPFS_KIT_CONTENT_MAX_BYTES):\n"
+          : "; content:\n").append(result.path("content").asString());
+    } else if (result.path("content_base64").isString()) {
+      sb.append("; binary content in result.content_base64").append(result.path("truncated").asBoolean() ? " (truncated)" : "");
+    }
     return sb.toString();
   }
 }

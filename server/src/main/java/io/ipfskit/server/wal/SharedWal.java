@@ -274,6 +274,15 @@ public final class SharedWal implements AutoCloseable {
   }
 
   /** True while this process holds the WAL lock (and serves the others). */
+  /**
+   * The backend {@code name} when this process owns the log (and so runs the backends), else empty:
+   * a forwarding process reads stored content without opening a second copy of a backend.
+   */
+  public java.util.Optional<io.ipfskit.core.storage.StorageBackend> ownedBackend(String name) {
+    Owned o = owned;
+    return o == null ? java.util.Optional.empty() : o.backends().find(name);
+  }
+
   public boolean isOwner() {
     return owned != null;
   }

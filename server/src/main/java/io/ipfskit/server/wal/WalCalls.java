@@ -1,5 +1,6 @@
 package io.ipfskit.server.wal;
 
+import io.ipfskit.core.storage.Cid;
 import io.ipfskit.core.files.AllowedRoots;
 import io.ipfskit.core.files.PathRefusedException;
 import io.ipfskit.core.files.ReadGrant;
@@ -215,6 +216,10 @@ public final class WalCalls {
       switch (key) {
         case "path" -> path = requireNonBlank("params.path", v);
         case "destination" -> destination = requireNonBlank("params.destination", v);
+        // Every backend addresses content by CIDv1 base32: a CIDv0 becomes the same multihash as CIDv1
+        // dag-pb; a malformed cid is refused now rather than failing later in the processor.
+        case "cid" -> params.put(key,
+            Cid.canonical(v).orElseThrow(() -> new InvalidOperationException("params.cid", Cid.ACCEPTED_RULE)));
         default -> params.put(key, v);
       }
     }

@@ -105,4 +105,25 @@ class MainTest {
     assertEquals(0, run("manifest"));
     assertTrue(out.toString().startsWith("{\n  \"tools\" : [ {\n    \"name\" : \"secrets_store\""), out.toString());
   }
+
+  @Test
+  void serveCheck_freshHome_oneOkLinePerCheckAndExitZero() {
+    assertEquals(0, run("serve", "--check"), err.toString());
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(4, lines.size(), lines.toString());
+    assertTrue(lines.get(0).startsWith("ok   config: defaults and environment; home "), lines.get(0));
+    assertTrue(lines.get(1).startsWith("ok   vault: unlocked with the key file "), lines.get(1));
+    assertTrue(lines.get(2).startsWith("ok   wal: opened and recovered "), lines.get(2));
+    assertTrue(lines.get(3).startsWith("ok   backend local: healthy: "), lines.get(3));
+  }
+
+  @Test
+  void serveCheck_badSetting_failLineNamingTheSettingAndExitTwo() {
+    CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", temp.resolve("home").toString(),
+        "IPFS_KIT_CONTENT_MAX_BYTES", "-1"), temp, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, Main.run(context, "serve", "--check"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("FAIL config: IPFS_KIT_CONTENT_MAX_BYTES (from environment)"),
+        out.toString(StandardCharsets.UTF_8));
+  }
 }

@@ -89,7 +89,7 @@ class StdioServerLongCallTest {
     PipedOutputStream serverOut = new PipedOutputStream(fromServer);
     server = new Thread(() -> {
       try {
-        StdioServer.run(serverIn, serverOut, "test", "1", List.of(tool("quick"), tool("slow"), blocking()), () -> { },
+        StdioServer.run(serverIn, serverOut, "test", "1", List.of(tool("quick"), tool("slow"), blocking()), () -> { }, StdioServer.Features.NONE,
             List.of(slow), StdioServer.MAX_LINE_BYTES);
         serverOut.close();
       } catch (Exception e) {

@@ -140,11 +140,11 @@ class WalToolsArgumentsTest {
             "priority must be between 1 and 10"),
         Arguments.of("wal_add_operation", Map.of("operation_type", "add", "params", "content"),
             "params must be an object, but was a string"),
-        Arguments.of("wal_add_operation", Map.of("operation_type", "get", "params", Map.of("cid", "bafkreix", "destination", longText)),
+        Arguments.of("wal_add_operation", Map.of("operation_type", "get", "params", Map.of("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", "destination", longText)),
             "params.destination must be at most 4096 characters, but was 5000 characters long"),
         Arguments.of("wal_add_operation", Map.of("operation_type", "add", "params", Map.of("content", "x", "note", "hi")),
             "params.note is not an argument of operation_type add; it accepts content, path"),
-        Arguments.of("wal_add_operation", Map.of("operation_type", "pin", "params", Map.of("cid", "bafkreix", "destination", "/tmp/x")),
+        Arguments.of("wal_add_operation", Map.of("operation_type", "pin", "params", Map.of("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", "destination", "/tmp/x")),
             "params.destination is not an argument of operation_type pin; it accepts cid"),
         Arguments.of("wal_add_operation", Map.of("params", Map.of("content", "x")), "operation_type is required"));
   }
@@ -167,8 +167,27 @@ class WalToolsArgumentsTest {
   @Test
   void addOperation_longDestination_refusedWithoutEchoingIt() {
     String dest = "/tmp/" + "q".repeat(4_995);
-    String text = error("wal_add_operation", Map.of("operation_type", "get", "params", Map.of("cid", "bafkreix", "destination", dest)));
+    String text = error("wal_add_operation", Map.of("operation_type", "get", "params", Map.of("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", "destination", dest)));
     assertFalse(text.contains("qqqqqqqqqq"), text);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bafkreix", "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR10", "ipfs://bafy", "hello world"})
+  void addOperation_malformedCid_refusedAtQueueTimeNamingParamsCidWithoutEchoingIt(String cid) {
+    String text = error("wal_add_operation", Map.of("operation_type", "cat", "params", Map.of("cid", cid)));
+    assertEquals("invalid argument: params.cid " + io.ipfskit.core.storage.Cid.ACCEPTED_RULE, text);
+    assertFalse(text.contains(cid), text);
+    assertEquals(0, total());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void addOperation_cidV0_queuedAsTheCidV1OfTheSameMultihash() {
+    CallToolResult r = call("wal_add_operation", Map.of("operation_type", "pin",
+        "params", Map.of("cid", "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n")));
+    assertFalse(Boolean.TRUE.equals(r.isError()), () -> text(r));
+    Map<String, Object> op = (Map<String, Object>) ((Map<String, Object>) r.structuredContent()).get("operation");
+    assertEquals(Map.of("cid", "bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"), op.get("parameters"));
   }
 
   @Test
@@ -188,7 +207,7 @@ class WalToolsArgumentsTest {
   @ParameterizedTest
   @ValueSource(strings = {"list", "mkdir", "copy", "move", "upload", "download"})
   void addOperation_typeThatDoesNotRun_refusedAtQueueTime(String type) {
-    String text = error("wal_add_operation", Map.of("operation_type", type, "params", Map.of("cid", "bafkreix")));
+    String text = error("wal_add_operation", Map.of("operation_type", type, "params", Map.of("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy")));
     assertEquals("invalid argument: operation_type must be one of add, get, pin, unpin, rm, cat", text);
     assertEquals(0, total());
   }
@@ -196,13 +215,13 @@ class WalToolsArgumentsTest {
   @Test
   void addOperation_nullParamValue_treatedAsAbsentAndNotStored() {
     Map<String, Object> params = new HashMap<>();
-    params.put("cid", "bafkreix");
+    params.put("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy");
     params.put("destination", null);
     CallToolResult r = call("wal_add_operation", Map.of("operation_type", "pin", "params", params));
     assertFalse(Boolean.TRUE.equals(r.isError()), () -> text(r));
     @SuppressWarnings("unchecked")
     Map<String, Object> op = (Map<String, Object>) ((Map<String, Object>) r.structuredContent()).get("operation");
-    assertEquals(Map.of("cid", "bafkreix"), op.get("parameters"));
+    assertEquals(Map.of("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"), op.get("parameters"));
   }
 
   @Test

@@ -253,7 +253,7 @@ class WalToolsFileAccessTest {
   @Test
   void getDestination_newFileInsideRoots_queuedWithWriteGrant() {
     Map<String, Object> queued = structured(call(allowedOnly(), "wal_add_operation",
-        get("bafkreiabc", allowed.resolve("new.txt").toString(), null)));
+        get("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", allowed.resolve("new.txt").toString(), null)));
     @SuppressWarnings("unchecked")
     Map<String, Object> grant = (Map<String, Object>) parameters(queued).get("file_access");
     assertEquals("params.destination", grant.get("argument"));
@@ -265,36 +265,36 @@ class WalToolsFileAccessTest {
   @Test
   void getDestination_vaultKeyringInTheHome_refused() throws Exception {
     Files.createDirectories(home.resolve("secrets"));
-    refused(tools(AllowedRoots.ofOperator(List.of(base))), get("bafkreiabc", home.resolve("secrets/keyring.json").toString(), true),
+    refused(tools(AllowedRoots.ofOperator(List.of(base))), get("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", home.resolve("secrets/keyring.json").toString(), true),
         "invalid argument: params.destination refused: IPFS_KIT_HOME");
   }
 
   @Test
   void getDestination_outsideRootsOrThroughSymlink_refused() throws Exception {
     Map<String, SyncToolSpecification> tools = allowedOnly();
-    refused(tools, get("bafkreiabc", outside.resolve("x.txt").toString(), null),
+    refused(tools, get("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", outside.resolve("x.txt").toString(), null),
         "invalid argument: params.destination refused: its real location");
     Files.createSymbolicLink(allowed.resolve("planted"), outside.resolve("secret.txt"));
-    refused(tools, get("bafkreiabc", allowed.resolve("planted").toString(), true),
+    refused(tools, get("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", allowed.resolve("planted").toString(), true),
         "invalid argument: params.destination refused: it is a symbolic link");
     assertEquals(SECRET, Files.readString(outside.resolve("secret.txt")));
   }
 
   @Test
   void getDestination_blank_refused() {
-    refused(allowedOnly(), get("bafkreiabc", "   ", null), "invalid argument: params.destination must be a non-blank path");
+    refused(allowedOnly(), get("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", "   ", null), "invalid argument: params.destination must be a non-blank path");
   }
 
   @Test
   void overwrite_withoutDestination_refused() {
-    refused(allowedOnly(), Map.of("operation_type", "get", "params", Map.of("cid", "bafkreiabc", "overwrite", true)),
+    refused(allowedOnly(), Map.of("operation_type", "get", "params", Map.of("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", "overwrite", true)),
         "invalid argument: params.overwrite applies only with params.destination");
   }
 
   @Test
   void overwrite_notABoolean_refused() {
     refused(allowedOnly(), Map.of("operation_type", "get",
-            "params", Map.of("cid", "bafkreiabc", "destination", "n.txt", "overwrite", "yes")),
+            "params", Map.of("cid", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", "destination", "n.txt", "overwrite", "yes")),
         "invalid argument: params.overwrite must be true or false, but was a string");
   }
 
