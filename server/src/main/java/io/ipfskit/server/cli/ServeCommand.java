@@ -1,6 +1,7 @@
 package io.ipfskit.server.cli;
 
 import io.ipfskit.server.KitConfig;
+import io.ipfskit.server.log.ClientLog;
 
 import io.ipfskit.server.KitHome;
 import io.ipfskit.server.Version;
@@ -61,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
       // The vault is unlocked right after initialize, in the background: a wrong password is logged
       // (logger ipfs-kit.vault) at once, and each secrets call answers the cause naming the variable used.
       StdioServer.Features features = new StdioServer.Features(List.of(resources.template()), resources::recentAdds,
-          () -> home.unlockVaultInBackground(cause -> { }));
+          // ... and sent to the client as a logging notification (logger ipfs-kit.secrets).
+          () -> home.unlockVaultInBackground(cause -> ClientLog.error(ClientLog.SECRETS, cause)));
       return StdioServer.run(new FileInputStream(FileDescriptor.in), stdout, "ipfs-kit", Version.current(),
           ToolCatalog.all(home, roots), roots::rootsListChanged, features, ToolCatalog.longCalls(home, roots),
           home.config().settings().get(KitConfig.MAX_MESSAGE_BYTES, StdioServer.MAX_LINE_BYTES));

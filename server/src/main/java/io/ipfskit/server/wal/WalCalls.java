@@ -117,6 +117,7 @@ public final class WalCalls {
       return run(wal, method, arguments, edge, call, paths);
     } catch (PathRefusedException e) {
       log.warn("{} call={}", e.auditLine(), call);
+      io.ipfskit.server.log.ClientLog.warning(io.ipfskit.server.log.ClientLog.FILES, call + ": " + e.auditLine());
       throw WalErrors.translate(e);
     } catch (RuntimeException e) {
       throw WalErrors.translate(e); // core records (NewOperation, OperationQuery) still throw IllegalArgumentException
