@@ -29,7 +29,7 @@ public final class ToolCatalog {
 
   /** The tools of {@link #all} that the stdio server answers without a worker thread. */
   public static List<LongCall> longCalls(KitHome home, SessionRoots roots) {
-    return new WalTools(home::wal, roots).longCalls();
+    return new WalTools(home::wal, roots, home::contentReader).longCalls();
   }
 
   /**

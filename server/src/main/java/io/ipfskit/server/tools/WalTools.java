@@ -221,7 +221,7 @@ public final class WalTools implements ToolSet {
               wait.set(w);
               return w;
             })
-            .handle((op, e) -> op != null ? success(row, OperationJson.waited(op)) : failure(row, e));
+            .handle((op, e) -> op != null ? waited(row, op) : failure(row, e));
         result.whenComplete((r, e) -> {
           CompletableFuture<Operation> w = wait.get();
           if (result.isCancelled() && w != null) w.cancel(true);
@@ -230,6 +230,13 @@ public final class WalTools implements ToolSet {
             + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos) + " s so far)");
       }
     });
+  }
+
+  /** The wait's answer, with a completed cat's content inline as the synchronous handler gives it. */
+  private CallToolResult waited(Row row, Operation op) {
+    ObjectNode result = OperationJson.waited(op);
+    if (content != null) inlineCatContent(result);
+    return success(row, result);
   }
 
   private static CallToolResult success(Row row, ObjectNode result) {
