@@ -111,7 +111,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class WriteAheadLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
   static final JsonMapper JSON = JsonMapper.builder().build();
-  static final String LOCK_FILE = "LOCK";
 
   /** Opens the archive once the directory lock is held (opening it cleans up temp files). */
   interface ArchiveFactory {
