@@ -51,6 +51,7 @@ public final class StdioClient implements AutoCloseable {
   private final List<String> nonJsonLines = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong nextId = new AtomicLong(1);
   private final Thread reader;
+  private volatile boolean destroying;
   private boolean stdinClosed;
 
   private StdioClient(Process process, Path stderrFile) {
@@ -245,6 +246,7 @@ public final class StdioClient implements AutoCloseable {
 
   /** Kills the server with SIGKILL (no shutdown hooks, nothing cleaned up) and waits until it is gone. */
   public void kill() throws InterruptedException {
+    destroying = true;
     process.destroyForcibly();
     if (!process.waitFor(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       fail("server did not die within " + DEFAULT_TIMEOUT + " of SIGKILL");
@@ -269,8 +271,13 @@ public final class StdioClient implements AutoCloseable {
     try {
       if (process.isAlive()) {
         closeStdinAndWait(DEFAULT_TIMEOUT);
+      } else {
+        reader.join(DEFAULT_TIMEOUT.toMillis()); // let it drain what the exited server wrote
       }
     } finally {
+      // Process.destroy* also closes our end of its pipes, exited or not: a read still in progress
+      // then fails with "Stream closed", which is our doing, not something the server wrote.
+      destroying = true;
       process.destroyForcibly();
     }
     assertOnlyJsonOnStdout();
@@ -310,7 +317,7 @@ public final class StdioClient implements AutoCloseable {
         messages.add(node);
       }
     } catch (IOException e) {
-      nonJsonLines.add("(reading stdout failed: " + e + ")");
+      if (!destroying) nonJsonLines.add("(reading stdout failed: " + e + ")");
     } finally {
       messages.add(END);
     }
