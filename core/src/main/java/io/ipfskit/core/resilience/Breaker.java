@@ -223,8 +223,8 @@ final class Breaker {
       }
       case HALF_OPEN -> "open for " + config.waitInOpen().toMillis() + " ms; letting " + config.halfOpenProbes()
           + " probe calls through";
-      case CLOSED -> config.halfOpenProbes() + " probe calls passed (failure rate " + rate(m.getFailureRate())
-          + ", slow call rate " + rate(m.getSlowCallRate()) + ")";
+      case CLOSED -> config.halfOpenProbes() + " probe calls passed: failure and slow call rates under "
+          + config.failureRateThreshold() + " % and " + config.slowCallRateThreshold() + " %";
       default -> "changed to " + to;
     };
   }

@@ -58,7 +58,16 @@ public final class Resilience {
 
   /** The production layer: system clock, {@code System.nanoTime}, thread-local random, real sleeps. */
   public static Resilience create(ResilienceConfig config) {
-    return new Resilience(config, Clock.systemUTC(), System::nanoTime,
+    return create(config, Clock.systemUTC(), System::nanoTime);
+  }
+
+  /**
+   * A layer on the given time sources (a test's hand-moved clock, whose ticker must move with it):
+   * {@code clock} for timestamps and the breaker's open wait, {@code nanoTicker} for durations,
+   * windows, the ramp and peer idleness. Random draws and sleeps are the real ones.
+   */
+  public static Resilience create(ResilienceConfig config, Clock clock, LongSupplier nanoTicker) {
+    return new Resilience(config, clock, nanoTicker,
         new RandomGenerator() {
           @Override
           public long nextLong() {
