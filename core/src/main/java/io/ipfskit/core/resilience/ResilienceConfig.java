@@ -274,9 +274,11 @@ public record ResilienceConfig(
     Map<OperationClass, RetryPolicy> retry = new EnumMap<>(OperationClass.class);
     for (Map.Entry<OperationClass, List<Setting<?>>> e : RETRY_SETTINGS.entrySet()) {
       List<Setting<?>> k = e.getValue();
+      Backoff backoff = (Backoff) get(s, k.get(3));
+      // A jitter backoff draws its own: without an explicit JITTER key the default share does not apply.
+      double jitter = s.value(k.get(4).name()).isEmpty() && backoff.randomised() ? 0 : (Double) get(s, k.get(4));
       RetryPolicy p = joined("IPFS_KIT_RETRY_" + e.getKey().name() + "_*", () -> new RetryPolicy(
-          (Integer) get(s, k.get(0)), (Duration) get(s, k.get(1)), (Duration) get(s, k.get(2)),
-          (Backoff) get(s, k.get(3)), 2, (Double) get(s, k.get(4))));
+          (Integer) get(s, k.get(0)), (Duration) get(s, k.get(1)), (Duration) get(s, k.get(2)), backoff, 2, jitter));
       retry.put(e.getKey(), p);
     }
     Budget budget = joined("IPFS_KIT_RETRY_BUDGET_*", () -> new Budget(get(s, RETRY_BUDGET_RATIO), get(s, RETRY_BUDGET_MIN_PER_SECOND),
