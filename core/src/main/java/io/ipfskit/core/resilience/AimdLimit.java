@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Concurrency: {@code inFlight} is an atomic counter taken with a CAS against the volatile limit,
  * so the number in flight never exceeds the limit seen at acquire time; a limit lowered while calls
- * run lets the excess finish. Limit updates are {@code synchronized}.
+ * run lets the excess finish. Limit changes are {@code synchronized}; a release that changes nothing
+ * (a fast call while less than half the limit is in use) takes no lock.
  */
 final class AimdLimit {
   private final Concurrency config;
@@ -51,14 +52,14 @@ final class AimdLimit {
    */
   void release(long rttNanos, boolean dropped) {
     int inFlightBefore = inFlight.getAndDecrement();
-    synchronized (this) {
-      int l = limit;
-      if (dropped || rttNanos > thresholdNanos) {
-        l = Math.max(config.minLimit(), Math.min(l - 1, (int) (l * config.backoffRatio())));
-      } else if (inFlightBefore * 2 >= l) {
-        l = Math.min(config.maxLimit(), l + 1);
+    if (dropped || rttNanos > thresholdNanos) {
+      synchronized (this) {
+        limit = Math.max(config.minLimit(), Math.min(limit - 1, (int) (limit * config.backoffRatio())));
       }
-      limit = l;
+    } else if (inFlightBefore * 2 >= limit) { // otherwise (the common case) nothing changes and no lock is taken
+      synchronized (this) {
+        if (inFlightBefore * 2 >= limit) limit = Math.min(config.maxLimit(), limit + 1);
+      }
     }
   }
 

@@ -114,7 +114,7 @@ final class Breaker {
           + " (" + lastCause() + "); call refused without contacting the backend",
           CallRejectedException.Reason.BREAKER_OPEN, retryAfter());
     }
-    if (!ramp.admit(nanos.getAsLong())) {
+    if (ramp.active() && !ramp.admit(nanos.getAsLong())) { // no clock reading unless ramping
       cb.releasePermission();
       throw new CallRejectedException(name + " is recovering: admitting "
           + percent(ramp.rate(nanos.getAsLong())) + " of calls, this one was held back",
@@ -137,12 +137,12 @@ final class Breaker {
     switch (classify(failure)) {
       case SUCCESS -> {
         cb.onSuccess(durationNanos, TimeUnit.NANOSECONDS);
-        ramp.onSuccess(nanos.getAsLong());
+        if (ramp.active()) ramp.onSuccess(nanos.getAsLong());
       }
       case FAILURE -> {
         lastFailure = describe(failure);
         cb.onError(durationNanos, TimeUnit.NANOSECONDS, failure);
-        ramp.onFailure(nanos.getAsLong());
+        if (ramp.active()) ramp.onFailure(nanos.getAsLong());
       }
       case IGNORED -> cb.releasePermission();
     }

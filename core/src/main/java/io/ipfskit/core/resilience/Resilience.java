@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -53,8 +52,6 @@ public final class Resilience {
   private final ConcurrentHashMap<String, AimdLimit> limits = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RetryBudget> budgets = new ConcurrentHashMap<>();
   private final PeerBreakers peers;
-  private final LongAdder retries = new LongAdder();
-  private final LongAdder retriesDenied = new LongAdder();
 
   /** The production layer: system clock, {@code System.nanoTime}, thread-local random, real sleeps. */
   public static Resilience create(ResilienceConfig config) {
@@ -131,13 +128,11 @@ public final class Resilience {
       } catch (StorageException e) {
         if (e instanceof CallRejectedException || !e.retryable() || attempt >= policy.maxRetries()) throw e;
         if (!budget.tryAcquireRetry(nanos.getAsLong())) {
-          retriesDenied.increment();
           e.addSuppressed(new StorageException("not retried: the retry budget of backend '" + backend + "' is spent ("
               + config.budget().ratio() + " of the calls in the last " + config.budget().window().toSeconds() + " s)",
               e.errorClass()));
           throw e;
         }
-        retries.increment();
         previous = policy.delayMicros(attempt, previous, random);
         try {
           sleeper.sleep(Duration.ofNanos(previous * 1000));
