@@ -53,6 +53,8 @@ final class Breaker {
   private volatile CircuitBreaker.State seen = CircuitBreaker.State.CLOSED;
   private volatile long openedAt; // nanos when last seen OPEN
   private volatile String lastFailure = "none";
+  /** The message of a refused call, rebuilt at each transition (a refusal must stay cheap). */
+  private volatile String refusal = "circuit breaker refused the call";
   // guarded by this
   private final ArrayDeque<BreakerTransition> history = new ArrayDeque<>();
   private long transitions;
@@ -110,9 +112,7 @@ final class Breaker {
     boolean permitted = cb.tryAcquirePermission();
     if (cb.getState() != seen) observe(null);
     if (!permitted) {
-      throw new CallRejectedException(name + " circuit breaker is " + state().name().toLowerCase(Locale.ROOT)
-          + " (" + lastCause() + "); call refused without contacting the backend",
-          CallRejectedException.Reason.BREAKER_OPEN, retryAfter());
+      throw new CallRejectedException(refusal, CallRejectedException.Reason.BREAKER_OPEN, retryAfter());
     }
     if (ramp.active() && !ramp.admit(nanos.getAsLong())) { // no clock reading unless ramping
       cb.releasePermission();
@@ -208,6 +208,8 @@ final class Breaker {
     if (history.size() == config.historySize()) history.removeFirst();
     history.addLast(new BreakerTransition(clock.instant(), from, to, cause));
     transitions++;
+    refusal = name + " circuit breaker is " + to.name().toLowerCase(Locale.ROOT) + " (" + cause
+        + "); call refused without contacting the backend";
   }
 
   private String cause(CircuitBreaker.State from, CircuitBreaker.State to) {
@@ -227,12 +229,6 @@ final class Breaker {
           + config.failureRateThreshold() + " % and " + config.slowCallRateThreshold() + " %";
       default -> "changed to " + to;
     };
-  }
-
-  /** The cause of the latest transition (for refusal messages). */
-  private synchronized String lastCause() {
-    BreakerTransition last = history.peekLast();
-    return last == null ? "no transition recorded" : last.cause();
   }
 
   private Duration retryAfter() {
