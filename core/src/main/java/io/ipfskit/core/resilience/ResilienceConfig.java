@@ -200,8 +200,9 @@ public record ResilienceConfig(
   public static final Setting<Integer> CONCURRENCY_MAX = Setting.integer("IPFS_KIT_CONCURRENCY_MAX", 1, 100_000, "calls",
       64, "largest in-flight limit per backend");
   public static final Setting<Duration> CONCURRENCY_LATENCY_THRESHOLD = Setting.seconds(
-      "IPFS_KIT_CONCURRENCY_LATENCY_THRESHOLD", Duration.ofMillis(1), Duration.ofHours(1), Duration.ofSeconds(5),
-      "a call slower than this shrinks the in-flight limit");
+      "IPFS_KIT_CONCURRENCY_LATENCY_THRESHOLD", Duration.ofMillis(1), Duration.ofHours(1), Duration.ofSeconds(30),
+      "a call slower than this shrinks the in-flight limit (above the slowest normal transfer, like"
+          + " BREAKER_SLOW_CALL_DURATION)");
   public static final Setting<Double> CONCURRENCY_BACKOFF_RATIO = decimal("IPFS_KIT_CONCURRENCY_BACKOFF_RATIO",
       "from 0.5 to below 1", 0.9, true, 0.999, "the limit is multiplied by this after a slow or failed call");
 
