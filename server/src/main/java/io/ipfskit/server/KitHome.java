@@ -37,6 +37,8 @@ public final class KitHome implements AutoCloseable {
   private final Object walLock = new Object();
   private SharedWal wal; // guarded by walLock
   private boolean walClosed; // guarded by walLock
+  private volatile SharedWal walIfJoined; // wal once joined, read without walLock (walOwnedHere)
+  private volatile boolean vaultOpen; // set once vault is open, read without this monitor (vaultUnlocked)
   private boolean closed; // guarded by this
 
   private KitHome(KitConfig config, VaultConfig vaultConfig) {
@@ -76,8 +78,23 @@ public final class KitHome implements AutoCloseable {
     }
     if (vault == null) {
       vault = Vault.open(vaultConfig);
+      vaultOpen = true;
     }
     return vault;
+  }
+
+  /** Whether {@link #vault()} would answer at once (the vault is open); never waits for an unlock. */
+  public boolean vaultUnlocked() {
+    return vaultOpen;
+  }
+
+  /**
+   * Whether {@link #wal()} would answer at once with a log this process owns (recovered, in memory);
+   * never waits for a recovery or another process.
+   */
+  public boolean walOwnedHere() {
+    SharedWal w = walIfJoined;
+    return w != null && w.isOwner();
   }
 
   /**
@@ -96,6 +113,7 @@ public final class KitHome implements AutoCloseable {
       }
       if (wal == null) {
         wal = SharedWal.forHome(config, WAL_OWNER_WATCH_INTERVAL);
+        walIfJoined = wal;
       }
       return wal;
     }
@@ -205,11 +223,13 @@ public final class KitHome implements AutoCloseable {
       if (wal != null) {
         wal.close();
         wal = null;
+        walIfJoined = null;
       }
     }
     if (vault != null) {
       vault.close();
       vault = null;
+      vaultOpen = false;
     }
   }
 

@@ -20,7 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@link JsonRpcLineFilter} vets each line, good messages go to the SDK session through
  * {@link StdioSessionTransport} (our transport: the SDK's own stdio transport dies on bad input and
  * on concurrent responses), bad lines are answered directly with a JSON-RPC error. Both writers
- * write whole lines under the {@link TrackingOutputStream} monitor. Tool calls run on the SDK's
- * worker threads, so a long call (e.g. waiting for a WAL operation) does not stall the others.
+ * write whole lines under the {@link TrackingOutputStream} monitor. A tool call that is quick right
+ * now runs on the reading thread; every other one runs on the SDK's worker threads, so a call that
+ * may block does not stall the others ({@link ToolDispatch}).
  *
  * <p>Session order: {@code ping} is answered here at any time, also before {@code initialize}. A
  * request other than {@code initialize} that arrives before {@code initialize} is answered here
@@ -148,6 +152,19 @@ public final class StdioServer {
       List<SyncToolSpecification> tools, Runnable rootsListChanged, Features features, List<LongCall> longCalls,
       int maxMessageBytes)
       throws IOException, InterruptedException {
+    return run(in, out, serverName, serverVersion, tools, rootsListChanged, features, longCalls, name -> false,
+        maxMessageBytes);
+  }
+
+  /**
+   * As above, with {@code runsInline}: asked for a tool's name as each {@code tools/call} arrives,
+   * true when that call is quick right now and runs on the reading thread (no hop to a worker); see
+   * {@link ToolDispatch}. It must answer at once, and only true for calls that never block.
+   */
+  public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
+      List<SyncToolSpecification> tools, Runnable rootsListChanged, Features features, List<LongCall> longCalls,
+      Predicate<String> runsInline, int maxMessageBytes)
+      throws IOException, InterruptedException {
     TrackingOutputStream stdout = new TrackingOutputStream(out);
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioSessionTransport transport = new StdioSessionTransport(mapper, stdout);
@@ -155,7 +172,7 @@ public final class StdioServer {
     if (features.offersResources()) {
       capabilities.resources(false, false);
     }
-    McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
+    McpServer.AsyncSpecification<?> spec = McpServer.async(transport)
         .serverInfo(serverName, serverVersion)
         .capabilities(capabilities.logging().build())
         // Each tool validates its own arguments against the same rules as its input schema, with
@@ -163,10 +180,14 @@ public final class StdioServer {
         .validateToolInputs(false)
         // Our constant schemas and our own results are checked in the tests, not per call (see the class).
         .jsonSchemaValidator(new LazySchemaValidator())
-        .tools(tools)
-        .rootsChangeHandler((exchange, roots) -> rootsListChanged.run());
-    if (!features.resourceTemplates().isEmpty()) spec.resourceTemplates(features.resourceTemplates());
-    McpSyncServer server = spec.build();
+        .tools(tools.stream().map(t -> ToolDispatch.tool(t, runsInline)).toList())
+        .rootsChangeHandler((exchange, roots) -> Mono.fromRunnable(rootsListChanged)
+            .subscribeOn(Schedulers.boundedElastic()).then());
+    if (!features.resourceTemplates().isEmpty()) {
+      spec.resourceTemplates(features.resourceTemplates().stream().map(ToolDispatch::resourceTemplate).toList());
+    }
+    // Not immediate: resources added later (resources/list) are read on a worker, as the templates are.
+    McpSyncServer server = new McpSyncServer(spec.build(), false);
     boolean afterInitializeRan = false;
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
     int maxLineBytes = maxMessageBytes(maxMessageBytes);
