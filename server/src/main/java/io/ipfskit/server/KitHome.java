@@ -138,6 +138,17 @@ public final class KitHome implements AutoCloseable {
   }
 
   /**
+   * Why the vault could not be unlocked, for the operator and the client: the key source's own
+   * message when the source itself is unusable (it names the variable, the file and the rule),
+   * else the vault's message after the variable used. Never a password.
+   */
+  public String unlockFailure(io.ipfskit.core.secrets.VaultException e) {
+    return e instanceof io.ipfskit.core.secrets.VaultKeySourceException
+        ? "the vault cannot be unlocked: " + e.getMessage()
+        : "the vault cannot be unlocked with " + vaultKeySource() + ": " + e.getMessage();
+  }
+
+  /**
    * Unlocks the vault ({@link #vault()}) on a background thread, so a wrong password or an unusable
    * key file is found right after {@code initialize} instead of at the first secrets call, without
    * delaying any answer. A failure goes to the SLF4J logger {@value #VAULT_LOGGER} (message only:
@@ -152,7 +163,7 @@ public final class KitHome implements AutoCloseable {
       try {
         vault();
       } catch (io.ipfskit.core.secrets.VaultException e) {
-        String message = "the vault cannot be unlocked with " + vaultKeySource() + ": " + e.getMessage();
+        String message = unlockFailure(e);
         LoggerFactory.getLogger(VAULT_LOGGER).error(message);
         onFailure.accept(message);
       } catch (IllegalStateException closedMeanwhile) {
