@@ -101,7 +101,7 @@ class HostProtocolIT {
     steps.add(call("secrets_statistics", Map.of()));
     steps.addObject().put("waitMs", 2500); // past the wait's own timeout: a late answer would show up now
     steps.addObject().put("ping", true);
-    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), env(Map.of()), null, steps);
+    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), env(Map.of()), null, steps, true);
     JsonNode cancelled = out.get(1);
     assertFalse(cancelled.get("ok").asBoolean(), cancelled.toString());
     assertTrue(cancelled.get("error").asString().contains("cancelled by test"), cancelled.toString());
@@ -109,6 +109,24 @@ class HostProtocolIT {
     assertTrue(out.get(4).get("ok").asBoolean(), out.get(4).toString());
     JsonNode summary = out.get(out.size() - 1);
     assertEquals(0, summary.get("errors").size(), "no response for an unknown (cancelled) id may arrive: " + summary);
+
+    // Below the SDK: the client really sent notifications/cancelled for the wait's id ...
+    JsonNode wire = summary.get("wire");
+    long waitId = -1;
+    for (JsonNode sent : wire.get("sent")) {
+      if ("wal_wait_for_operation".equals(sent.path("name").asString(null))) waitId = sent.get("id").asLong();
+    }
+    assertTrue(waitId >= 0, wire.toString());
+    assertEquals("[" + waitId + "]", wire.get("cancelled").toString(), wire.toString());
+    // ... the server never wrote a response for it (the stream is read to the server's exit), while it
+    // answered every other request ...
+    for (JsonNode id : wire.get("responses")) assertFalse(id.asLong() == waitId, "answered after cancel: " + wire);
+    assertEquals(wire.get("sent").size() - 1, wire.get("responses").size(), wire.toString());
+    // ... and the server itself says it stopped the wait and holds nothing for it: the wait was dropped
+    // while its 2-s timeout still ran, not merely abandoned by the client.
+    String stderr = summary.get("serverStderr").asString();
+    assertTrue(stderr.contains("request " + waitId + " cancelled by the client: stopped; its answer will not be sent"
+        + " (0 request(s) still in flight)"), stderr);
   }
 
   @Test

@@ -173,6 +173,7 @@ public final class StdioServer {
       capabilities.resources(false, false);
     }
     McpServer.AsyncSpecification<?> spec = McpServer.async(transport)
+        .jsonMapper(new DirectRequestMapper(mapper))
         .serverInfo(serverName, serverVersion)
         .capabilities(capabilities.logging().build())
         // Each tool validates its own arguments against the same rules as its input schema, with
@@ -345,8 +346,15 @@ public final class StdioServer {
       log.debug("ignored notifications/cancelled without a usable requestId");
       return;
     }
+    boolean stoppable = inFlight.stoppable(id);
     boolean running = inFlight.cancel(id);
-    log.debug("notifications/cancelled for a {} request", running ? "running" : "finished or unknown");
+    if (running) {
+      // A long call is stopped (and so no longer in flight); an ordinary one runs to its end unanswered.
+      log.info("request {} cancelled by the client: {}; its answer will not be sent ({} request(s) still in flight)",
+          id, stoppable ? "stopped" : "left to finish", inFlight.size());
+    } else {
+      log.debug("notifications/cancelled for a finished or unknown request");
+    }
   }
 
   /** Runs a long call off the reading thread; its response is written when its future completes. */
