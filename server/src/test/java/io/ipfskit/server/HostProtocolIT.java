@@ -253,4 +253,45 @@ class HostProtocolIT {
       assertFalse(stderr.contains(rotated), "rotated value on stderr:\n" + stderr);
     }
   }
+
+  /** The first logging notification of {@code logger} whose text contains {@code text}, pinging while none came (60 s at most). */
+  private static JsonNode awaitNotice(StdioClient client, String logger, String text, List<JsonNode> seen)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      seen.addAll(client.drainUnclaimed());
+      for (JsonNode m : seen) {
+        JsonNode p = m.path("params");
+        if ("notifications/message".equals(m.path("method").asString(null)) && logger.equals(p.path("logger").asString(""))
+            && p.path("data").asString("").contains(text)) {
+          seen.remove(m);
+          return m;
+        }
+      }
+      client.request("ping", Map.of()); // bounded polling of the server's own health probe (every 15 s)
+    }
+    throw new AssertionError("no " + logger + " notification containing '" + text + "' within 60 s: " + seen);
+  }
+
+  @Test
+  @Timeout(300)
+  void serve_localBackendGoesUnhealthyThenRecovers_clientGetsWarningThenInfo() throws Exception {
+    Path home = temp.resolve("home");
+    try (StdioClient client = StdioClient.start(home, env(Map.of()))) {
+      client.initialize();
+      assertTrue(client.request("logging/setLevel", Map.of("level", "info")).has("result"));
+      // The WAL is open (and the first health round done) once a WAL call answers.
+      assertFalse(client.callTool("wal_status", Map.of()).path("isError").asBoolean(false));
+      Path tmp = io.ipfskit.core.storage.BackendsConfig.embedded(home).localBlocksDirectory().resolve("tmp");
+      Path away = tmp.resolveSibling("tmp-moved-by-test");
+      Files.move(tmp, away); // the local probe writes a temp file there: now it cannot
+      List<JsonNode> seen = new ArrayList<>();
+      JsonNode down = awaitNotice(client, "ipfs-kit.storage", "backend local is unhealthy (was healthy)", seen);
+      assertEquals("warning", down.path("params").path("level").asString(), down.toString());
+      assertTrue(down.path("params").path("data").asString().contains("is not writable"), down.toString());
+      Files.move(away, tmp);
+      JsonNode up = awaitNotice(client, "ipfs-kit.storage", "backend local recovered: healthy again (was unhealthy)", seen);
+      assertEquals("info", up.path("params").path("level").asString(), up.toString());
+    }
+  }
 }
