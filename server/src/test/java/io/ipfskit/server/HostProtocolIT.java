@@ -222,9 +222,20 @@ class HostProtocolIT {
       JsonNode rejected = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("big-1"), Duration.ofSeconds(10));
       long millis = (System.nanoTime() - t0) / 1_000_000;
       System.out.println("8 MiB request answered in " + millis + " ms");
-      assertEquals(-32600, rejected.path("error").path("code").asInt(), rejected.toString());
-      String message = rejected.path("error").path("message").asString();
+      assertTrue(rejected.path("result").path("isError").asBoolean(), "a tools/call gets a tool error: " + rejected);
+      String message = rejected.path("result").path("content").get(0).path("text").asString();
       assertTrue(message.contains("exceeds the limit of 4194304 bytes") && message.contains("IPFS_KIT_MAX_MESSAGE_BYTES"), message);
+      assertTrue(message.contains("the largest argument was 'params'"), message);
+      // The id after 8 MiB of content: still read while the line is discarded.
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"secrets_store\","
+          + "\"arguments\":{\"service\":\"x\",\"secret_value\":\"" + "b".repeat(8 * 1024 * 1024) + "\"}},\"id\":\"big-2\"}");
+      JsonNode late = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("big-2"), Duration.ofSeconds(10));
+      assertTrue(late.path("result").path("content").get(0).path("text").asString()
+          .contains("the largest argument was 'secret_value'"), late.toString());
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"resources/read\",\"params\":{\"uri\":\""
+          + "c".repeat(5 * 1024 * 1024) + "\"},\"id\":99}");
+      JsonNode notATool = client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(99), Duration.ofSeconds(10));
+      assertEquals(-32600, notATool.path("error").path("code").asInt(), notATool.toString());
       client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":\"deep\",\"method\":\"tools/list\",\"params\":{\"x\":"
           + "[".repeat(600) + "]".repeat(600) + "}}");
       JsonNode deep = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("deep"), StdioClient.DEFAULT_TIMEOUT);

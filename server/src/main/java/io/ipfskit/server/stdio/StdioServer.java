@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * response is dropped and a {@link LongCall} is stopped. Long calls ({@code wal_wait_for_operation})
  * are answered here from a future, so a waiting call holds no worker thread.
  *
- * <p>Limits: a line longer than the configured limit ({@value #MAX_MESSAGE_BYTES_ENV}) is answered with -32600 carrying the
- * request's id when the id can be read from its first bytes; so is JSON nested too deeply.
+ * <p>Limits: a line longer than the configured limit ({@value #MAX_MESSAGE_BYTES_ENV}) is read as it is
+ * discarded, in bounded memory ({@link OversizedMessage}), and answered with the request's id wherever
+ * it stands: a {@code tools/call} with a tool error naming the limit and the largest argument, anything
+ * else with -32600; JSON nested too deeply gets -32600 with the id when it can be read from its first bytes.
  * Inbound parameters are handed to the SDK in maps that print secrets as [redacted]
  * ({@link InboundMessages}, {@link JsonRpcMessages}), since the SDK logs every message at debug.
  *
@@ -209,11 +211,7 @@ public final class StdioServer {
       for (Line line = reader.next(); line != null; line = reader.next()) {
         if (line.tooLong()) {
           log.warn("discarded a stdin line of {} bytes (limit {})", line.discardedBytes(), maxLineBytes);
-          JsonNode id = line.head() == null ? null : filter.sniffId(line.head(), line.head().length);
-          stdout.writeLine(filter.errorResponse(id, JsonRpcLineFilter.INVALID_REQUEST,
-              "Invalid Request: a message of " + line.discardedBytes() + " bytes exceeds the limit of "
-                  + maxLineBytes + " bytes (setting " + MAX_MESSAGE_BYTES_ENV + "); send large content as a file"
-                  + " path (wal_add_operation params.path) instead of inline"), false);
+          stdout.writeLine(oversizedAnswer(filter, line, maxLineBytes), false);
           continue;
         }
         JsonRpcLineFilter.Verdict verdict = filter.check(line.bytes());
@@ -306,6 +304,36 @@ public final class StdioServer {
     return drained ? 0 : 1;
   }
 
+
+  /**
+   * The answer to a request line over the limit, with the request's id wherever in the line it was
+   * ({@link OversizedMessage}): a {@code tools/call} gets a tool error naming the limit, its setting
+   * and the argument that took the most bytes; anything else -32600 (id null when none was readable).
+   */
+  static String oversizedAnswer(JsonRpcLineFilter filter, Line line, int maxLineBytes) {
+    OversizedMessage m = line.oversized() == null ? OversizedMessage.NOTHING : line.oversized();
+    String limit = "a message of " + line.discardedBytes() + " bytes exceeds the limit of " + maxLineBytes
+        + " bytes (setting " + MAX_MESSAGE_BYTES_ENV + "=" + maxLineBytes + ")";
+    String advice = "send large content as a file path (wal_add_operation params.path) instead of inline";
+    if (m.id() != null && TOOLS_CALL.equals(m.method())) {
+      String tool = m.tool() != null && m.tool().matches("[a-z_]{1,64}") ? m.tool() : "the tool";
+      String argument = m.largestArgument() != null
+          ? "; the largest argument was '" + m.largestArgument() + "' (" + m.largestArgumentBytes() + " bytes)" : "";
+      tools.jackson.databind.node.ObjectNode response = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      response.put("jsonrpc", "2.0");
+      response.set("id", m.id());
+      tools.jackson.databind.node.ObjectNode result = response.putObject("result");
+      result.putArray("content").addObject().put("type", "text")
+          .put("text", "The call to " + tool + " was not run: " + limit + argument + ". " + capitalised(advice) + ".");
+      result.put("isError", true);
+      return response.toString();
+    }
+    return filter.errorResponse(m.id(), JsonRpcLineFilter.INVALID_REQUEST, "Invalid Request: " + limit + "; " + advice);
+  }
+
+  private static String capitalised(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
 
   /** The configured limit, unless the system property {@value #MAX_MESSAGE_BYTES_PROPERTY} (1 KiB to 1 GiB) overrides it. */
   static int maxMessageBytes(int configured) {
