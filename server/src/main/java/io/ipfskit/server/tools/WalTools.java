@@ -104,12 +104,13 @@ public final class WalTools implements ToolSet {
   }
 
   /**
-   * The calls answered from the owned log's memory (counts, metrics) or by one journal append:
-   * quick once this process owns the log. Not here: add (a path argument may need the client's
-   * roots/list), get and wait (may read content), list (reads the Parquet archive), cleanup
-   * (deletes files), config (may write the configuration), health (may probe a backend).
+   * The calls answered from the owned log's memory alone (counts, metrics): quick once this process
+   * owns the log. Not here: every call that appends to the journal (add, retry, cancel: an fsync on a
+   * slow disk would stop the server reading), add also because a path argument may need the client's
+   * roots/list, get and wait (may read content), list (reads the Parquet archive), cleanup (deletes
+   * files), config (may write the configuration), health (may probe a backend).
    */
-  static final Set<String> QUICK = Set.of("wal_status", "wal_metrics", "wal_retry_operation", "wal_cancel_operation");
+  static final Set<String> QUICK = Set.of("wal_status", "wal_metrics");
 
   @Override
   public boolean runsInline(String toolName) {
