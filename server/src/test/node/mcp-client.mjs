@@ -10,7 +10,11 @@
 //   {"step": 0, "path": "structuredContent.operation_id"}} (dotted path into that step's result).
 // Prints one JSON line per step to stdout ({"step": i, "ok": true, "result": ..., "progress": [...],
 // "elapsedMs": n} or {"step": i, "ok": false, "error": "...", "code": n}) and, last, a line
-// {"notifications": [...logging messages...], "rootsRequests": n, "errors": [...client onerror messages...]}.
+// {"notifications": [...logging messages...], "rootsRequests": n, "errors": [...client onerror messages...],
+//  "wire": {"sent": [{id, method, name}...], "cancelled": [requestId...], "responses": [id...]},
+//  "serverStderr": "..." (only with "captureStderr": true in the plan)}. "wire" is what crossed the
+// transport after initialize, seen below the SDK: every request and cancel the client sent and the id of
+// every response the server wrote (also responses the SDK drops because their request was cancelled).
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import {
@@ -33,8 +37,14 @@ const transport = new StdioClientTransport({
   command: plan.command,
   args: plan.args ?? [],
   env: { ...process.env, ...(plan.env ?? {}) },
-  stderr: "inherit",
+  stderr: plan.captureStderr ? "pipe" : "inherit",
 });
+let serverStderr = "";
+if (plan.captureStderr) {
+  transport.stderr?.on("data", (chunk) => {
+    serverStderr += chunk.toString();
+  });
+}
 const client = new Client(
   { name: "ipfs-kit-e2e", version: "1.0.0" },
   { capabilities: roots ? { roots: { listChanged: true } } : {} },
@@ -56,6 +66,21 @@ function out(obj) {
 const errors = [];
 client.onerror = (e) => errors.push(String(e?.message ?? e));
 await client.connect(transport);
+const wire = { sent: [], cancelled: [], responses: [] };
+{
+  // Below the SDK: the Protocol set these in connect(); wrap them to see the raw traffic.
+  const onmessage = transport.onmessage;
+  transport.onmessage = (m, extra) => {
+    if (m && "id" in m && ("result" in m || "error" in m)) wire.responses.push(m.id);
+    return onmessage?.(m, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = (m, options) => {
+    if (m?.method === "notifications/cancelled") wire.cancelled.push(m.params?.requestId);
+    else if (m && "id" in m && m.method) wire.sent.push({ id: m.id, method: m.method, name: m.params?.name ?? null });
+    return send(m, options);
+  };
+}
 for (let i = 0; i < plan.steps.length; i++) {
   const step = plan.steps[i];
   const started = Date.now();
@@ -106,5 +131,5 @@ for (let i = 0; i < plan.steps.length; i++) {
       elapsedMs: Date.now() - started });
   }
 }
-out({ notifications, rootsRequests, errors });
-await client.close();
+await client.close(); // the server exits when stdin closes: everything it wrote has arrived
+out({ notifications, rootsRequests, errors, wire, ...(plan.captureStderr ? { serverStderr } : {}) });

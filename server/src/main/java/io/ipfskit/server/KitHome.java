@@ -37,6 +37,8 @@ public final class KitHome implements AutoCloseable {
   private final Object walLock = new Object();
   private SharedWal wal; // guarded by walLock
   private boolean walClosed; // guarded by walLock
+  private volatile SharedWal walIfJoined; // wal once joined, read without walLock (walOwnedHere)
+  private volatile boolean vaultOpen; // set once vault is open, read without this monitor (vaultUnlocked)
   private boolean closed; // guarded by this
 
   private KitHome(KitConfig config, VaultConfig vaultConfig) {
@@ -76,8 +78,23 @@ public final class KitHome implements AutoCloseable {
     }
     if (vault == null) {
       vault = Vault.open(vaultConfig);
+      vaultOpen = true;
     }
     return vault;
+  }
+
+  /** Whether {@link #vault()} would answer at once (the vault is open); never waits for an unlock. */
+  public boolean vaultUnlocked() {
+    return vaultOpen;
+  }
+
+  /**
+   * Whether {@link #wal()} would answer at once with a log this process owns (recovered, in memory);
+   * never waits for a recovery or another process.
+   */
+  public boolean walOwnedHere() {
+    SharedWal w = walIfJoined;
+    return w != null && w.isOwner();
   }
 
   /**
@@ -96,6 +113,7 @@ public final class KitHome implements AutoCloseable {
       }
       if (wal == null) {
         wal = SharedWal.forHome(config, WAL_OWNER_WATCH_INTERVAL);
+        walIfJoined = wal;
       }
       return wal;
     }
@@ -120,6 +138,17 @@ public final class KitHome implements AutoCloseable {
   }
 
   /**
+   * Why the vault could not be unlocked, for the operator and the client: the key source's own
+   * message when the source itself is unusable (it names the variable, the file and the rule),
+   * else the vault's message after the variable used. Never a password.
+   */
+  public String unlockFailure(io.ipfskit.core.secrets.VaultException e) {
+    return e instanceof io.ipfskit.core.secrets.VaultKeySourceException
+        ? "the vault cannot be unlocked: " + e.getMessage()
+        : "the vault cannot be unlocked with " + vaultKeySource() + ": " + e.getMessage();
+  }
+
+  /**
    * Unlocks the vault ({@link #vault()}) on a background thread, so a wrong password or an unusable
    * key file is found right after {@code initialize} instead of at the first secrets call, without
    * delaying any answer. A failure goes to the SLF4J logger {@value #VAULT_LOGGER} (message only:
@@ -134,7 +163,7 @@ public final class KitHome implements AutoCloseable {
       try {
         vault();
       } catch (io.ipfskit.core.secrets.VaultException e) {
-        String message = "the vault cannot be unlocked with " + vaultKeySource() + ": " + e.getMessage();
+        String message = unlockFailure(e);
         LoggerFactory.getLogger(VAULT_LOGGER).error(message);
         onFailure.accept(message);
       } catch (IllegalStateException closedMeanwhile) {
@@ -205,11 +234,13 @@ public final class KitHome implements AutoCloseable {
       if (wal != null) {
         wal.close();
         wal = null;
+        walIfJoined = null;
       }
     }
     if (vault != null) {
       vault.close();
       vault = null;
+      vaultOpen = false;
     }
   }
 

@@ -101,7 +101,7 @@ class HostProtocolIT {
     steps.add(call("secrets_statistics", Map.of()));
     steps.addObject().put("waitMs", 2500); // past the wait's own timeout: a late answer would show up now
     steps.addObject().put("ping", true);
-    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), env(Map.of()), null, steps);
+    List<JsonNode> out = TypeScriptClientIT.runPlan(temp.resolve("home"), env(Map.of()), null, steps, true);
     JsonNode cancelled = out.get(1);
     assertFalse(cancelled.get("ok").asBoolean(), cancelled.toString());
     assertTrue(cancelled.get("error").asString().contains("cancelled by test"), cancelled.toString());
@@ -109,6 +109,24 @@ class HostProtocolIT {
     assertTrue(out.get(4).get("ok").asBoolean(), out.get(4).toString());
     JsonNode summary = out.get(out.size() - 1);
     assertEquals(0, summary.get("errors").size(), "no response for an unknown (cancelled) id may arrive: " + summary);
+
+    // Below the SDK: the client really sent notifications/cancelled for the wait's id ...
+    JsonNode wire = summary.get("wire");
+    long waitId = -1;
+    for (JsonNode sent : wire.get("sent")) {
+      if ("wal_wait_for_operation".equals(sent.path("name").asString(null))) waitId = sent.get("id").asLong();
+    }
+    assertTrue(waitId >= 0, wire.toString());
+    assertEquals("[" + waitId + "]", wire.get("cancelled").toString(), wire.toString());
+    // ... the server never wrote a response for it (the stream is read to the server's exit), while it
+    // answered every other request ...
+    for (JsonNode id : wire.get("responses")) assertFalse(id.asLong() == waitId, "answered after cancel: " + wire);
+    assertEquals(wire.get("sent").size() - 1, wire.get("responses").size(), wire.toString());
+    // ... and the server itself says it stopped the wait and holds nothing for it: the wait was dropped
+    // while its 2-s timeout still ran, not merely abandoned by the client.
+    String stderr = summary.get("serverStderr").asString();
+    assertTrue(stderr.contains("request " + waitId + " cancelled by the client: stopped; its answer will not be sent"
+        + " (0 request(s) still in flight)"), stderr);
   }
 
   @Test
@@ -204,9 +222,20 @@ class HostProtocolIT {
       JsonNode rejected = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("big-1"), Duration.ofSeconds(10));
       long millis = (System.nanoTime() - t0) / 1_000_000;
       System.out.println("8 MiB request answered in " + millis + " ms");
-      assertEquals(-32600, rejected.path("error").path("code").asInt(), rejected.toString());
-      String message = rejected.path("error").path("message").asString();
+      assertTrue(rejected.path("result").path("isError").asBoolean(), "a tools/call gets a tool error: " + rejected);
+      String message = rejected.path("result").path("content").get(0).path("text").asString();
       assertTrue(message.contains("exceeds the limit of 4194304 bytes") && message.contains("IPFS_KIT_MAX_MESSAGE_BYTES"), message);
+      assertTrue(message.contains("the largest argument was 'params'"), message);
+      // The id after 8 MiB of content: still read while the line is discarded.
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"secrets_store\","
+          + "\"arguments\":{\"service\":\"x\",\"secret_value\":\"" + "b".repeat(8 * 1024 * 1024) + "\"}},\"id\":\"big-2\"}");
+      JsonNode late = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("big-2"), Duration.ofSeconds(10));
+      assertTrue(late.path("result").path("content").get(0).path("text").asString()
+          .contains("the largest argument was 'secret_value'"), late.toString());
+      client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"resources/read\",\"params\":{\"uri\":\""
+          + "c".repeat(5 * 1024 * 1024) + "\"},\"id\":99}");
+      JsonNode notATool = client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(99), Duration.ofSeconds(10));
+      assertEquals(-32600, notATool.path("error").path("code").asInt(), notATool.toString());
       client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":\"deep\",\"method\":\"tools/list\",\"params\":{\"x\":"
           + "[".repeat(600) + "]".repeat(600) + "}}");
       JsonNode deep = client.awaitResponse(StdioClient.JSON.getNodeFactory().stringNode("deep"), StdioClient.DEFAULT_TIMEOUT);
@@ -233,6 +262,47 @@ class HostProtocolIT {
       assertTrue(stderr.contains("[redacted]"), stderr);
       assertFalse(stderr.contains(stored), "stored value on stderr:\n" + stderr);
       assertFalse(stderr.contains(rotated), "rotated value on stderr:\n" + stderr);
+    }
+  }
+
+  /** The first logging notification of {@code logger} whose text contains {@code text}, pinging while none came (60 s at most). */
+  private static JsonNode awaitNotice(StdioClient client, String logger, String text, List<JsonNode> seen)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      seen.addAll(client.drainUnclaimed());
+      for (JsonNode m : seen) {
+        JsonNode p = m.path("params");
+        if ("notifications/message".equals(m.path("method").asString(null)) && logger.equals(p.path("logger").asString(""))
+            && p.path("data").asString("").contains(text)) {
+          seen.remove(m);
+          return m;
+        }
+      }
+      client.request("ping", Map.of()); // bounded polling of the server's own health probe (every 15 s)
+    }
+    throw new AssertionError("no " + logger + " notification containing '" + text + "' within 60 s: " + seen);
+  }
+
+  @Test
+  @Timeout(300)
+  void serve_localBackendGoesUnhealthyThenRecovers_clientGetsWarningThenInfo() throws Exception {
+    Path home = temp.resolve("home");
+    try (StdioClient client = StdioClient.start(home, env(Map.of()))) {
+      client.initialize();
+      assertTrue(client.request("logging/setLevel", Map.of("level", "info")).has("result"));
+      // The WAL is open (and the first health round done) once a WAL call answers.
+      assertFalse(client.callTool("wal_status", Map.of()).path("isError").asBoolean(false));
+      Path tmp = io.ipfskit.core.storage.BackendsConfig.embedded(home).localBlocksDirectory().resolve("tmp");
+      Path away = tmp.resolveSibling("tmp-moved-by-test");
+      Files.move(tmp, away); // the local probe writes a temp file there: now it cannot
+      List<JsonNode> seen = new ArrayList<>();
+      JsonNode down = awaitNotice(client, "ipfs-kit.storage", "backend local is unhealthy (was healthy)", seen);
+      assertEquals("warning", down.path("params").path("level").asString(), down.toString());
+      assertTrue(down.path("params").path("data").asString().contains("is not writable"), down.toString());
+      Files.move(away, tmp);
+      JsonNode up = awaitNotice(client, "ipfs-kit.storage", "backend local recovered: healthy again (was unhealthy)", seen);
+      assertEquals("info", up.path("params").path("level").asString(), up.toString());
     }
   }
 }

@@ -170,6 +170,52 @@ class StartupAndContentIT {
     assertFalse((run.stdout() + run.stderr()).contains("the-right-password"));
   }
 
+  @Test
+  void typeScriptClient_passwordFileMissing_serverStartsWalWorksSecretsCallNamesTheVariableAndRule() throws Exception {
+    Path home = temp.resolve("home");
+    createVault(home, "the-right-password");
+    Path missing = temp.resolve("no-such-password.txt");
+    ArrayNode steps = TypeScriptClientIT.JSON.createArrayNode();
+    steps.addObject().put("setLevel", "error");
+    call(steps, "wal_status", Map.of());
+    call(steps, "secrets_list", Map.of());
+    call(steps, "secrets_store", Map.of("service", "github", "secret_value", "ghp_abcdefghijklmnopqrstuvwxyz0123"));
+    List<JsonNode> out = TypeScriptClientIT.runPlan(home, Map.of("IPFS_KIT_MASTER_PASSWORD_FILE", missing.toString()),
+        null, steps);
+    JsonNode status = out.get(1);
+    assertTrue(status.get("ok").asBoolean(), status.toString());
+    assertFalse(status.path("result").path("isError").asBoolean(false), "WAL tools work: " + status);
+    String rule = "IPFS_KIT_MASTER_PASSWORD_FILE (from environment): must name an existing file holding the master"
+        + " password, but " + missing + " does not exist";
+    for (JsonNode secrets : List.of(out.get(2), out.get(3))) {
+      JsonNode result = secrets.get("result");
+      assertTrue(result.get("isError").asBoolean(), result.toString());
+      assertTrue(result.at("/content/0/text").asString().contains(rule), result.toString());
+    }
+    JsonNode summary = out.get(out.size() - 1);
+    assertTrue(summary.get("notifications").toString().contains("the vault cannot be unlocked: " + rule),
+        "the failed unlock reaches the client as a logging notification: " + summary);
+    assertFalse(summary.toString().contains("ghp_abcdefghijklmnopqrstuvwxyz0123"), summary.toString());
+  }
+
+  @Test
+  void serveCheck_passwordFileMissingOrEmpty_exitsTwoNamingTheVariableAndRule() throws Exception {
+    Path home = temp.resolve("home");
+    Path missing = temp.resolve("no-such-password.txt");
+    Run run = run(Map.of("IPFS_KIT_HOME", home.toString(), "IPFS_KIT_MASTER_PASSWORD_FILE", missing.toString()),
+        "serve", "--check");
+    assertEquals(2, run.exit(), run.stdout() + run.stderr());
+    assertTrue(run.stdout().contains("ok   config:"), "the configuration itself is fine: " + run.stdout());
+    assertTrue(run.stdout().contains("FAIL vault: cannot be unlocked: IPFS_KIT_MASTER_PASSWORD_FILE (from environment):"
+        + " must name an existing file holding the master password, but " + missing + " does not exist"), run.stdout());
+    assertTrue(run.stdout().contains("ok   wal:"), run.stdout());
+    Path empty = Files.writeString(temp.resolve("empty.txt"), "\n");
+    Run emptyRun = run(Map.of("IPFS_KIT_HOME", home.toString(), "IPFS_KIT_MASTER_PASSWORD_FILE", empty.toString()),
+        "serve", "--check");
+    assertEquals(2, emptyRun.exit(), emptyRun.stdout() + emptyRun.stderr());
+    assertTrue(emptyRun.stdout().contains("but " + empty + " is empty"), emptyRun.stdout());
+  }
+
   /** A home whose vault was created with {@code password}, by the packaged jar itself. */
   private void createVault(Path home, String password) throws Exception {
     Run run = run(Map.of("IPFS_KIT_HOME", home.toString(), "IPFS_KIT_MASTER_PASSWORD", password), "serve", "--check");

@@ -72,11 +72,15 @@ class StdioRobustnessIT {
       String huge = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"secrets_store\","
           + "\"arguments\":{\"service\":\"x\",\"secret_value\":\"" + "a".repeat(5 * 1024 * 1024) + "\"}}}";
       client.sendLine(huge);
-      // The id comes before the oversized content, so the error carries it (issue 8; was id null).
+      // Answered with its id (issue 8; was id null), and as a tools/call: a tool error naming the
+      // limit, its setting and the argument that made it too big (never its value).
       JsonNode rejected = client.awaitResponse(StdioClient.JSON.getNodeFactory().numberNode(7), StdioClient.DEFAULT_TIMEOUT);
-      assertError(rejected, -32600);
-      assertTrue(rejected.path("error").path("message").asString().contains("exceeds the limit of 4194304 bytes"),
-          rejected.toString());
+      assertTrue(rejected.path("result").path("isError").asBoolean(), rejected.toString());
+      String text = rejected.path("result").path("content").get(0).path("text").asString();
+      assertTrue(text.startsWith("The call to secrets_store was not run: a message of "), text);
+      assertTrue(text.contains("exceeds the limit of 4194304 bytes (setting IPFS_KIT_MAX_MESSAGE_BYTES=4194304)"), text);
+      assertTrue(text.contains("the largest argument was 'secret_value' (" + (5 * 1024 * 1024 + 2) + " bytes)"), text);
+      assertFalse(text.contains("aaaa"), text);
       assertTrue(client.request("tools/list", Map.of()).has("result"));
     }
   }

@@ -26,7 +26,14 @@ class TypeScriptClientIT {
   /** Runs a plan against {@code java -jar <jar> serve} on {@code home}; returns one node per step, then the summary. */
   static List<JsonNode> runPlan(Path home, Map<String, String> env, List<String> roots, ArrayNode steps)
       throws Exception {
+    return runPlan(home, env, roots, steps, false);
+  }
+
+  /** As above; with {@code captureStderr} the summary also holds the server's stderr ({@code serverStderr}). */
+  static List<JsonNode> runPlan(Path home, Map<String, String> env, List<String> roots, ArrayNode steps,
+      boolean captureStderr) throws Exception {
     ObjectNode plan = JSON.createObjectNode();
+    plan.put("captureStderr", captureStderr);
     plan.put("command", StdioClient.javaExecutable());
     plan.set("args", JSON.valueToTree(List.of("-jar", StdioClient.jar().toString(), "serve")));
     ObjectNode e = JSON.createObjectNode();

@@ -101,12 +101,14 @@ public final class Vault implements AutoCloseable {
     AuditLog audit = null;
     try {
       byte[] dataKey;
+      // A password file is read now, on each open (a missing one fails this open, not the configuration).
+      KeySource keySource = config.keySource() instanceof KeySource.PasswordFile file ? file.read() : config.keySource();
       if (Keyring.exists(dir)) {
-        dataKey = Keyring.unlock(dir, config.keySource());
+        dataKey = Keyring.unlock(dir, keySource);
       } else {
         dataKey = lock.withStoreLock(() -> {
           if (Keyring.exists(dir)) {
-            return Keyring.unlock(dir, config.keySource());
+            return Keyring.unlock(dir, keySource);
           }
           StoreState existing = StoreState.load(dir);
           long v3 = existing.blobs.values().stream().filter(b -> b.startsWith("v3:")).count();
@@ -115,8 +117,8 @@ public final class Vault implements AutoCloseable {
                 + StoreState.SECRETS_FILE + " are v3 and need it; restore keyring.json from a copy");
           }
           LOG.info("creating a new keyring in {} ({})", dir,
-              config.keySource() instanceof KeySource.KeyFile kf ? "key file " + kf.path() : "master password, " + config.kdf());
-          return Keyring.create(dir, config.keySource(), config.kdf(), cost, config.clock().instant());
+              keySource instanceof KeySource.KeyFile kf ? "key file " + kf.path() : "master password, " + config.kdf());
+          return Keyring.create(dir, keySource, config.kdf(), cost, config.clock().instant());
         });
       }
       lock.withStoreLock(() -> {

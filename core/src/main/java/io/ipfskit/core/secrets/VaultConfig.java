@@ -4,8 +4,6 @@ import io.ipfskit.core.config.ConfigException;
 import io.ipfskit.core.config.Setting;
 import io.ipfskit.core.config.SettingSource;
 import io.ipfskit.core.config.Settings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -117,8 +115,9 @@ public record VaultConfig(
     } else if (password.isPresent()) {
       source = new KeySource.Password(password.get().toCharArray());
     } else if (passwordFile.isPresent()) {
-      source = new KeySource.Password(readPasswordFile(Path.of(passwordFile.get()),
-          settings.source(MASTER_PASSWORD_FILE.name())));
+      // Read when the vault is opened (KeySource.PasswordFile): an unusable file must not stop a start.
+      source = new KeySource.PasswordFile(passwordFilePath(passwordFile.get(), settings),
+          MASTER_PASSWORD_FILE.name(), settings.source(MASTER_PASSWORD_FILE.name()).toString());
     } else {
       source = new KeySource.KeyFile(dir.resolve("master.key"));
     }
@@ -128,30 +127,13 @@ public record VaultConfig(
     return new VaultConfig(dir, source, kdf, maxVersions, legacy, Clock.systemUTC());
   }
 
-  private static char[] readPasswordFile(Path file, SettingSource from) {
-    byte[] bytes;
+  private static Path passwordFilePath(String value, Settings settings) {
     try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new ConfigException(MASTER_PASSWORD_FILE.name(), from,
-          "must name a readable file, but " + file + " could not be read: " + e.getClass().getSimpleName());
+      return Path.of(value);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(MASTER_PASSWORD_FILE.name(), settings.source(MASTER_PASSWORD_FILE.name()),
+          "must be a file path, but is not a valid path on this system");
     }
-    int end = bytes.length;
-    while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
-      end--;
-    }
-    if (end == 0) {
-      throw new ConfigException(MASTER_PASSWORD_FILE.name(), from, "must name a file holding a password, but " + file
-          + " is empty");
-    }
-    java.nio.CharBuffer cb = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
-    char[] out = new char[cb.remaining()];
-    cb.get(out);
-    Arrays.fill(bytes, (byte) 0);
-    if (cb.hasArray()) {
-      Arrays.fill(cb.array(), '\0');
-    }
-    return out;
   }
 
   @Override

@@ -167,6 +167,14 @@ public final class BackendRegistry implements AutoCloseable {
   }
 
   /**
+   * Sets the one listener told when a backend's cached health changes status (null: none); see
+   * {@link HealthChangeListener}. Set it before {@link #startHealthProbes()} to hear the first round.
+   */
+  public void onHealthChange(HealthChangeListener listenerOrNull) {
+    healthCache.onChange(listenerOrNull);
+  }
+
+  /**
    * Probes every backend whose cached health is at least one interval old at {@code nowNanos}.
    *
    * @param nowNanos the current {@link System#nanoTime()} reading

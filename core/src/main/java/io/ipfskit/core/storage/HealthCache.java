@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last health probe of each backend, refreshed on its own schedule so that readers ({@code
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * CheckedHealth} values published through a {@link ConcurrentHashMap}; {@link #health} reads it
  * without locking and so never waits for a probe in progress (it sees the previous result until the
  * new one is stored). A probe that throws is recorded as UNHEALTHY naming the exception type, never
- * propagated.
+ * propagated. A status change is told to the {@link HealthChangeListener} (if set) on the probing
+ * thread, after the new result is visible, still under the lock (so changes arrive in order).
  */
 final class HealthCache {
   private final Map<String, StorageBackend> backends;
@@ -31,6 +33,7 @@ final class HealthCache {
   private final ConcurrentHashMap<String, CheckedHealth> last = new ConcurrentHashMap<>();
   /** Guarded by {@code this}: nanoTime of each backend's last probe; absent before the first. */
   private final Map<String, Long> probedAtNanos = new HashMap<>();
+  private volatile HealthChangeListener listener; // null: nobody listens
 
   /**
    * @param backends by name; probed in this map's iteration order
@@ -60,13 +63,39 @@ final class HealthCache {
       Long at = probedAtNanos.get(e.getKey());
       long age = at == null ? Long.MAX_VALUE : nowNanos - at;
       if (age >= intervalNanos) {
-        last.put(e.getKey(), new CheckedHealth(probe(e.getKey(), e.getValue()), clock.instant()));
+        CheckedHealth current = new CheckedHealth(probe(e.getKey(), e.getValue()), clock.instant());
+        CheckedHealth previous = last.put(e.getKey(), current);
         probedAtNanos.put(e.getKey(), nowNanos);
+        tellIfChanged(e.getKey(), previous == null ? CheckedHealth.notYetProbed() : previous, current);
       } else {
         next = Math.min(next, intervalNanos - age);
       }
     }
     return next;
+  }
+
+  /** Sets the one listener told of status changes (null: none); see {@link HealthChangeListener}. */
+  void onChange(HealthChangeListener listenerOrNull) {
+    listener = listenerOrNull;
+  }
+
+  /**
+   * Whether going from {@code before} to {@code after} is a change to tell: the status differs, except
+   * that a first probe finding the backend HEALTHY is no news.
+   */
+  static boolean isChange(BackendHealth.Status before, BackendHealth.Status after) {
+    if (before == after) return false;
+    return !(before == BackendHealth.Status.UNKNOWN && after == BackendHealth.Status.HEALTHY);
+  }
+
+  private void tellIfChanged(String name, CheckedHealth previous, CheckedHealth current) {
+    HealthChangeListener l = listener;
+    if (l == null || !isChange(previous.health().status(), current.health().status())) return;
+    try {
+      l.healthChanged(name, previous, current);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(HealthCache.class).warn("the health change listener failed: {}", e.toString());
+    }
   }
 
   /** The last probe of {@code name}; {@link CheckedHealth#notYetProbed()} before the first. */

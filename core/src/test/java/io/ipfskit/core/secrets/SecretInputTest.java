@@ -233,7 +233,9 @@ class SecretInputTest {
       Files.writeString(pw, "s3cret pass\n");
       VaultConfig c = fromEnvironment(Map.of("IPFS_KIT_MASTER_PASSWORD_FILE", pw.toString(),
           "IPFS_KIT_KDF", "argon2id", "IPFS_KIT_LEGACY_KEY_HEX", "00ff10", "IPFS_KIT_SECRETS_MAX_VERSIONS", "9"));
-      assertEquals(new KeySource.Password("s3cret pass".toCharArray()), c.keySource());
+      assertEquals(new KeySource.PasswordFile(pw, "IPFS_KIT_MASTER_PASSWORD_FILE", "environment"), c.keySource());
+      assertEquals(new KeySource.Password("s3cret pass".toCharArray()),
+          ((KeySource.PasswordFile) c.keySource()).read(), "read when the vault opens, line break dropped");
       assertEquals(Kdf.ARGON2ID, c.kdf());
       assertEquals(9, c.maxVersions());
       assertEquals(3, c.legacyKeyOrNull().length);
@@ -268,6 +270,36 @@ class SecretInputTest {
       ConfigException e = assertThrows(ConfigException.class, () -> VaultConfig.from(home,
           Settings.of(Map.of("IPFS_KIT_KDF", "scrypt"), SettingSource.file(file))));
       assertEquals("IPFS_KIT_KDF (from " + file + "): must be one of pbkdf2, argon2id", e.getMessage());
+    }
+
+    @Test
+    void from_passwordFileMissing_parsesAndTheVaultOpenNamesTheVariableAndRule() {
+      Path missing = home.resolve("no-such-password.txt");
+      VaultConfig c = fromEnvironment(Map.of("IPFS_KIT_MASTER_PASSWORD_FILE", missing.toString()));
+      VaultKeySourceException e = assertThrows(VaultKeySourceException.class, () -> Vault.open(c));
+      assertEquals("IPFS_KIT_MASTER_PASSWORD_FILE (from environment): must name an existing file holding the master"
+          + " password, but " + missing + " does not exist", e.getMessage());
+    }
+
+    @Test
+    void passwordFileRead_emptyOrDirectory_failsNamingTheRule() throws Exception {
+      Path empty = Files.writeString(home.resolve("empty.txt"), "\n");
+      KeySource.PasswordFile f = new KeySource.PasswordFile(empty, "IPFS_KIT_MASTER_PASSWORD_FILE", "environment");
+      assertEquals("IPFS_KIT_MASTER_PASSWORD_FILE (from environment): must name a file holding the master password,"
+          + " but " + empty + " is empty", assertThrows(VaultKeySourceException.class, f::read).getMessage());
+      Path dir = Files.createDirectories(home.resolve("a-dir"));
+      KeySource.PasswordFile d = new KeySource.PasswordFile(dir, "IPFS_KIT_MASTER_PASSWORD_FILE", "environment");
+      assertEquals("IPFS_KIT_MASTER_PASSWORD_FILE (from environment): must name a file holding the master password,"
+          + " but " + dir + " is a directory", assertThrows(VaultKeySourceException.class, d::read).getMessage());
+    }
+
+    @Test
+    void passwordFileRead_fileFixedAfterAFailure_readsTheNewContent() throws Exception {
+      Path file = home.resolve("later.txt");
+      KeySource.PasswordFile f = new KeySource.PasswordFile(file, "IPFS_KIT_MASTER_PASSWORD_FILE", "environment");
+      assertThrows(VaultKeySourceException.class, f::read);
+      Files.writeString(file, "now-there\r\n");
+      assertEquals(new KeySource.Password("now-there".toCharArray()), f.read());
     }
 
     @Test

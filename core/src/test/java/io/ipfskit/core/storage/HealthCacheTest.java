@@ -140,4 +140,95 @@ class HealthCacheTest {
         () -> new CheckedHealth(BackendHealth.healthy("x"), null));
     assertEquals("checkedAt may be null only for status UNKNOWN, but status was HEALTHY", e.getMessage());
   }
+
+  /** A clock the test moves. */
+  static final class TestClock extends Clock {
+    volatile Instant now = T0;
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  record Change(String backend, BackendHealth.Status from, BackendHealth.Status to, String detail, Instant at) {}
+
+  @Test
+  void onChange_goesUnhealthyThenRecovers_toldOnceEachWithReasonAndTime() {
+    TestClock clock = new TestClock();
+    HealthCache c = cache(clock);
+    java.util.List<Change> changes = new java.util.ArrayList<>();
+    c.onChange((name, before, after) -> changes.add(new Change(name, before.health().status(), after.health().status(),
+        after.health().detail(), after.checkedAt())));
+    c.probeDue(0);
+    assertEquals(java.util.List.of(), changes, "a first probe finding a backend healthy is no change");
+
+    ipfs.answer = () -> BackendHealth.unhealthy("ipfs daemon refused the connection");
+    clock.now = T0.plusSeconds(15);
+    c.probeDue(INTERVAL_NANOS);
+    assertEquals(java.util.List.of(new Change("ipfs", BackendHealth.Status.HEALTHY, BackendHealth.Status.UNHEALTHY,
+        "ipfs daemon refused the connection", T0.plusSeconds(15))), changes);
+
+    clock.now = T0.plusSeconds(30);
+    c.probeDue(2 * INTERVAL_NANOS);
+    assertEquals(1, changes.size(), "still unhealthy: no new change");
+
+    ipfs.answer = () -> BackendHealth.healthy("ipfs daemon answers");
+    clock.now = T0.plusSeconds(45);
+    c.probeDue(3 * INTERVAL_NANOS);
+    assertEquals(new Change("ipfs", BackendHealth.Status.UNHEALTHY, BackendHealth.Status.HEALTHY, "ipfs daemon answers",
+        T0.plusSeconds(45)), changes.get(1));
+    assertEquals(2, changes.size());
+  }
+
+  @Test
+  void onChange_firstProbeUnhealthyOrThrowing_told() {
+    HealthCache c = cache();
+    java.util.List<String> told = new java.util.ArrayList<>();
+    c.onChange((name, before, after) -> told.add(name + " " + before.health().status() + "->" + after.health().status()
+        + ": " + after.health().detail()));
+    local.answer = () -> {
+      throw new IllegalStateException("disk gone, with a long message");
+    };
+    ipfs.answer = () -> BackendHealth.unhealthy("no daemon");
+    c.probeDue(0);
+    assertEquals(java.util.List.of(
+        "local UNKNOWN->UNHEALTHY: the local backend's health probe failed with IllegalStateException",
+        "ipfs UNKNOWN->UNHEALTHY: no daemon"), told);
+  }
+
+  @Test
+  void onChange_listenerThrows_probingGoesOnAndLaterChangesAreStillTold() {
+    HealthCache c = cache();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    c.onChange((name, before, after) -> {
+      calls.incrementAndGet();
+      throw new IllegalStateException("listener bug");
+    });
+    ipfs.answer = () -> BackendHealth.unhealthy("down");
+    c.probeDue(0);
+    ipfs.answer = () -> BackendHealth.healthy("up");
+    c.probeDue(INTERVAL_NANOS);
+    assertEquals(2, calls.get());
+    assertEquals(BackendHealth.Status.HEALTHY, c.health("ipfs").status());
+  }
+
+  @Test
+  void isChange_statusPairs_onlyRealChangesExceptFirstHealthy() {
+    assertEquals(false, HealthCache.isChange(BackendHealth.Status.UNKNOWN, BackendHealth.Status.HEALTHY));
+    assertEquals(true, HealthCache.isChange(BackendHealth.Status.UNKNOWN, BackendHealth.Status.DEGRADED));
+    assertEquals(true, HealthCache.isChange(BackendHealth.Status.HEALTHY, BackendHealth.Status.DEGRADED));
+    assertEquals(true, HealthCache.isChange(BackendHealth.Status.DEGRADED, BackendHealth.Status.HEALTHY));
+    assertEquals(false, HealthCache.isChange(BackendHealth.Status.UNHEALTHY, BackendHealth.Status.UNHEALTHY));
+  }
 }

@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
           () -> home.unlockVaultInBackground(cause -> ClientLog.error(ClientLog.SECRETS, cause)));
       return StdioServer.run(new FileInputStream(FileDescriptor.in), stdout, "ipfs-kit", Version.current(),
           ToolCatalog.all(home, roots), roots::rootsListChanged, features, ToolCatalog.longCalls(home, roots),
-          home.config().settings().get(KitConfig.MAX_MESSAGE_BYTES, StdioServer.MAX_LINE_BYTES));
+          ToolCatalog.runsInline(home, roots), home.config().settings().get(KitConfig.MAX_MESSAGE_BYTES, StdioServer.MAX_LINE_BYTES));
     }
   }
 }

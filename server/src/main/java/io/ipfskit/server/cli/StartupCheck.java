@@ -53,6 +53,8 @@ final class StartupCheck {
     try {
       home.vault();
       line(true, "vault", "unlocked with " + home.vaultKeySource());
+    } catch (io.ipfskit.core.secrets.VaultKeySourceException e) {
+      line(false, "vault", "cannot be unlocked: " + e.getMessage());
     } catch (RuntimeException e) {
       line(false, "vault", "cannot be unlocked with " + home.vaultKeySource() + ": " + e.getMessage());
     }

@@ -125,6 +125,12 @@ final class InFlightRequests implements AutoCloseable {
     return true;
   }
 
+  /** Whether the request under this id has a cancel hook (a long call that cancelling stops). */
+  boolean stoppable(Object id) {
+    Entry e = entries.get(key(id));
+    return e != null && e.onCancel != null;
+  }
+
   int size() {
     return entries.size();
   }

@@ -20,7 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@link JsonRpcLineFilter} vets each line, good messages go to the SDK session through
  * {@link StdioSessionTransport} (our transport: the SDK's own stdio transport dies on bad input and
  * on concurrent responses), bad lines are answered directly with a JSON-RPC error. Both writers
- * write whole lines under the {@link TrackingOutputStream} monitor. Tool calls run on the SDK's
- * worker threads, so a long call (e.g. waiting for a WAL operation) does not stall the others.
+ * write whole lines under the {@link TrackingOutputStream} monitor. A tool call that is quick right
+ * now runs on the reading thread; every other one runs on the SDK's worker threads, so a call that
+ * may block does not stall the others ({@link ToolDispatch}).
  *
  * <p>Session order: {@code ping} is answered here at any time, also before {@code initialize}. A
  * request other than {@code initialize} that arrives before {@code initialize} is answered here
@@ -46,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * response is dropped and a {@link LongCall} is stopped. Long calls ({@code wal_wait_for_operation})
  * are answered here from a future, so a waiting call holds no worker thread.
  *
- * <p>Limits: a line longer than the configured limit ({@value #MAX_MESSAGE_BYTES_ENV}) is answered with -32600 carrying the
- * request's id when the id can be read from its first bytes; so is JSON nested too deeply.
+ * <p>Limits: a line longer than the configured limit ({@value #MAX_MESSAGE_BYTES_ENV}) is read as it is
+ * discarded, in bounded memory ({@link OversizedMessage}), and answered with the request's id wherever
+ * it stands: a {@code tools/call} with a tool error naming the limit and the largest argument, anything
+ * else with -32600; JSON nested too deeply gets -32600 with the id when it can be read from its first bytes.
  * Inbound parameters are handed to the SDK in maps that print secrets as [redacted]
  * ({@link InboundMessages}, {@link JsonRpcMessages}), since the SDK logs every message at debug.
  *
@@ -148,6 +154,19 @@ public final class StdioServer {
       List<SyncToolSpecification> tools, Runnable rootsListChanged, Features features, List<LongCall> longCalls,
       int maxMessageBytes)
       throws IOException, InterruptedException {
+    return run(in, out, serverName, serverVersion, tools, rootsListChanged, features, longCalls, name -> false,
+        maxMessageBytes);
+  }
+
+  /**
+   * As above, with {@code runsInline}: asked for a tool's name as each {@code tools/call} arrives,
+   * true when that call is quick right now and runs on the reading thread (no hop to a worker); see
+   * {@link ToolDispatch}. It must answer at once, and only true for calls that never block.
+   */
+  public static int run(InputStream in, OutputStream out, String serverName, String serverVersion,
+      List<SyncToolSpecification> tools, Runnable rootsListChanged, Features features, List<LongCall> longCalls,
+      Predicate<String> runsInline, int maxMessageBytes)
+      throws IOException, InterruptedException {
     TrackingOutputStream stdout = new TrackingOutputStream(out);
     McpJsonMapper mapper = McpJsonDefaults.getMapper();
     StdioSessionTransport transport = new StdioSessionTransport(mapper, stdout);
@@ -155,7 +174,8 @@ public final class StdioServer {
     if (features.offersResources()) {
       capabilities.resources(false, false);
     }
-    McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
+    McpServer.AsyncSpecification<?> spec = McpServer.async(transport)
+        .jsonMapper(new DirectRequestMapper(mapper))
         .serverInfo(serverName, serverVersion)
         .capabilities(capabilities.logging().build())
         // Each tool validates its own arguments against the same rules as its input schema, with
@@ -163,10 +183,14 @@ public final class StdioServer {
         .validateToolInputs(false)
         // Our constant schemas and our own results are checked in the tests, not per call (see the class).
         .jsonSchemaValidator(new LazySchemaValidator())
-        .tools(tools)
-        .rootsChangeHandler((exchange, roots) -> rootsListChanged.run());
-    if (!features.resourceTemplates().isEmpty()) spec.resourceTemplates(features.resourceTemplates());
-    McpSyncServer server = spec.build();
+        .tools(tools.stream().map(t -> ToolDispatch.tool(t, runsInline)).toList())
+        .rootsChangeHandler((exchange, roots) -> Mono.fromRunnable(rootsListChanged)
+            .subscribeOn(Schedulers.boundedElastic()).then());
+    if (!features.resourceTemplates().isEmpty()) {
+      spec.resourceTemplates(features.resourceTemplates().stream().map(ToolDispatch::resourceTemplate).toList());
+    }
+    // Not immediate: resources added later (resources/list) are read on a worker, as the templates are.
+    McpSyncServer server = new McpSyncServer(spec.build(), false);
     boolean afterInitializeRan = false;
     JsonRpcLineFilter filter = new JsonRpcLineFilter();
     int maxLineBytes = maxMessageBytes(maxMessageBytes);
@@ -187,11 +211,7 @@ public final class StdioServer {
       for (Line line = reader.next(); line != null; line = reader.next()) {
         if (line.tooLong()) {
           log.warn("discarded a stdin line of {} bytes (limit {})", line.discardedBytes(), maxLineBytes);
-          JsonNode id = line.head() == null ? null : filter.sniffId(line.head(), line.head().length);
-          stdout.writeLine(filter.errorResponse(id, JsonRpcLineFilter.INVALID_REQUEST,
-              "Invalid Request: a message of " + line.discardedBytes() + " bytes exceeds the limit of "
-                  + maxLineBytes + " bytes (setting " + MAX_MESSAGE_BYTES_ENV + "); send large content as a file"
-                  + " path (wal_add_operation params.path) instead of inline"), false);
+          stdout.writeLine(oversizedAnswer(filter, line, maxLineBytes), false);
           continue;
         }
         JsonRpcLineFilter.Verdict verdict = filter.check(line.bytes());
@@ -285,6 +305,36 @@ public final class StdioServer {
   }
 
 
+  /**
+   * The answer to a request line over the limit, with the request's id wherever in the line it was
+   * ({@link OversizedMessage}): a {@code tools/call} gets a tool error naming the limit, its setting
+   * and the argument that took the most bytes; anything else -32600 (id null when none was readable).
+   */
+  static String oversizedAnswer(JsonRpcLineFilter filter, Line line, int maxLineBytes) {
+    OversizedMessage m = line.oversized() == null ? OversizedMessage.NOTHING : line.oversized();
+    String limit = "a message of " + line.discardedBytes() + " bytes exceeds the limit of " + maxLineBytes
+        + " bytes (setting " + MAX_MESSAGE_BYTES_ENV + "=" + maxLineBytes + ")";
+    String advice = "send large content as a file path (wal_add_operation params.path) instead of inline";
+    if (m.id() != null && TOOLS_CALL.equals(m.method())) {
+      String tool = m.tool() != null && m.tool().matches("[a-z_]{1,64}") ? m.tool() : "the tool";
+      String argument = m.largestArgument() != null
+          ? "; the largest argument was '" + m.largestArgument() + "' (" + m.largestArgumentBytes() + " bytes)" : "";
+      tools.jackson.databind.node.ObjectNode response = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      response.put("jsonrpc", "2.0");
+      response.set("id", m.id());
+      tools.jackson.databind.node.ObjectNode result = response.putObject("result");
+      result.putArray("content").addObject().put("type", "text")
+          .put("text", "The call to " + tool + " was not run: " + limit + argument + ". " + capitalised(advice) + ".");
+      result.put("isError", true);
+      return response.toString();
+    }
+    return filter.errorResponse(m.id(), JsonRpcLineFilter.INVALID_REQUEST, "Invalid Request: " + limit + "; " + advice);
+  }
+
+  private static String capitalised(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
   /** The configured limit, unless the system property {@value #MAX_MESSAGE_BYTES_PROPERTY} (1 KiB to 1 GiB) overrides it. */
   static int maxMessageBytes(int configured) {
     String v = System.getProperty(MAX_MESSAGE_BYTES_PROPERTY);
@@ -324,8 +374,15 @@ public final class StdioServer {
       log.debug("ignored notifications/cancelled without a usable requestId");
       return;
     }
+    boolean stoppable = inFlight.stoppable(id);
     boolean running = inFlight.cancel(id);
-    log.debug("notifications/cancelled for a {} request", running ? "running" : "finished or unknown");
+    if (running) {
+      // A long call is stopped (and so no longer in flight); an ordinary one runs to its end unanswered.
+      log.info("request {} cancelled by the client: {}; its answer will not be sent ({} request(s) still in flight)",
+          id, stoppable ? "stopped" : "left to finish", inFlight.size());
+    } else {
+      log.debug("notifications/cancelled for a finished or unknown request");
+    }
   }
 
   /** Runs a long call off the reading thread; its response is written when its future completes. */

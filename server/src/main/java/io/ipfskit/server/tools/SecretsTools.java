@@ -118,6 +118,7 @@ public final class SecretsTools implements ToolSet {
 
   private final Supplier<Vault> vault;
   private final String keySource;
+  private final java.util.function.BooleanSupplier vaultUnlocked;
 
   /** @param vault gives the (lazily unlocked) vault; called on each tool call, never at build time */
   public SecretsTools(Supplier<Vault> vault) {
@@ -129,8 +130,30 @@ public final class SecretsTools implements ToolSet {
    *     (see {@code KitHome#vaultKeySource()}), never a password
    */
   public SecretsTools(Supplier<Vault> vault, String keySource) {
+    this(vault, keySource, () -> false);
+  }
+
+  /**
+   * @param vaultUnlocked whether {@code vault} answers at once (the vault is open); while false every
+   *     call may wait for the unlock and so never runs on the stdio reading thread
+   */
+  public SecretsTools(Supplier<Vault> vault, String keySource, java.util.function.BooleanSupplier vaultUnlocked) {
     this.vault = vault;
     this.keySource = java.util.Objects.requireNonNull(keySource, "keySource");
+    this.vaultUnlocked = java.util.Objects.requireNonNull(vaultUnlocked, "vaultUnlocked");
+  }
+
+  /**
+   * The calls that read the open vault's memory and at most append an audit line: quick once the
+   * vault is unlocked. Not here: store, rotate and delete (they fsync several files), migrate
+   * (rewrites the store) and audit (reads and verifies the whole audit log).
+   */
+  static final Set<String> QUICK = Set.of("secrets_retrieve", "secrets_list", "secrets_statistics",
+      "secrets_encryption_info", "secrets_versions");
+
+  @Override
+  public boolean runsInline(String toolName) {
+    return QUICK.contains(toolName) && vaultUnlocked.getAsBoolean();
   }
 
   @Override

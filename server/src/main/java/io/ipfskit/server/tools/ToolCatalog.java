@@ -33,6 +33,22 @@ public final class ToolCatalog {
   }
 
   /**
+   * Which {@code tools/call}s of {@link #all} the stdio server may run on its reading thread right
+   * now ({@link ToolSet#runsInline}): the quick secrets calls once the vault is unlocked, the quick
+   * WAL calls once this process owns the recovered log.
+   */
+  public static java.util.function.Predicate<String> runsInline(KitHome home, SessionRoots roots) {
+    List<ToolSet> sets = List.of(new SecretsTools(home::vault, home.vaultKeySource(), home::vaultUnlocked),
+        new WalTools(home::wal, roots, home::contentReader, home::walOwnedHere));
+    return name -> {
+      for (ToolSet set : sets) {
+        if (set.runsInline(name)) return true;
+      }
+      return false;
+    };
+  }
+
+  /**
    * Concatenates the groups in order.
    *
    * @throws IllegalArgumentException when two tools share a name

@@ -13,4 +13,14 @@ public interface ToolSet {
   default List<LongCall> longCalls() {
     return List.of();
   }
+
+  /**
+   * Whether a call of the named tool of this group is quick right now, so the stdio server may run
+   * it on its reading thread (see {@code StdioServer}): only a call that touches memory and at most
+   * a local file, with everything it needs already open, and that never waits for anything (an
+   * unlock, a recovery, a backend, another process, the client). Must answer at once. Default: none.
+   */
+  default boolean runsInline(String toolName) {
+    return false;
+  }
 }

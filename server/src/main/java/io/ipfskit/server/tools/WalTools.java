@@ -72,6 +72,7 @@ public final class WalTools implements ToolSet {
   private final Supplier<SharedWal> wal;
   private final SessionRoots roots;
   private final Supplier<ContentReader> content; // null: no inline cat content
+  private final java.util.function.BooleanSupplier ownedHere;
 
   /**
    * @param wal gives the home's shared WAL (opened on first use); called on each tool call, never
@@ -86,9 +87,34 @@ public final class WalTools implements ToolSet {
    * @param content reads stored content for a completed {@code cat}'s inline result (null: none)
    */
   public WalTools(Supplier<SharedWal> wal, SessionRoots roots, Supplier<ContentReader> content) {
+    this(wal, roots, content, () -> false);
+  }
+
+  /**
+   * @param ownedHere whether {@code wal} answers at once with a log this process owns (recovered,
+   *     in memory); while false a call may wait for recovery or another process and never runs on
+   *     the stdio reading thread
+   */
+  public WalTools(Supplier<SharedWal> wal, SessionRoots roots, Supplier<ContentReader> content,
+      java.util.function.BooleanSupplier ownedHere) {
     this.wal = wal;
     this.roots = java.util.Objects.requireNonNull(roots, "roots");
     this.content = content;
+    this.ownedHere = java.util.Objects.requireNonNull(ownedHere, "ownedHere");
+  }
+
+  /**
+   * The calls answered from the owned log's memory alone (counts, metrics): quick once this process
+   * owns the log. Not here: every call that appends to the journal (add, retry, cancel: an fsync on a
+   * slow disk would stop the server reading), add also because a path argument may need the client's
+   * roots/list, get and wait (may read content), list (reads the Parquet archive), cleanup (deletes
+   * files), config (may write the configuration), health (may probe a backend).
+   */
+  static final Set<String> QUICK = Set.of("wal_status", "wal_metrics");
+
+  @Override
+  public boolean runsInline(String toolName) {
+    return QUICK.contains(toolName) && ownedHere.getAsBoolean();
   }
 
   /** One WAL tool: its definition minus the handler, the method it calls and how its result reads as text. */

@@ -316,6 +316,7 @@ public final class SharedWal implements AutoCloseable {
       throw new WalCallException(WalCallException.Kind.UNAVAILABLE, "cannot open the WAL at " + walDir + ": "
           + e.getMessage() + " (if it reports corruption, stop every ipfs-kit server on this home and run 'ipfs-kit wal repair')", e);
     }
+    backends.onHealthChange(new HealthNotices()); // a backend going down or recovering reaches the client
     backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
     InProcessWalService service = new InProcessWalService(wal);
     WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant(), ownerPolicy);

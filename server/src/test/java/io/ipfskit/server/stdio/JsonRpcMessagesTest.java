@@ -62,4 +62,34 @@ class JsonRpcMessagesTest {
   void of_responseToAServerRequest_isAResponse() throws Exception {
     assertInstanceOf(JSONRPCResponse.class, convert("{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{}}"));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"name\":\"secrets_statistics\",\"arguments\":{}}",
+      "{\"name\":\"secrets_statistics\"}",
+      "{\"name\":\"wal_list_operations\",\"arguments\":{\"limit\":10,\"ratio\":0.5,\"flag\":true,\"none\":null,"
+          + "\"tags\":[\"a\",1,{\"b\":[]}],\"big\":123456789012345678901234567890},\"_meta\":{\"progressToken\":\"p-1\"}}",
+      "{\"name\":\"x\",\"arguments\":null,\"_meta\":null}"})
+  void directRequestMapper_callToolParams_equalsJacksonsConversion(String params) throws Exception {
+    Object javaParams = JsonRpcMessages.toJava(tools.jackson.databind.json.JsonMapper.builder().build().readTree(params));
+    io.modelcontextprotocol.json.TypeRef<McpSchema.CallToolRequest> type = new io.modelcontextprotocol.json.TypeRef<>() {};
+    assertEquals(mapper.convertValue(javaParams, type), new DirectRequestMapper(mapper).convertValue(javaParams, type));
+    assertInstanceOf(McpSchema.CallToolRequest.class, DirectRequestMapper.direct(javaParams), "built directly");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"name\":7}", "{\"name\":\"x\",\"task\":{}}", "{\"name\":\"x\",\"arguments\":[1]}"})
+  void directRequestMapper_otherShapes_takeJacksonsPath(String params) throws Exception {
+    Object javaParams = JsonRpcMessages.toJava(tools.jackson.databind.json.JsonMapper.builder().build().readTree(params));
+    assertNull(DirectRequestMapper.direct(javaParams));
+  }
+
+  @Test
+  void directRequestMapper_secretArgument_stillPrintsRedacted() throws Exception {
+    Object javaParams = JsonRpcMessages.toJava(tools.jackson.databind.json.JsonMapper.builder().build()
+        .readTree("{\"name\":\"secrets_store\",\"arguments\":{\"service\":\"gh\",\"secret_value\":\"hunter2-hunter2\"}}"));
+    McpSchema.CallToolRequest request = DirectRequestMapper.direct(javaParams);
+    assertEquals("hunter2-hunter2", request.arguments().get("secret_value"), "the tool gets the real value");
+    assertEquals(false, request.toString().contains("hunter2"), request.toString());
+  }
 }

@@ -62,6 +62,19 @@ class StdioServerLongCallTest {
         .build();
   }
 
+  /** The tools run on the reading thread (StdioServer's runsInline); the others hop to a worker. */
+  private static final java.util.Set<String> INLINE = java.util.Set.of("quick", "where");
+  private volatile Thread readingThread;
+
+  /** Answers the name of the thread it ran on. */
+  private static SyncToolSpecification whereTool() {
+    return SyncToolSpecification.builder()
+        .tool(Tool.builder("where", Map.of("type", "object")).description("where").build())
+        .callHandler((exchange, request) -> CallToolResult.builder()
+            .addTextContent(Thread.currentThread().getName()).build())
+        .build();
+  }
+
   private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
   /** An ordinary (SDK, worker-thread) tool that runs until the test releases it. */
@@ -88,9 +101,10 @@ class StdioServerLongCallTest {
     PipedInputStream fromServer = new PipedInputStream(1 << 20);
     PipedOutputStream serverOut = new PipedOutputStream(fromServer);
     server = new Thread(() -> {
+      readingThread = Thread.currentThread();
       try {
-        StdioServer.run(serverIn, serverOut, "test", "1", List.of(tool("quick"), tool("slow"), blocking()), () -> { }, StdioServer.Features.NONE,
-            List.of(slow), StdioServer.MAX_LINE_BYTES);
+        StdioServer.run(serverIn, serverOut, "test", "1", List.of(tool("quick"), tool("slow"), blocking(), whereTool()),
+            () -> { }, StdioServer.Features.NONE, List.of(slow), INLINE::contains, StdioServer.MAX_LINE_BYTES);
         serverOut.close();
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -224,6 +238,26 @@ class StdioServerLongCallTest {
     List<JsonNode> rest = new ArrayList<>(unclaimed);
     received.drainTo(rest);
     for (JsonNode m : rest) assertFalse("b-1".equals(m.path("id").asString(null)), "answered after cancel: " + m);
+  }
+
+  @Test
+  void run_toolDeclaredInline_runsOnTheReadingThread() throws Exception {
+    send("{\"jsonrpc\":\"2.0\",\"id\":\"w\",\"method\":\"tools/call\",\"params\":{\"name\":\"where\",\"arguments\":{}}}");
+    JsonNode answer = await("w");
+    assertEquals(readingThread.getName(), answer.path("result").path("content").get(0).path("text").asString(),
+        answer.toString());
+  }
+
+  @Test
+  void run_blockingToolNotInlineIsHeld_inlineCallAndPingAreAnsweredMeanwhile() throws Exception {
+    send("{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"tools/call\",\"params\":{\"name\":\"blocking\",\"arguments\":{}}}");
+    send("{\"jsonrpc\":\"2.0\",\"id\":\"q\",\"method\":\"tools/call\",\"params\":{\"name\":\"quick\",\"arguments\":{}}}");
+    send("{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"}");
+    assertEquals("quick ok", await("q").path("result").path("content").get(0).path("text").asString());
+    assertNotNull(await("p"));
+    for (JsonNode m : unclaimed) assertFalse("b".equals(m.path("id").asString(null)), "answered before release: " + m);
+    release.countDown();
+    assertEquals("released", await("b").path("result").path("content").get(0).path("text").asString());
   }
 
   private static final java.util.Set<String> OWN_EVENTS =
