@@ -81,9 +81,7 @@ public final class Cid {
    * The canonical text of a CID a client gave: a CIDv1 as the store writes it (base32, raw or
    * dag-pb, sha2-256) unchanged; a CIDv0 ({@code Qm...}, base58btc sha2-256 multihash, which always
    * means a dag-pb node) normalised to the CIDv1 base32 with the same multihash and codec dag-pb,
-   * so the local store (and any backend addressing by CIDv1) can serve it; the same CIDv1 written
-   * in base58btc (prefix {@code z}, as IPFS nodes print it unless asked for base32) in its base32
-   * form. Anything else is empty,
+   * so the local store (and any backend addressing by CIDv1) can serve it. Anything else is empty,
    * so the caller reports {@link #ACCEPTED_RULE} for its own field, never the text.
    */
   public static java.util.Optional<String> canonical(String text) {
@@ -97,13 +95,23 @@ public final class Cid {
         }
         return java.util.Optional.of(new Cid(DAG_PB, Arrays.copyOfRange(multihash, 2, multihash.length)).text);
       }
-      if (text.charAt(0) == 'z') {
-        // A CIDv1 in base58btc, as js-ipfs prints CIDs unless asked for base32: same binary form.
-        byte[] bin = unbase58(text.substring(1));
-        if (bin == null || bin.length == 0 || bin[0] != 1) return java.util.Optional.empty();
-        return java.util.Optional.of(parse("b" + base32(bin)).text);
-      }
       return java.util.Optional.of(parse(text).text);
+    } catch (IllegalArgumentException malformed) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * {@link #canonical}, and also a CIDv1 written in base58btc (prefix {@code z}), as IPFS nodes
+   * print CIDs in their answers unless asked for base32. For reading what a node answered; the
+   * edges where clients give CIDs keep to {@link #canonical}.
+   */
+  public static java.util.Optional<String> fromNodeAnswer(String text) {
+    if (text == null || text.length() < 2 || text.charAt(0) != 'z') return canonical(text);
+    byte[] bin = unbase58(text.substring(1));
+    if (bin == null || bin.length == 0 || bin[0] != 1) return java.util.Optional.empty();
+    try {
+      return java.util.Optional.of(parse("b" + base32(bin)).text);
     } catch (IllegalArgumentException malformed) {
       return java.util.Optional.empty();
     }

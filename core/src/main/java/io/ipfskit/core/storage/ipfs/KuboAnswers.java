@@ -160,7 +160,7 @@ final class KuboAnswers {
 
   /** A CID from a node in the form this project uses (CIDv1 base32). */
   static String normalise(String command, String field, String cid) throws MalformedAnswerException {
-    return Cid.canonical(cid).orElseThrow(() -> new MalformedAnswerException(command + " answered a " + field
+    return Cid.fromNodeAnswer(cid).orElseThrow(() -> new MalformedAnswerException(command + " answered a " + field
         + " that is not a CID this project reads (" + Cid.ACCEPTED_RULE.replaceFirst("^must be ", "") + ")"));
   }
 

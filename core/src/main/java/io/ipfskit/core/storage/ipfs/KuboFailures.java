@@ -26,7 +26,7 @@ import java.util.Optional;
  *       not find it in time; a node that is online may find it later;
  *   <li>the node says it has no such block ("not found", "no link named"): {@link
  *       ContentNotFoundException};
- *   <li>HTTP 4xx, or a 5xx whose message says the request itself is wrong (invalid CID or path, a
+ *   <li>HTTP 404/405 (the command is unknown there: the address is not an RPC API), other 4xx, or a 5xx whose message says the request itself is wrong (invalid CID or path, a
  *       directory where a file was expected): {@code PERMANENT}, with the node's message.
  * </ul>
  *
@@ -57,6 +57,9 @@ final class KuboFailures {
     String lower = message.orElse("").toLowerCase(Locale.ROOT);
     String what = "the ipfs node at " + node + " answered " + command + (cid == null ? "" : " of " + cid) + " with HTTP "
         + status + said;
+    if (status == 404 || status == 405) // the command itself is unknown there: not a Kubo RPC API
+      return new StorageException(what + " (no such RPC command there: is IPFS_KIT_IPFS_API the node's RPC API, port"
+          + " 5001 by default, and not a gateway?)", StorageErrorClass.PERMANENT);
     if (cid != null && containsAny(lower, NOT_FOUND_MARKS) && !containsAny(lower, PERMANENT_MARKS))
       return new ContentNotFoundException("ipfs", cid);
     if (containsAny(lower, PERMANENT_MARKS)) return new StorageException(what, StorageErrorClass.PERMANENT);
