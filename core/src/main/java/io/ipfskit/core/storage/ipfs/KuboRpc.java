@@ -2,6 +2,7 @@ package io.ipfskit.core.storage.ipfs;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.ipfskit.core.storage.BackendUnavailableException;
 import io.ipfskit.core.storage.StorageException;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -103,7 +104,7 @@ final class KuboRpc implements AutoCloseable {
     } catch (AnswerFailure f) {
       throw KuboFailures.fromAnswer(node, command, cid, f.status, KuboAnswers.errorMessage(f.body), lookup ? timeout : null);
     } catch (IOException e) {
-      throw KuboFailures.fromIo(node, command, e, timeout.plus(GRACE));
+      throw ioFailure(command, e);
     }
   }
 
@@ -139,7 +140,7 @@ final class KuboRpc implements AutoCloseable {
       throw KuboFailures.fromAnswer(node, "add", null, f.status, KuboAnswers.errorMessage(f.body), null);
     } catch (IOException e) {
       if (in.failure != null) throw in.failure;
-      throw KuboFailures.fromIo(node, "add", e, timeout.plus(GRACE));
+      throw ioFailure("add", e);
     }
   }
 
@@ -179,7 +180,30 @@ final class KuboRpc implements AutoCloseable {
       throw KuboFailures.fromAnswer(node, "cat", cid, f.status, KuboAnswers.errorMessage(f.body), timeout);
     } catch (IOException e) {
       if (sink.failure != null) throw sink.failure;
-      throw KuboFailures.fromIo(node, "cat", e, timeout.plus(GRACE));
+      throw ioFailure("cat", e);
+    }
+  }
+
+  /**
+   * The class of a call that got no complete answer. A connection that broke mid-call (broken
+   * pipe, reset, closed before the answer) is checked with one fresh TCP connect: a node that now
+   * refuses connections went away, which is {@code UNAVAILABLE} (the WAL waits for it without
+   * spending a retry), not a one-off {@code TRANSIENT} failure.
+   */
+  private StorageException ioFailure(String command, IOException e) {
+    StorageException classified = KuboFailures.fromIo(node, command, e, timeout.plus(GRACE));
+    if (classified.errorClass() != io.ipfskit.core.storage.StorageErrorClass.TRANSIENT
+        || e instanceof java.io.InterruptedIOException) return classified;
+    URI u = URI.create(node);
+    int port = u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    try (java.net.Socket probe = new java.net.Socket()) {
+      probe.connect(new java.net.InetSocketAddress(u.getHost(), port), (int) Math.min(timeout.toMillis(), 2_000));
+      return classified;
+    } catch (IOException refused) {
+      BackendUnavailableException gone = new BackendUnavailableException("cannot reach the ipfs node at " + node + " ("
+          + command + "): the connection broke off (" + e.getMessage() + ") and the node refuses new connections", e);
+      gone.addSuppressed(refused);
+      return gone;
     }
   }
 
