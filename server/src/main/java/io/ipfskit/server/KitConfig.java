@@ -10,6 +10,7 @@ import io.ipfskit.core.config.Settings;
 import io.ipfskit.core.files.AllowedRoots;
 import io.ipfskit.core.secrets.VaultConfig;
 import io.ipfskit.core.storage.BackendsConfig;
+import io.ipfskit.core.storage.ipfs.IpfsConfig;
 import io.ipfskit.core.wal.WalConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -90,7 +91,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
       "folders MCP tools may read files from (add params.path) and write files to (get/cat params.destination); "
           + "intersected with the client's MCP roots", AllowedRoots::parseSetting);
 
-  /** Every known setting: the home, the file access roots, the vault's, the WAL's, the stdio server's. */
+  /** Every known setting: the home, the file access roots, the vault's, the WAL's, the stdio server's, the backends'. */
   public static final List<Setting<?>> KNOWN_SETTINGS = knownSettings();
 
   private static List<Setting<?>> knownSettings() {
@@ -102,6 +103,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(WalConfig.MAX_ADD_BYTES);
     all.add(MAX_MESSAGE_BYTES);
     all.add(CONTENT_MAX_BYTES);
+    all.addAll(IpfsConfig.SETTINGS);
     return List.copyOf(all);
   }
 
@@ -181,8 +183,8 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
-    return new KitConfig(home, fileRead, settings, vault, wal, BackendsConfig.embedded(home),
-        allowedRoots(home, settings), warnings);
+    BackendsConfig backends = BackendsConfig.embedded(home).withIpfs(IpfsConfig.from(settings).orElse(null));
+    return new KitConfig(home, fileRead, settings, vault, wal, backends, allowedRoots(home, settings), warnings);
   }
 
   /** Parses {@link #ALLOWED_ROOTS}; its messages name the entry by position and the rule, never its text. */

@@ -65,6 +65,9 @@ public final class Manifest {
         .put("format", "filepath").put("isRequired", false);
     env.addObject().put("name", "IPFS_KIT_MASTER_PASSWORD").put("description", "Vault master password")
         .put("isSecret", true).put("isRequired", false);
+    env.addObject().put("name", "IPFS_KIT_IPFS_API")
+        .put("description", "An IPFS node's Kubo RPC API (e.g. http://127.0.0.1:5001); unset = the ipfs backend is off")
+        .put("isRequired", false);
     return pretty(server);
   }
 

@@ -201,7 +201,8 @@ class KitConfigTest {
       assertTrue(s.name().startsWith(KitConfig.PREFIX), s.name());
       assertTrue(!s.doc().isBlank() && !s.rule().isBlank() && !s.defaultText().isBlank(), s.name());
     }
-    assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2, names.size()); // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES
+    assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2 + io.ipfskit.core.storage.ipfs.IpfsConfig.SETTINGS.size(),
+        names.size()); // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES, the ipfs backend's
   }
 
   @Test
@@ -255,5 +256,28 @@ class KitConfigTest {
         () -> load(home, Map.of("IPFS_KIT_ALLOWED_ROOTS", "docs")));
     assertTrue(relative.getMessage().startsWith("IPFS_KIT_ALLOWED_ROOTS (from environment): entry 1 of 1 must be an "
         + "absolute folder"), relative.getMessage());
+  }
+
+  @Test
+  void load_ipfsApiUnset_backendsWithoutIpfs() throws IOException {
+    assertNull(load(home(), Map.of()).backends().ipfs());
+  }
+
+  @Test
+  void load_ipfsFromFileAndEnvironment_typedIpfsSection() throws IOException {
+    Path home = home();
+    Files.writeString(home.resolve("config.properties"), "IPFS_KIT_IPFS_API=http://127.0.0.1:5001\n");
+    KitConfig config = load(home, Map.of("IPFS_KIT_IPFS_TIMEOUT", "12", "IPFS_KIT_IPFS_PIN_ON_ADD", "no"));
+    assertEquals(new io.ipfskit.core.storage.ipfs.IpfsConfig(java.net.URI.create("http://127.0.0.1:5001"),
+        Duration.ofSeconds(12), false), config.backends().ipfs());
+    assertEquals(home.resolve("blocks"), config.backends().localBlocksDirectory());
+  }
+
+  @Test
+  void load_ipfsApiWithPassword_exitTwoMessageNamesKeyAndRuleNeverTheValue() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> load(home(), Map.of("IPFS_KIT_IPFS_API", "http://admin:hunter2@127.0.0.1:5001")));
+    assertEquals("IPFS_KIT_IPFS_API (from environment): must be an http:// or https:// URL of the node's Kubo RPC API"
+        + " with a host (e.g. http://127.0.0.1:5001), without user info, query or fragment", e.getMessage());
   }
 }

@@ -2,6 +2,7 @@ package io.ipfskit.core.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ipfskit.core.storage.ipfs.IpfsBackend;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +75,7 @@ public final class BackendRegistry implements AutoCloseable {
   public static Map<String, Factory> builtInFactories() {
     Map<String, Factory> f = new LinkedHashMap<>();
     f.put("local", c -> Optional.of(LocalBlockStore.open(c.localBlocksDirectory())));
+    f.put("ipfs", c -> c.ipfsConfig().map(IpfsBackend::open));
     return Collections.unmodifiableMap(f);
   }
 

@@ -2,17 +2,20 @@ package io.ipfskit.core.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ipfskit.core.storage.ipfs.IpfsConfig;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Which storage backends this process runs and how each is reached. Built once at start from the
  * typed configuration (never from the environment directly); the backend registry opens one backend
- * per configured entry. Today only the embedded {@code local} block store exists; IPFS, S3 and
- * Storacha add their own nullable sections here.
+ * per configured entry: the embedded {@code local} block store always; each other backend type has
+ * its own nullable section (absent = that backend is off).
  *
  * @param localBlocksDirectory where the {@code local} backend keeps its blocks (absolute)
+ * @param ipfs the IPFS node of the {@code ipfs} backend, or null when that backend is off
  */
-public record BackendsConfig(Path localBlocksDirectory) {
+public record BackendsConfig(Path localBlocksDirectory, IpfsConfig ipfs) {
 
   public BackendsConfig {
     requireNonNull(localBlocksDirectory, "localBlocksDirectory");
@@ -21,8 +24,23 @@ public record BackendsConfig(Path localBlocksDirectory) {
           "localBlocksDirectory must be an absolute path, but was '" + localBlocksDirectory + "'");
   }
 
+  /** Only the local block store in {@code localBlocksDirectory}. */
+  public BackendsConfig(Path localBlocksDirectory) {
+    this(localBlocksDirectory, null);
+  }
+
   /** The embedded default: only the local block store, under {@code <home>/blocks}. */
   public static BackendsConfig embedded(Path home) {
     return new BackendsConfig(home.toAbsolutePath().resolve("blocks"));
+  }
+
+  /** This configuration with the {@code ipfs} backend on that node (null: off). */
+  public BackendsConfig withIpfs(IpfsConfig ipfs) {
+    return new BackendsConfig(localBlocksDirectory, ipfs);
+  }
+
+  /** The {@code ipfs} section, when that backend is on. */
+  public Optional<IpfsConfig> ipfsConfig() {
+    return Optional.ofNullable(ipfs);
   }
 }

@@ -101,6 +101,22 @@ public final class Cid {
     }
   }
 
+  /**
+   * {@link #canonical}, and also a CIDv1 written in base58btc (prefix {@code z}), as IPFS nodes
+   * print CIDs in their answers unless asked for base32. For reading what a node answered; the
+   * edges where clients give CIDs keep to {@link #canonical}.
+   */
+  public static java.util.Optional<String> fromNodeAnswer(String text) {
+    if (text == null || text.length() < 2 || text.charAt(0) != 'z') return canonical(text);
+    byte[] bin = unbase58(text.substring(1));
+    if (bin == null || bin.length == 0 || bin[0] != 1) return java.util.Optional.empty();
+    try {
+      return java.util.Optional.of(parse("b" + base32(bin)).text);
+    } catch (IllegalArgumentException malformed) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** Base58btc (Bitcoin alphabet) to bytes, leading '1's as zero bytes; null on a foreign character. */
   private static byte[] unbase58(String text) {
     java.math.BigInteger value = java.math.BigInteger.ZERO;

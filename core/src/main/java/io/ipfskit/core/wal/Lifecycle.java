@@ -110,7 +110,7 @@ final class Lifecycle {
   static OpState complete(String id, OpState cur, long now, OperationResult r) {
     check(Move.COMPLETE, id, cur.status, COMPLETED);
     return new OpState(COMPLETED, now, now, cur.retryCount, cur.maxRetries, OpState.NONE, r.cid(),
-        r.size() == null ? -1 : r.size(), r.destination(), null, null);
+        r.size() == null ? -1 : r.size(), r.destination(), r.location(), OpState.pinByte(r.pinned()), null, null);
   }
 
   /** processing → failed: finished, not retried again unless by hand. */

@@ -25,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>The result is flattened into {@code result_cid}, {@code result_size}, {@code
  *       result_destination} (a struct would need {@code result.cid} in SQL and yields a column of
  *       dicts in pandas). All three are null when the operation has no result.
+ *   <li>{@code result_location} (where the backend keeps the content: an S3 object key, the IPFS
+ *       node) and {@code result_pinned} came later and are the last columns. Files written before
+ *       have neither; they read as null (columns are bound by name).
  * </ul>
  *
  * Files also carry key/value metadata {@code ipfs-kit.schema = 1} and {@code
@@ -55,6 +58,8 @@ final class OperationParquetSchema {
         required int32 max_retries;
         optional int64 next_retry_at (TIMESTAMP(MICROS,true));
         required int32 priority;
+        optional binary result_location (STRING);
+        optional boolean result_pinned;
       }
       """);
 

@@ -84,8 +84,9 @@ final class OperationReadSupport<T> extends ReadSupport<T> {
     final List<String> parameterKeys = new ArrayList<>();
     final List<String> parameterJson = new ArrayList<>();
     Instant timestamp, updatedAt, completedAt, nextRetryAt;
-    String resultCid, resultDestination, error, errorType;
+    String resultCid, resultDestination, resultLocation, error, errorType;
     Long resultSize;
+    Boolean resultPinned;
     int retryCount, maxRetries, priority;
 
     void reset() {
@@ -93,8 +94,9 @@ final class OperationReadSupport<T> extends ReadSupport<T> {
       parameterKeys.clear();
       parameterJson.clear();
       timestamp = updatedAt = completedAt = nextRetryAt = null;
-      resultCid = resultDestination = error = errorType = null;
+      resultCid = resultDestination = resultLocation = error = errorType = null;
       resultSize = null;
+      resultPinned = null;
       retryCount = maxRetries = priority = 0;
     }
 
@@ -108,8 +110,9 @@ final class OperationReadSupport<T> extends ReadSupport<T> {
               + operationId + " is not JSON text", e);
         }
       }
-      OperationResult result = resultCid == null && resultSize == null && resultDestination == null
-          ? null : new OperationResult(resultCid, resultSize, resultDestination);
+      OperationResult result = new OperationResult(resultCid, resultSize, resultDestination, resultLocation,
+          resultPinned);
+      if (result.isEmpty()) result = null;
       return new Operation(operationId, OperationType.parse("operation_type", operationType), backend,
           parameters, OperationStatus.parse("status", status), priority, timestamp, updatedAt,
           completedAt, result, error, errorType, retryCount, maxRetries, nextRetryAt);
@@ -156,6 +159,13 @@ final class OperationReadSupport<T> extends ReadSupport<T> {
         case "next_retry_at" -> micros(v -> row.nextRetryAt = v);
         case "result_cid" -> text(v -> row.resultCid = v);
         case "result_destination" -> text(v -> row.resultDestination = v);
+        case "result_location" -> text(v -> row.resultLocation = v);
+        case "result_pinned" -> new PrimitiveConverter() {
+          @Override
+          public void addBoolean(boolean value) {
+            row.resultPinned = value;
+          }
+        };
         case "error" -> text(v -> row.error = v);
         case "error_type" -> text(v -> row.errorType = v);
         case "result_size" -> new PrimitiveConverter() {

@@ -117,7 +117,7 @@ final class OperationRunner {
             stored = add(backend, BoundedCopy.limit(in, ctx.maxAddBytes(), ctx.cancel()));
           }
         }
-        return new OperationResult(stored.cid(), stored.size(), null);
+        return new OperationResult(stored.cid(), stored.size(), null, stored.location(), stored.pinned());
       }
       case GET, CAT -> {
         String cid = text(params, "cid");
@@ -134,17 +134,17 @@ final class OperationRunner {
       case PIN -> {
         String cid = text(params, "cid");
         backend.pin(cid);
-        return new OperationResult(cid, null, null);
+        return new OperationResult(cid, null, null, null, true);
       }
       case UNPIN -> {
         String cid = text(params, "cid");
         backend.unpin(cid);
-        return new OperationResult(cid, null, null);
+        return new OperationResult(cid, null, null, null, false);
       }
       case RM -> {
         String cid = text(params, "cid");
-        backend.remove(cid);
-        return new OperationResult(cid, null, null);
+        backend.remove(cid); // on ipfs: an unpin (IPFS has no delete)
+        return new OperationResult(cid, null, null, null, false);
       }
       default -> throw new BadParametersException("operation_type '" + type.wireName() + "' is not supported", null);
     }

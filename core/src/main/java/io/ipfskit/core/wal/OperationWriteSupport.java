@@ -71,6 +71,13 @@ final class OperationWriteSupport extends WriteSupport<Operation> {
     integer(14, "max_retries", op.maxRetries());
     timestamp(15, "next_retry_at", op.nextRetryAt());
     integer(16, "priority", op.priority());
+    string(17, "result_location", result == null ? null : result.location());
+    Boolean pinned = result == null ? null : result.pinned();
+    if (pinned != null) {
+      out.startField("result_pinned", 18);
+      out.addBoolean(pinned);
+      out.endField("result_pinned", 18);
+    }
     out.endMessage();
   }
 

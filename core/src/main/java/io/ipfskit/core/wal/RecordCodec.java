@@ -18,9 +18,15 @@ import java.util.zip.CRC32C;
  * CHECKPOINT_HEADER body = count:int32 ; CHECKPOINT_END body = count:int32
  * state   = status:int8 | updatedAt:int64 | completedAt:int64 | retryCount:int32 | maxRetries:int32
  *           | nextRetryAt:int64 | cid | size:int64 | destination | error | errorType
+ *           [ | location | pinned:int8 (-1 = null, 0, 1) ]
  * string  = length:int32 (-1 = null) | UTF-8 bytes ; bytes = length:int32 | bytes
  * </pre>
  * Big-endian. Times are epoch microseconds, Long.MIN_VALUE = absent.
+ *
+ * <p>The bracketed tail of {@code state} (where the backend put the result, whether it pinned it)
+ * came later: it is written only when the state has either, and a reader takes a state that ends
+ * after {@code errorType} as one without them. {@code state} is the last part of every record that
+ * holds one, so records written before the tail existed read unchanged.
  */
 final class RecordCodec {
   static final int HEADER_BYTES = 8;
@@ -102,6 +108,10 @@ final class RecordCodec {
     b.putString(s.resultDestination);
     b.putString(s.error);
     b.putString(s.errorType);
+    if (s.resultLocation != null || s.resultPinned != OpState.PIN_ABSENT) {
+      b.putString(s.resultLocation);
+      b.put(s.resultPinned);
+    }
   }
 
   // ---- decoding: payload buffers are positioned after seq and kind ----
@@ -181,7 +191,14 @@ final class RecordCodec {
     String dest = string(p);
     String error = string(p);
     String errorType = string(p);
-    return new OpState(status, updated, completed, retries, max, next, cid, size, dest, error, errorType);
+    String location = null;
+    byte pinned = OpState.PIN_ABSENT;
+    if (p.hasRemaining()) { // the optional tail (see the class comment)
+      location = string(p);
+      pinned = p.get();
+    }
+    return new OpState(status, updated, completed, retries, max, next, cid, size, dest, location, pinned, error,
+        errorType);
   }
 
   static List<String> readIds(ByteBuffer p) {

@@ -1189,8 +1189,7 @@ public final class WriteAheadLog implements AutoCloseable {
   }
 
   static Operation toOperation(Entry e, OpState s) {
-    OperationResult result = s.resultCid == null && s.resultSize < 0 && s.resultDestination == null ? null
-        : new OperationResult(s.resultCid, s.resultSize < 0 ? null : s.resultSize, s.resultDestination);
+    OperationResult result = s.result();
     return new Operation(e.id, e.type, e.backend, params(e), s.status, e.priority, instant(e.timestamp),
         instant(s.updatedAt), instant(s.completedAt), result, s.error, s.errorType, s.retryCount, s.maxRetries,
         instant(s.nextRetryAt));

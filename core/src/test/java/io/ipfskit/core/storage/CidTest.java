@@ -44,6 +44,27 @@ class CidTest {
   }
 
   @Test
+  void fromNodeAnswer_base58btcCidV1_theBase32OfTheSameCid() {
+    // js-ipfs 0.66.1 printed both for the content "hello\n".
+    assertEquals(Optional.of("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am"),
+        Cid.fromNodeAnswer("zb2rhcc1wJn2GHDLT2YkmPq5b69cXc2xfRZZmyufbjFUfBkxr"));
+  }
+
+  @Test
+  void fromNodeAnswer_base32AndCidV0_sameAsCanonical() {
+    String v0 = "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n";
+    assertEquals(Cid.canonical(v0), Cid.fromNodeAnswer(v0));
+    String raw = Cid.of(Cid.RAW, "x".getBytes(StandardCharsets.UTF_8), 1).toString();
+    assertEquals(Optional.of(raw), Cid.fromNodeAnswer(raw));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"z", "z0OIl", "zb2rhcc1wJn2GHDLT2YkmPq5b69cXc2xfRZZmyufbjFUfBkx", "not a cid"})
+  void fromNodeAnswer_malformed_empty(String text) {
+    assertTrue(Cid.fromNodeAnswer(text).isEmpty(), text);
+  }
+
+  @Test
   void canonical_null_empty() {
     assertTrue(Cid.canonical(null).isEmpty());
   }

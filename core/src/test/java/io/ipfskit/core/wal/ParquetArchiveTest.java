@@ -264,7 +264,8 @@ class ParquetArchiveTest {
             Map.entry("result_destination", "VARCHAR"), Map.entry("error", "VARCHAR"),
             Map.entry("error_type", "VARCHAR"), Map.entry("retry_count", "INTEGER"),
             Map.entry("max_retries", "INTEGER"), Map.entry("next_retry_at", "TIMESTAMP WITH TIME ZONE"),
-            Map.entry("priority", "INTEGER")), types);
+            Map.entry("priority", "INTEGER"), Map.entry("result_location", "VARCHAR"),
+            Map.entry("result_pinned", "BOOLEAN")), types);
 
         try (ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT operation_id) FROM " + table)) {
           rs.next();

@@ -29,6 +29,9 @@ final class ScriptedBackend implements StorageBackend {
   private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile boolean offline;
+  /** What {@code add} reports as {@link StoredContent#location()} and {@link StoredContent#pinned()} (null: nothing). */
+  volatile String addLocation;
+  volatile Boolean addPinned;
   final AtomicInteger calls = new AtomicInteger();
   /** Every call in the order the backend saw them: "add:&lt;content&gt;", "pin:&lt;cid&gt;", ... */
   final List<String> callOrder = new CopyOnWriteArrayList<>();
@@ -70,7 +73,7 @@ final class ScriptedBackend implements StorageBackend {
     try {
       String cid = "sha256-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
       blobs.put(cid, bytes);
-      return new StoredContent(cid, bytes.length);
+      return new StoredContent(cid, bytes.length, addLocation, addPinned);
     } catch (NoSuchAlgorithmException e) {
       throw new StorageException("read failed: " + e, StorageErrorClass.TRANSIENT, e);
     }

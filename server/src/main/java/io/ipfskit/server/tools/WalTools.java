@@ -128,10 +128,12 @@ public final class WalTools implements ToolSet {
       new Row("wal_add_operation", "Queue a storage operation",
           "Records a storage operation (" + String.join(", ", OPERATION_TYPES) + ") durably in the write-ahead log "
               + "and returns at once; it runs in the background with retries. Follow with wal_wait_for_operation to get its result "
-              + "(for add: result.cid and result.size).",
+              + "(for add: result.cid and result.size; on ipfs also result.pinned).",
           input(
               "operation_type", enumOf(OPERATION_TYPES, "What to do"),
-              "backend", optional(withDefault(string("Which storage backend runs it", 1, 64), "local")),
+              "backend", optional(withDefault(string("Which storage backend runs it: local (the embedded block store), ipfs"
+                  + " (the IPFS node of IPFS_KIT_IPFS_API) or s3 (the bucket of IPFS_KIT_S3_BUCKET); a backend that is not"
+                  + " configured is refused with the list of configured ones", 1, 64), "local")),
               "params", optional(params()),
               "priority", optional(withDefault(integer("1 (lowest) to 10 (highest); due operations run highest first", 1, 10), 5))),
           object("operation_id", string(null), "operation", operation()),
@@ -414,6 +416,10 @@ public final class WalTools implements ToolSet {
   private static Map<String, Object> operation() {
     Map<String, Object> result = object(
         "cid", optional(string(null)), "size", optional(integer(null)), "destination", optional(string(null)),
+        "location", optional(string("Where the backend keeps the content when that is more than the cid (ipfs: the node's"
+            + " API address; s3: the object key)")),
+        "pinned", optional(bool("Whether the content is pinned on the backend after this operation (add with pinning,"
+            + " pin: true; unpin, rm: false)")),
         "content", optional(string("cat without destination: the content as UTF-8 text, up to IPFS_KIT_CONTENT_MAX_BYTES")),
         "content_base64", optional(string("cat without destination: the content in base64 when it is not UTF-8 text")),
         "truncated", optional(bool("cat: true when the content is larger than IPFS_KIT_CONTENT_MAX_BYTES and was cut")),

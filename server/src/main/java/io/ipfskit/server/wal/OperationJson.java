@@ -28,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * owner socket (which also reads it back into core types). Field names are the reference system's
  * ({@code operation_id, operation_type, backend, parameters, status, timestamp, updated_at,
  * completed_at, result{cid,size,destination}, error, error_type, retry_count, max_retries,
- * next_retry_at}) plus {@code priority}. Times are ISO-8601 UTC strings. An absent value is an
+ * next_retry_at}) plus {@code priority}, and {@code result.location} and {@code result.pinned}
+ * (where the backend put the content, whether it is pinned there). Times are ISO-8601 UTC strings. An absent value is an
  * absent key, never JSON {@code null}: every property has one JSON type, which every MCP client
  * reads the same way.
  */
@@ -57,6 +58,8 @@ public final class OperationJson {
       if (r.cid() != null) rn.put("cid", r.cid());
       if (r.size() != null) rn.put("size", r.size());
       if (r.destination() != null) rn.put("destination", r.destination());
+      if (r.location() != null) rn.put("location", r.location());
+      if (r.pinned() != null) rn.put("pinned", r.pinned());
     }
     if (op.error() != null) n.put("error", op.error());
     if (op.errorType() != null) n.put("error_type", op.errorType());
@@ -199,7 +202,8 @@ public final class OperationJson {
   static Operation readOperation(JsonNode n) {
     JsonNode r = n.get("result");
     OperationResult result = r == null || !r.isObject() ? null
-        : new OperationResult(text(r, "cid"), r.hasNonNull("size") ? r.get("size").asLong() : null, text(r, "destination"));
+        : new OperationResult(text(r, "cid"), r.hasNonNull("size") ? r.get("size").asLong() : null, text(r, "destination"),
+            text(r, "location"), r.path("pinned").isBoolean() ? r.get("pinned").asBoolean() : null);
     JsonNode params = n.get("parameters");
     return new Operation(
         text(n, "operation_id"),

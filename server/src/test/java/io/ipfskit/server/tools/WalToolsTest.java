@@ -128,4 +128,45 @@ class WalToolsTest {
     assertEquals("invalid argument: status must be a finished status (completed, failed or cancelled);"
         + " cancel live operations with wal_cancel_operation first", text(r));
   }
+
+  @Test
+  void addOperation_backendNotConfigured_isErrorNamingItAndTheConfiguredOnesAndQueuesNothing() {
+    long before = ((Number) structured(call("wal_status", Map.of())).get("total")).longValue();
+    for (String backend : List.of("ipfs", "s3")) {
+      CallToolResult r = call("wal_add_operation", Map.of("operation_type", "add", "backend", backend,
+          "params", Map.of("content", "x")));
+      assertTrue(r.isError());
+      assertEquals("backend '" + backend + "' is not configured; configured: [local] (pass a configured backend, or"
+          + " omit backend for local)", text(r));
+    }
+    assertEquals(before, ((Number) structured(call("wal_status", Map.of())).get("total")).longValue(),
+        "nothing was queued");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void addOperation_backendArgument_describesLocalIpfsAndS3() {
+    Map<String, Object> props = (Map<String, Object>) tools.get("wal_add_operation").tool().inputSchema().get("properties");
+    String description = (String) ((Map<String, Object>) props.get("backend")).get("description");
+    assertTrue(description.contains("local") && description.contains("ipfs") && description.contains("s3"), description);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void pinUnpin_localBackend_resultSaysPinnedWithinTheOutputSchema() {
+    String addId = (String) structured(call("wal_add_operation",
+        Map.of("operation_type", "add", "params", Map.of("content", "pin me")))).get("operation_id");
+    Map<String, Object> added = (Map<String, Object>) structured(call("wal_wait_for_operation",
+        Map.of("operation_id", addId))).get("operation");
+    String cid = (String) ((Map<String, Object>) added.get("result")).get("cid");
+    assertEquals(null, ((Map<String, Object>) added.get("result")).get("pinned"), "the local add says nothing of pins");
+    for (String type : List.of("pin", "unpin")) {
+      String id = (String) structured(call("wal_add_operation",
+          Map.of("operation_type", type, "params", Map.of("cid", cid)))).get("operation_id");
+      structured(call("wal_wait_for_operation", Map.of("operation_id", id)));
+      Map<String, Object> op = (Map<String, Object>) structured(call("wal_get_operation", Map.of("operation_id", id)))
+          .get("operation");
+      assertEquals(type.equals("pin"), ((Map<String, Object>) op.get("result")).get("pinned"), op.toString());
+    }
+  }
 }

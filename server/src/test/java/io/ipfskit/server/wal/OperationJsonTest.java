@@ -48,6 +48,18 @@ class OperationJsonTest {
   }
 
   @Test
+  void operation_addOnIpfs_resultCarriesLocationAndPinnedAndReadsBack() {
+    ObjectNode params = OperationJson.MAPPER.createObjectNode().put("content", "hello");
+    Operation op = new Operation("op-3", OperationType.ADD, "ipfs", params, OperationStatus.COMPLETED, 5, T0, T0, T0,
+        new OperationResult("bafkreiabc", 5L, null, "http://127.0.0.1:5001", true), null, null, 0, 5, null);
+    ObjectNode json = OperationJson.operation(op);
+    assertEquals(List.of("cid", "size", "location", "pinned"), new ArrayList<>(json.get("result").propertyNames()));
+    assertEquals("http://127.0.0.1:5001", json.get("result").get("location").asString());
+    assertTrue(json.get("result").get("pinned").asBoolean());
+    assertEquals(op, OperationJson.readOperation(json), "the owner socket reads back what it wrote");
+  }
+
+  @Test
   void operation_retrying_resultAndCompletionAbsent() {
     ObjectNode params = OperationJson.MAPPER.createObjectNode().put("cid", "bafkreiabc");
     Operation op = new Operation("op-2", OperationType.PIN, "local", params, OperationStatus.RETRYING, 5, T0, T0,
