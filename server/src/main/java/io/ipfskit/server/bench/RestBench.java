@@ -38,7 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  * over a WAL in a scratch home holding {@value #OPERATIONS} completed operations. Measures, in
  * interleaved rounds, requests/s and wrk's p50/p99 latency for {@code limit=10} and {@code limit=100}
  * with 1 and 16 connections, and beside them the same call made in-process through {@link WalCalls}
- * on one thread (no HTTP: the floor the servlet adds to). Prints medians over the rounds as a
+ * on one thread (no HTTP: the floor the servlet adds to), and this JVM's CPU time per request (robust on a
+ * busy machine, where throughput mostly measures the share of CPU the scheduler gave). Prints medians over the rounds as a
  * Markdown table.
  *
  * <p>Run: {@code java -cp server/target/ipfs-kit.jar io.ipfskit.server.bench.RestBench [rounds] [seconds]}.
@@ -61,7 +62,15 @@ public final class RestBench {
     }
   }
 
-  private record Sample(double rps, double p50Micros, double p99Micros) {}
+  /** @param cpuMicrosPerRequest this JVM's CPU time (all threads: Jetty, WAL, GC) per request; robust on a busy box */
+  private record Sample(double rps, double p50Micros, double p99Micros, double cpuMicrosPerRequest) {}
+
+  private static final Pattern TOTAL = Pattern.compile("([0-9]+) requests in");
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
 
   static void run(Path home, int rounds, int seconds, PrintStream out) throws Exception {
     try (SharedWal wal = SharedWal.forHome(KitConfig.defaults(home), null)) {
@@ -103,12 +112,13 @@ public final class RestBench {
         }
         out.printf(Locale.ROOT, "REST GET /api/v0/wal/operations over %d operations; %d rounds x %d s; %d cores%n%n",
             OPERATIONS, rounds, seconds, Runtime.getRuntime().availableProcessors());
-        out.println("| what | requests/s (median) | p50 | p99 |");
-        out.println("|---|---:|---:|---:|");
-        samples.forEach((name, list) -> out.printf(Locale.ROOT, "| %s | %,.0f | %s | %s |%n", name,
+        out.println("| what | requests/s (median) | p50 | p99 | server CPU per request |");
+        out.println("|---|---:|---:|---:|---:|");
+        samples.forEach((name, list) -> out.printf(Locale.ROOT, "| %s | %,.0f | %s | %s | %s |%n", name,
             median(list.stream().mapToDouble(Sample::rps).toArray()),
             micros(median(list.stream().mapToDouble(Sample::p50Micros).toArray())),
-            micros(median(list.stream().mapToDouble(Sample::p99Micros).toArray()))));
+            micros(median(list.stream().mapToDouble(Sample::p99Micros).toArray())),
+            micros(median(list.stream().mapToDouble(Sample::cpuMicrosPerRequest).toArray()))));
       } finally {
         jetty.stop();
       }
@@ -119,6 +129,7 @@ public final class RestBench {
   private static Sample inProcess(SharedWal wal, int limit, int seconds) {
     ObjectNode args = OperationJson.MAPPER.createObjectNode().put("limit", limit);
     PathCheck paths = new PathCheck.AtCaller(() -> { throw new IllegalStateException("no paths"); });
+    long cpu0 = processCpuNanos();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     List<Long> nanos = new ArrayList<>();
     while (System.nanoTime() < end) {
@@ -129,14 +140,20 @@ public final class RestBench {
       nanos.add(System.nanoTime() - t0);
     }
     double[] us = nanos.stream().mapToDouble(n -> n / 1000.0).sorted().toArray();
-    return new Sample(nanos.size() / (double) seconds, us[us.length / 2], us[(int) Math.min(us.length - 1, us.length * 0.99)]);
+    double cpu = (processCpuNanos() - cpu0) / 1000.0 / nanos.size();
+    return new Sample(nanos.size() / (double) seconds, us[us.length / 2], us[(int) Math.min(us.length - 1, us.length * 0.99)],
+        cpu);
   }
 
   private static Sample wrk(String url, int connections, int seconds) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("wrk", "-t" + Math.min(2, connections), "-c" + connections, "-d" + seconds + "s",
         "--latency", url).redirectErrorStream(true).start();
+    long cpu0 = processCpuNanos();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0 || text.contains("Non-2xx")) throw new IllegalStateException("wrk failed:\n" + text);
+    long cpuNanos = processCpuNanos() - cpu0;
+    Matcher total = TOTAL.matcher(text);
+    if (!total.find()) throw new IllegalStateException("no request count in wrk output:\n" + text);
     Matcher rps = RPS.matcher(text);
     if (!rps.find()) throw new IllegalStateException("no Requests/sec in wrk output:\n" + text);
     double p50 = 0;
@@ -151,7 +168,7 @@ public final class RestBench {
       if (m.group(1).equals("50")) p50 = v;
       else p99 = v;
     }
-    return new Sample(Double.parseDouble(rps.group(1)), p50, p99);
+    return new Sample(Double.parseDouble(rps.group(1)), p50, p99, cpuNanos / 1000.0 / Long.parseLong(total.group(1)));
   }
 
   private static double median(double[] v) {
