@@ -90,7 +90,7 @@ public final class RestBench {
       connector.setPort(0);
       jetty.addConnector(connector);
       ServletContextHandler context = new ServletContextHandler();
-      context.addServlet(new ServletHolder(new RestApi(wal::service, () -> files)), "/api/*");
+      context.addServlet(new ServletHolder(new RestApi(wal::service, () -> files)), RestApi.PATH_SPEC);
       jetty.setHandler(context);
       jetty.start();
       try {

@@ -38,6 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class RestApi extends HttpServlet {
   private static final long serialVersionUID = 1L;
+  /** The servlet path spec to mount it at: the route table holds full paths under {@code /api/}. */
+  public static final String PATH_SPEC = "/api/*";
   private static final Logger log = LoggerFactory.getLogger(RestApi.class);
 
   private final transient List<Route> routes;

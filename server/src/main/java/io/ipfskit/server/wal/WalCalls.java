@@ -30,8 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The JSON edge of the WAL: one call's arguments (the MCP tool input names) are checked strictly
  * ({@link WalArguments}), turned into core types, handed to one {@link WalService} method, and
  * the result shaped by {@link OperationJson}. The MCP tools call it with the service
- * {@link SharedWal#service()} gives; the owner socket calls it with the in-process service for
- * forwarded calls, so a forwarded call meets exactly the rules the caller's edge applied.
+ * {@link SharedWal#service()} gives, and so does the REST API ({@code server/rest}, with the MCP bounds); the
+ * owner socket calls it with the in-process service for forwarded calls, so a forwarded call meets
+ * exactly the rules the caller's edge applied.
  *
  * <p>Path arguments ({@code add} {@code params.path}, {@code get}/{@code cat} {@code
  * params.destination}) are checked against the caller's file access roots before the operation is

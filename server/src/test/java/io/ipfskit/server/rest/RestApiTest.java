@@ -113,7 +113,7 @@ class RestApiTest {
     connector.setPort(0);
     jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
-    context.addServlet(new ServletHolder(api), "/api/*");
+    context.addServlet(new ServletHolder(api), RestApi.PATH_SPEC);
     jetty.setHandler(context);
     jetty.start();
     base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
@@ -231,6 +231,23 @@ class RestApiTest {
           "DELETE /api/v0/wal/operations/{operation_id}", "POST /api/v0/wal/operations/{operation_id}/retry",
           "GET /api/v0/wal/metrics", "GET /api/v0/wal/config", "POST /api/v0/wal/config", "GET /api/v0/health",
           "GET /api/openapi.json"), routes);
+    }
+
+    @Test
+    void document_validatesAgainstTheOpenApi31Schema() throws Exception {
+      JsonNode oas;
+      try (InputStream in = RestApiTest.class.getResourceAsStream("/openapi/oas-3.1-schema-2022-10-07.json")) {
+        oas = OperationJson.MAPPER.readTree(in);
+      }
+      List<Error> errors = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(oas)
+          .validate(document);
+      assertEquals(List.of(), errors);
+      // and the check can fail: a response without a description is not OpenAPI
+      ObjectNode broken = (ObjectNode) document.deepCopy();
+      ((ObjectNode) broken.path("paths").path("/api/v0/wal/metrics").path("get").path("responses").path("200"))
+          .remove("description");
+      assertFalse(SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(oas)
+          .validate(broken).isEmpty());
     }
 
     @Test
