@@ -139,7 +139,7 @@ final class RestRoutes {
         + "accepts nothing until the server restarts (answered with 503)");
     status.putArray("enum").add("ok").add("degraded").add("failed_closed");
     props.putObject("version").put("type", "string").put("description", "The server version");
-    ((tools.jackson.databind.node.ArrayNode) schema.withArray("required")).add("status").add("version");
+    schema.withArray("required").add("status").add("version");
     String path = "/api/v0/health";
     return new Route("GET", PathTemplate.parse(path), "getHealth", "Server health",
         "Whether the write-ahead log accepts writes and each backend's health, with pending, retrying and failed "
