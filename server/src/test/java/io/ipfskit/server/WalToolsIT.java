@@ -205,7 +205,7 @@ class WalToolsIT {
     Map<String, Object> a = new java.util.LinkedHashMap<>();
     a.put("statuss", "failed");
     a.put("bogus", 1);
-    assertEquals("invalid argument: statuss is not an argument of wal_list_operations; it accepts status, backend, limit, offset",
+    assertEquals("invalid argument: statuss is not an argument of wal_list_operations; it accepts status, backend, operation_type, limit, offset",
         error("wal_list_operations", a));
   }
 

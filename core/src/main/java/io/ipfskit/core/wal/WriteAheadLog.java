@@ -407,6 +407,7 @@ public final class WriteAheadLog implements AutoCloseable {
         if (s == null) continue;
         if (query.status() != null && s.status != query.status()) continue;
         if (query.backend() != null && !query.backend().equals(e.backend)) continue;
+        if (query.operationType() != null && query.operationType() != e.type) continue;
         es.add(e);
         ss.add(s);
       }

@@ -270,6 +270,11 @@ class WriteAheadLogTest {
       assertEquals(List.of(pending, cancelled, done), all.stream().map(Operation::operationId).toList());
       assertEquals(List.of(cancelled), wal.list(new OperationQuery(OperationStatus.CANCELLED, "local", 10, 0))
           .stream().map(Operation::operationId).toList());
+      // the operation type filter applies to live (pending pin) and archived (cancelled pin, completed add) operations
+      assertEquals(List.of(pending, cancelled), wal.list(new OperationQuery(null, null, OperationType.PIN, 10, 0))
+          .stream().map(Operation::operationId).toList());
+      assertEquals(List.of(done), wal.list(new OperationQuery(null, "local", OperationType.ADD, 10, 0))
+          .stream().map(Operation::operationId).toList());
     }
     try (WriteAheadLog wal = open(FsyncMode.ALWAYS, archive, true)) {
       assertEquals(2, archive.count(), "reopen must not archive twice");

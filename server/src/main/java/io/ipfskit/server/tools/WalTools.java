@@ -148,10 +148,12 @@ public final class WalTools implements ToolSet {
           r -> r.path("total").asLong() + " operations: "
               + STATUSES.stream().map(s -> r.path(s).asLong() + " " + s).reduce((a, b) -> a + ", " + b).orElse("")),
       new Row("wal_list_operations", "List write-ahead log operations",
-          "Lists operations newest first, optionally filtered by status and backend; finished ones come from the Parquet archive.",
+          "Lists operations newest first, optionally filtered by status, backend and operation type; finished ones come "
+              + "from the Parquet archive.",
           input(
               "status", optional(enumOf(STATUSES, "Only operations in this status")),
               "backend", optional(string("Only operations on this backend", 1, 64)),
+              "operation_type", optional(enumOf(WalCalls.ALL_OPERATION_TYPES, "Only operations of this type")),
               "limit", optional(withDefault(integer("At most this many, newest first", 1, WalCalls.Edge.MCP.maxListLimit()), 100)),
               "offset", optional(withDefault(integer("Skip this many matches first (paging)", 0, WalCalls.Edge.MCP.maxOffset()), 0))),
           object("operations", array(operation(), null), "count", integer(null)),
@@ -218,6 +220,29 @@ public final class WalTools implements ToolSet {
               + (r.path("failed_closed").asBoolean() ? " (failed closed after an fsync error: restart the server)" : "")
               + "; backends: " + describeBackends(r.path("backends"))
               + "; file access roots: " + r.path("file_access").path("roots").asString("unknown")));
+
+  /**
+   * The input schema of the tool that calls {@code method} (a fresh copy), so another edge (the REST
+   * API's OpenAPI document) advertises the same argument names, types and bounds as the tool.
+   */
+  public static ObjectNode inputSchema(WalMethod method) {
+    return OperationJson.MAPPER.valueToTree(row(method).input());
+  }
+
+  /** The output schema of the tool that calls {@code method} (a fresh copy); see {@link #inputSchema}. */
+  public static ObjectNode outputSchema(WalMethod method) {
+    return OperationJson.MAPPER.valueToTree(row(method).output());
+  }
+
+  /** The tool name that calls {@code method}, e.g. {@code wal_list_operations}. */
+  public static String toolName(WalMethod method) {
+    return row(method).name();
+  }
+
+  private static Row row(WalMethod method) {
+    return TABLE.stream().filter(r -> r.method() == method).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no WAL tool calls method " + method));
+  }
 
   @Override
   public List<SyncToolSpecification> specifications() {

@@ -86,6 +86,7 @@ final class SocketWalService implements WalService {
     ObjectNode a = args();
     if (query.status() != null) a.put("status", query.status().wireName());
     if (query.backend() != null) a.put("backend", query.backend());
+    if (query.operationType() != null) a.put("operation_type", query.operationType().wireName());
     a.put("limit", query.limit());
     a.put("offset", query.offset());
     return OperationJson.readOperations(call(WalMethod.LIST, a).path("operations"));

@@ -30,8 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The JSON edge of the WAL: one call's arguments (the MCP tool input names) are checked strictly
  * ({@link WalArguments}), turned into core types, handed to one {@link WalService} method, and
  * the result shaped by {@link OperationJson}. The MCP tools call it with the service
- * {@link SharedWal#service()} gives; the owner socket calls it with the in-process service for
- * forwarded calls, so a forwarded call meets exactly the rules the caller's edge applied.
+ * {@link SharedWal#service()} gives, and so does the REST API ({@code server/rest}, with the MCP bounds); the
+ * owner socket calls it with the in-process service for forwarded calls, so a forwarded call meets
+ * exactly the rules the caller's edge applied.
  *
  * <p>Path arguments ({@code add} {@code params.path}, {@code get}/{@code cat} {@code
  * params.destination}) are checked against the caller's file access roots before the operation is
@@ -56,6 +57,9 @@ public final class WalCalls {
   /** The operation types that run, in the order the schema lists them; the others are refused when queued. */
   public static final List<String> OPERATION_TYPES = Arrays.stream(OperationType.values())
       .filter(NewOperation.SUPPORTED::contains).map(OperationType::wireName).toList();
+  /** Every reference operation type, as a list filter accepts them (archived operations may have any). */
+  public static final List<String> ALL_OPERATION_TYPES =
+      Arrays.stream(OperationType.values()).map(OperationType::wireName).toList();
   public static final List<String> STATUSES =
       Arrays.stream(OperationStatus.values()).map(OperationStatus::wireName).toList();
   public static final List<String> FINISHED_STATUSES = Arrays.stream(OperationStatus.values())
@@ -92,7 +96,7 @@ public final class WalCalls {
   public static List<String> argumentNames(WalMethod method) {
     return switch (method) {
       case ADD -> List.of("operation_type", "backend", "params", "priority");
-      case LIST -> List.of("status", "backend", "limit", "offset");
+      case LIST -> List.of("status", "backend", "operation_type", "limit", "offset");
       case GET, RETRY, CANCEL -> List.of("operation_id");
       case WAIT -> List.of("operation_id", "timeout");
       case CLEANUP -> List.of("age_days", "status");
@@ -312,8 +316,10 @@ public final class WalCalls {
 
   private static OperationQuery query(WalArguments args, Edge edge) {
     String status = args.optionalChoice("status", STATUSES);
+    String type = args.optionalChoice("operation_type", ALL_OPERATION_TYPES);
     return new OperationQuery(status == null ? null : OperationStatus.parse("status", status),
         args.optionalString("backend", MAX_BACKEND_LENGTH),
+        type == null ? null : OperationType.parse("operation_type", type),
         args.integer("limit", DEFAULT_LIST_LIMIT, 1, edge.maxListLimit),
         args.integer("offset", 0, 0, edge.maxOffset));
   }

@@ -101,7 +101,7 @@ class WalToolsArgumentsTest {
     Map<String, Object> args = new LinkedHashMap<>();
     args.put("statuss", "failed");
     args.put("bogus", 1);
-    assertEquals("invalid argument: statuss is not an argument of wal_list_operations; it accepts status, backend, limit, offset",
+    assertEquals("invalid argument: statuss is not an argument of wal_list_operations; it accepts status, backend, operation_type, limit, offset",
         error("wal_list_operations", args));
   }
 

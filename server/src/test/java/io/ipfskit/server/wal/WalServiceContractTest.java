@@ -132,6 +132,10 @@ class WalServiceContractTest {
     List<Operation> completed = s.list(new OperationQuery(OperationStatus.COMPLETED, "local", 10, 0));
     assertEquals(List.of(a), completed.stream().map(Operation::operationId).toList());
     assertEquals(List.of(), s.list(new OperationQuery(OperationStatus.FAILED, null, 10, 0)));
+    // the operation type filter crosses the owner socket too
+    assertEquals(List.of(a), s.list(new OperationQuery(null, null, io.ipfskit.core.wal.OperationType.ADD, 10, 0))
+        .stream().map(Operation::operationId).toList());
+    assertEquals(List.of(), s.list(new OperationQuery(null, null, io.ipfskit.core.wal.OperationType.PIN, 10, 0)));
 
     WalConfig changed = s.updateConfig(Map.of("max_retries", "2"));
     assertEquals(2, changed.maxRetries());
