@@ -152,14 +152,38 @@ public record HttpConfig(String bind, int port, Optional<String> token, Optional
   /** This configuration with the command line's overrides (null keeps the configured value). */
   public HttpConfig withOverrides(String bindOrNull, Integer portOrNull, List<String> corsOrNull,
       List<String> hostsOrNull) {
-    return new HttpConfig(bindOrNull == null ? bind : BIND.parser().apply(bindOrNull),
-        portOrNull == null ? port : portOrNull, token, tokenFile, tokenFileSource,
-        corsOrNull == null || corsOrNull.isEmpty() ? corsOrigins : parseList(String.join(",", corsOrNull), ORIGIN),
-        hostsOrNull == null || hostsOrNull.isEmpty() ? allowedHosts : parseList(String.join(",", hostsOrNull), HOST),
+    String b = bind;
+    if (bindOrNull != null) {
+      try {
+        b = BIND.parser().apply(bindOrNull);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--bind must be " + BIND.rule());
+      }
+    }
+    if (portOrNull != null && (portOrNull < 0 || portOrNull > 65535)) {
+      throw new IllegalArgumentException("--port must be " + PORT.rule() + ", but was " + portOrNull);
+    }
+    List<String> cors = corsOrigins;
+    if (corsOrNull != null && !corsOrNull.isEmpty()) {
+      try {
+        cors = parseList(String.join(",", corsOrNull), ORIGIN);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--cors-origin: " + e.getMessage() + "; each must be " + CORS_ORIGINS.rule());
+      }
+    }
+    List<String> hosts = allowedHosts;
+    if (hostsOrNull != null && !hostsOrNull.isEmpty()) {
+      try {
+        hosts = parseList(String.join(",", hostsOrNull), HOST);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--allowed-host: " + e.getMessage() + "; each must be " + ALLOWED_HOSTS.rule());
+      }
+    }
+    return new HttpConfig(b, portOrNull == null ? port : portOrNull, token, tokenFile, tokenFileSource, cors, hosts,
         sessionIdle);
   }
 
-  /** Checks one command line origin, naming the option and the rule. */
+  /** Splits a list at commas and checks each entry against {@code each} (no wildcard). */
   static List<String> parseList(String raw, Pattern each) {
     List<String> out = new ArrayList<>();
     String[] parts = raw.split(",", -1);
