@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * for requests in flight (at most the drain timeout), closes the MCP sessions and stops Jetty. The
  * caller owns whatever the tools use (the home, the WAL) and closes it after this.
  *
- * <p>Thread-safe: start and close synchronise on this object.
+ * <p>Thread-safe: {@link #start()} and the first step of {@link #shutdown()} synchronise on this
+ * object (it guards {@code closing}); the components are published through volatile fields, so
+ * {@link #port()} never waits for a shutdown in progress.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -72,12 +74,15 @@ public final class HttpServer implements AutoCloseable {
   private final Builder b;
   private final Optional<String> token;
   private final boolean tokenGenerated;
-  private Server jetty; // guarded by this
-  private ServerConnector connector; // guarded by this
-  private SecurityFilter filter; // guarded by this
-  private McpSyncServer mcp; // guarded by this
-  private int port; // guarded by this
-  private boolean closed; // guarded by this
+  private volatile Server jetty; // written once under this, in start()
+  private volatile ServerConnector connector;
+  private volatile SecurityFilter filter;
+  private volatile McpSyncServer mcp;
+  private volatile int port;
+  private boolean closing; // guarded by this
+  /** Counted down when a shutdown has finished, so a second caller waits for the first. */
+  private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+  private volatile boolean drainedAll = true;
 
   private HttpServer(Builder b) {
     this.b = b;
@@ -106,7 +111,7 @@ public final class HttpServer implements AutoCloseable {
    * @throws IllegalStateException when already started or closed
    */
   public synchronized HttpServer start() {
-    if (jetty != null || closed) throw new IllegalStateException("the HTTP server was already started");
+    if (jetty != null || closing) throw new IllegalStateException("the HTTP server was already started");
     QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, 4);
     threads.setName("ipfs-kit-http");
     Server server = new Server(threads);
@@ -204,13 +209,13 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** The port actually bound (useful with port 0). */
-  public synchronized int port() {
+  public int port() {
     if (jetty == null) throw new IllegalStateException("the HTTP server is not started");
     return port;
   }
 
   /** {@code http://host:port} as a client on this machine reaches the server (no trailing slash). */
-  public synchronized String baseUrl() {
+  public String baseUrl() {
     String host = isWildcard(b.bind) ? "127.0.0.1" : hostForUrl(b.bind);
     return "http://" + host + ":" + port();
   }
@@ -235,16 +240,14 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Requests in flight now (tests, shutdown messages). */
-  synchronized int inFlight() {
-    return filter == null ? 0 : filter.inFlight();
+  int inFlight() {
+    SecurityFilter f = filter;
+    return f == null ? 0 : f.inFlight();
   }
 
   /** Blocks until the server has stopped. */
   public void join() throws InterruptedException {
-    Server s;
-    synchronized (this) {
-      s = jetty;
-    }
+    Server s = jetty;
     if (s != null) s.join();
   }
 
@@ -254,40 +257,56 @@ public final class HttpServer implements AutoCloseable {
    *
    * @return true when every request in flight finished in time
    */
-  public synchronized boolean shutdown() {
-    if (closed || jetty == null) {
-      closed = true;
-      return true;
-    }
-    closed = true;
-    filter.beginClosing();
-    boolean drained;
-    try {
-      connector.close();
-    } catch (RuntimeException e) {
-      log.debug("closing the HTTP connector: {}", e.toString());
-    }
-    try {
-      drained = filter.awaitIdle(b.drainTimeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      drained = false;
-    }
-    if (!drained) {
-      log.warn("HTTP shutdown: {} request(s) still running after {} s; stopping anyway", filter.inFlight(),
-          b.drainTimeout.toSeconds());
+  public boolean shutdown() {
+    synchronized (this) {
+      if (closing) {
+        // Another caller (e.g. the SIGTERM hook while stdin closed) is stopping it: wait for that.
+        try {
+          stopped.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return drainedAll;
+      }
+      closing = true;
+      if (jetty == null) {
+        stopped.countDown();
+        return true;
+      }
     }
     try {
-      mcp.closeGracefully();
-    } catch (RuntimeException e) {
-      log.debug("closing the MCP sessions: {}", e.toString());
+      filter.beginClosing();
+      try {
+        connector.close();
+      } catch (RuntimeException e) {
+        log.debug("closing the HTTP connector: {}", e.toString());
+      }
+      boolean drained;
+      try {
+        drained = filter.awaitIdle(b.drainTimeout);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        drained = false;
+      }
+      if (!drained) {
+        log.warn("HTTP shutdown: {} request(s) still running after {} s; stopping anyway", filter.inFlight(),
+            b.drainTimeout.toSeconds());
+      }
+      drainedAll = drained;
+      try {
+        mcp.closeGracefully();
+      } catch (RuntimeException e) {
+        log.debug("closing the MCP sessions: {}", e.toString());
+      }
+      try {
+        jetty.stop();
+      } catch (Exception e) {
+        log.warn("stopping the HTTP server: {}", e.toString());
+      }
+      return drained;
+    } finally {
+      stopped.countDown();
     }
-    try {
-      jetty.stop();
-    } catch (Exception e) {
-      log.warn("stopping the HTTP server: {}", e.toString());
-    }
-    return drained;
   }
 
   @Override
