@@ -90,7 +90,7 @@ if (httpAt < 0) {
     res.writeHead(status, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
   };
-  createServer(async (req, res) => {
+  const http = createServer(async (req, res) => {
     try {
       if (!req.url.startsWith("/mcp")) return fail(res, 404, "Not Found");
       const sessionId = req.headers["mcp-session-id"];
@@ -109,5 +109,7 @@ if (httpAt < 0) {
     } catch (e) {
       if (!res.headersSent) fail(res, 500, "Internal error");
     }
-  }).listen(port, "127.0.0.1", () => process.stderr.write(`ts-reference-server: http://127.0.0.1:${port}/mcp\n`));
+  });
+  http.keepAliveTimeout = 60_000; // as Jetty's idle timeout is longer than node's 5 s default: no stale reuse in the bench
+  http.listen(port, "127.0.0.1", () => process.stderr.write(`ts-reference-server: http://127.0.0.1:${port}/mcp\n`));
 }

@@ -226,9 +226,16 @@ public final class HttpBench {
 
     void call(String tool) throws IOException, InterruptedException {
       int id = ids.getAndIncrement();
-      HttpResponse<String> r = client.send(request(target, sessionId, "{\"jsonrpc\":\"2.0\",\"id\":" + id
-          + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{}}}"),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest req = request(target, sessionId, "{\"jsonrpc\":\"2.0\",\"id\":" + id
+          + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{}}}");
+      HttpResponse<String> r;
+      try {
+        r = client.send(req, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException staleConnection) {
+        // A kept-alive connection the server closed while this session sat idle (the other target's turn):
+        // the light tool only reads, so the call is sent once more on a fresh connection.
+        r = client.send(req, HttpResponse.BodyHandlers.ofString());
+      }
       if (r.statusCode() != 200 || !r.body().contains("\"result\"") || r.body().contains("\"isError\":true")) {
         throw new IllegalStateException("tools/call answered " + r.statusCode() + ": " + r.body());
       }
