@@ -73,8 +73,8 @@ public record HttpConfig(String bind, int port, Optional<String> token, Optional
       raw -> parseList(raw, HOST));
   public static final Setting<Duration> SESSION_IDLE = Setting.seconds("IPFS_KIT_HTTP_SESSION_IDLE_SECONDS",
       Duration.ofSeconds(10), Duration.ofDays(1), Duration.ofMinutes(30),
-      "an MCP session over HTTP without any request for this long (up to twice as long) is closed; its client"
-          + " then gets 404 and initializes again");
+      "an MCP session over HTTP with no request and no open stream (GET) for this long (up to twice as long) is"
+          + " closed; its client then gets 404 and initializes again");
 
   /** The HTTP settings, in documentation order. */
   public static final List<Setting<?>> SETTINGS = List.of(BIND, PORT, TOKEN, TOKEN_FILE, CORS_ORIGINS, ALLOWED_HOSTS,
