@@ -1,6 +1,8 @@
-// A scripted MCP client on the official TypeScript SDK, for end-to-end tests of ipfs-kit over stdio.
+// A scripted MCP client on the official TypeScript SDK, for end-to-end tests of ipfs-kit over stdio
+// or Streamable HTTP.
 // Usage: node mcp-client.mjs '<plan JSON>'. The plan:
 //   { "command": "java", "args": [...], "env": {...}, "roots": ["file:///..."] | null,
+//     or, for Streamable HTTP instead of a command: "url": "http://127.0.0.1:8787/mcp", "headers": {...},
 //     "steps": [ {"call": "tool", "arguments": {...}, "timeoutMs": 60000, "progress": true,
 //                 "resetTimeoutOnProgress": true, "cancelAfterMs": 1000},
 //                {"setRoots": ["file:///..."]}, {"listTools": true}, {"listResources": true},
@@ -17,6 +19,7 @@
 // every response the server wrote (also responses the SDK drops because their request was cancelled).
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   ListRootsRequestSchema,
   LoggingMessageNotificationSchema,
@@ -33,14 +36,16 @@ function pick(value, path) {
   return value;
 }
 
-const transport = new StdioClientTransport({
-  command: plan.command,
-  args: plan.args ?? [],
-  env: { ...process.env, ...(plan.env ?? {}) },
-  stderr: plan.captureStderr ? "pipe" : "inherit",
-});
+const transport = plan.url
+  ? new StreamableHTTPClientTransport(new URL(plan.url), { requestInit: { headers: plan.headers ?? {} } })
+  : new StdioClientTransport({
+    command: plan.command,
+    args: plan.args ?? [],
+    env: { ...process.env, ...(plan.env ?? {}) },
+    stderr: plan.captureStderr ? "pipe" : "inherit",
+  });
 let serverStderr = "";
-if (plan.captureStderr) {
+if (!plan.url && plan.captureStderr) {
   transport.stderr?.on("data", (chunk) => {
     serverStderr += chunk.toString();
   });
@@ -65,7 +70,19 @@ function out(obj) {
 
 const errors = [];
 client.onerror = (e) => errors.push(String(e?.message ?? e));
-await client.connect(transport);
+if (plan.url) {
+  // Over HTTP the first line says whether initialize worked: {"connected": true, "sessionId": "..."} or
+  // {"connected": false, "error": "...", "code": n} (then nothing else is printed).
+  try {
+    await client.connect(transport);
+  } catch (e) {
+    out({ connected: false, error: String(e?.message ?? e), code: e?.code ?? null });
+    process.exit(0);
+  }
+  out({ connected: true, sessionId: transport.sessionId ?? null });
+} else {
+  await client.connect(transport);
+}
 const wire = { sent: [], cancelled: [], responses: [] };
 {
   // Below the SDK: the Protocol set these in connect(); wrap them to see the raw traffic.

@@ -40,7 +40,21 @@ public final class NodeScripts {
    * {@code node <dir>/<script>} from there so the SDK's ES modules resolve.
    */
   public static synchronized Path installed() throws IOException, InterruptedException {
-    Path src = sourceDir();
+    return installed(sourceDir());
+  }
+
+  /**
+   * The same for another Node program folder under {@code server/src/test/node} (e.g. {@code
+   * conformance}): its {@code package.json} installed once into the cache, its {@code .mjs} files copied.
+   */
+  public static synchronized Path installed(String subfolder) throws IOException, InterruptedException {
+    Path src = sourceDir().resolve(subfolder);
+    if (!Files.isRegularFile(src.resolve("package.json")))
+      throw new IllegalStateException("expected a package.json in " + src);
+    return installed(src);
+  }
+
+  private static Path installed(Path src) throws IOException, InterruptedException {
     byte[] pkg = Files.readAllBytes(src.resolve("package.json"));
     Path dir = Path.of(System.getProperty("user.home"), ".cache", "ipfs-kit", "node", sha256(pkg).substring(0, 16));
     Files.createDirectories(dir);
