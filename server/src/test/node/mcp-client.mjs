@@ -148,5 +148,12 @@ for (let i = 0; i < plan.steps.length; i++) {
       elapsedMs: Date.now() - started });
   }
 }
-await client.close(); // the server exits when stdin closes: everything it wrote has arrived
-out({ notifications, rootsRequests, errors, wire, ...(plan.captureStderr ? { serverStderr } : {}) });
+const summary = () => out({ notifications, rootsRequests, errors, wire, ...(plan.captureStderr ? { serverStderr } : {}) });
+if (plan.url) {
+  // Over HTTP closing aborts the client's own SSE stream (an error the server did not cause): report first.
+  summary();
+  await client.close();
+} else {
+  await client.close(); // the server exits when stdin closes: everything it wrote has arrived
+  summary();
+}

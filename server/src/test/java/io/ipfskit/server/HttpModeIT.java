@@ -103,6 +103,31 @@ class HttpModeIT {
 
   @Test
   @Timeout(300)
+  void restApi_mountedBehindTheSameGate_answersWithTokenOnly() throws Exception {
+    int port = ChildProcess.freePort();
+    try (ChildProcess server = serveHttp(port, Map.of("IPFS_KIT_HTTP_TOKEN", TOKEN))) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI metrics = URI.create("http://127.0.0.1:" + port + "/api/v0/wal/metrics");
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer " + TOKEN)
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ok.statusCode(), ok.body());
+      assertTrue(JSON.readTree(ok.body()).isObject(), ok.body());
+      HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(401, noToken.statusCode(), noToken.body());
+      HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/api/v0/wal/operations/no-such-operation"))
+          .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, unknown.statusCode(), unknown.body());
+      assertTrue(JSON.readTree(unknown.body()).path("error").has("message"), unknown.body());
+      HttpResponse<String> doc = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/openapi.json"))
+          .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, doc.statusCode(), doc.body());
+      assertTrue(JSON.readTree(doc.body()).path("paths").has("/api/v0/wal/operations"), doc.body());
+    }
+  }
+
+  @Test
+  @Timeout(300)
   void rawHttp_securityAnswers_shortJsonErrorsWithoutStackTraces() throws Exception {
     int port = ChildProcess.freePort();
     try (ChildProcess server = serveHttp(port, Map.of("IPFS_KIT_HTTP_TOKEN", TOKEN, "IPFS_KIT_MAX_MESSAGE_BYTES", "65536"),

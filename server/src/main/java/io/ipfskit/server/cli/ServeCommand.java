@@ -9,6 +9,7 @@ import io.ipfskit.server.content.ContentResources;
 import java.util.List;
 import io.ipfskit.server.http.HttpConfig;
 import io.ipfskit.server.http.HttpServer;
+import io.ipfskit.server.rest.RestApi;
 import io.ipfskit.server.stdio.LazySchemaValidator;
 import io.ipfskit.server.stdio.StdioServer;
 import io.ipfskit.server.tools.SessionRoots;
@@ -118,11 +119,13 @@ final class ServeCommand implements Callable<Integer> {
   private HttpServer httpServer(KitHome home) {
     HttpConfig config = HttpConfig.from(home.config().settings())
         .withOverrides(bind, port, corsOrigins, allowedHosts);
+    // Sessions share this process: the operator's roots apply to all, a client's MCP roots to none.
+    SessionRoots roots = SessionRoots.operatorOnly(home.config().allowedRoots(), home.directory());
     HttpServer.Builder builder = HttpServer.builder().config(config)
         .maxBodyBytes(home.config().settings().get(KitConfig.MAX_MESSAGE_BYTES, StdioServer.MAX_LINE_BYTES))
-        // Sessions share this process: the operator's roots apply to all, a client's MCP roots to none.
-        .mcp("ipfs-kit", Version.current(), ToolCatalog.all(home,
-            SessionRoots.operatorOnly(home.config().allowedRoots(), home.directory())))
+        .mcp("ipfs-kit", Version.current(), ToolCatalog.all(home, roots))
+        // The REST API behind the same gate, on the same WAL calls as the tools.
+        .servlet(RestApi.PATH_SPEC, new RestApi(() -> home.wal().service(), () -> roots.policy(null)))
         .schemaValidator(new LazySchemaValidator());
     ContentResources resources = new ContentResources(home::contentReader, q -> home.wal().service().list(q));
     builder.resourceTemplates(List.of(resources.template()));
