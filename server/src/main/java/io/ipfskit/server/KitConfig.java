@@ -10,6 +10,7 @@ import io.ipfskit.core.config.Settings;
 import io.ipfskit.core.files.AllowedRoots;
 import io.ipfskit.core.secrets.VaultConfig;
 import io.ipfskit.core.storage.BackendsConfig;
+import io.ipfskit.core.storage.s3.S3Config;
 import io.ipfskit.core.wal.WalConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -102,6 +103,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(WalConfig.MAX_ADD_BYTES);
     all.add(MAX_MESSAGE_BYTES);
     all.add(CONTENT_MAX_BYTES);
+    all.addAll(S3Config.SETTINGS);
     return List.copyOf(all);
   }
 
@@ -181,7 +183,8 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
-    return new KitConfig(home, fileRead, settings, vault, wal, BackendsConfig.embedded(home),
+    BackendsConfig backends = BackendsConfig.embedded(home).withS3(S3Config.from(home, settings).orElse(null));
+    return new KitConfig(home, fileRead, settings, vault, wal, backends,
         allowedRoots(home, settings), warnings);
   }
 

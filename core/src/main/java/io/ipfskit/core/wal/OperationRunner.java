@@ -117,7 +117,8 @@ final class OperationRunner {
             stored = add(backend, BoundedCopy.limit(in, ctx.maxAddBytes(), ctx.cancel()));
           }
         }
-        return new OperationResult(stored.cid(), stored.size(), null);
+        // Where the backend put it (an S3 object key) is the add's destination; null for local.
+        return new OperationResult(stored.cid(), stored.size(), stored.location());
       }
       case GET, CAT -> {
         String cid = text(params, "cid");
