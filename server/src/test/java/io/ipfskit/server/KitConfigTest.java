@@ -11,6 +11,7 @@ import io.ipfskit.core.config.SettingSource;
 import io.ipfskit.core.secrets.Kdf;
 import io.ipfskit.core.storage.BackendsConfig;
 import io.ipfskit.core.wal.FsyncMode;
+import io.ipfskit.core.storage.s3.S3Config;
 import io.ipfskit.core.wal.WalConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -201,7 +202,20 @@ class KitConfigTest {
       assertTrue(s.name().startsWith(KitConfig.PREFIX), s.name());
       assertTrue(!s.doc().isBlank() && !s.rule().isBlank() && !s.defaultText().isBlank(), s.name());
     }
-    assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2, names.size()); // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES
+    assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2 + S3Config.SETTINGS.size(), names.size()); // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES, s3
+  }
+
+  @Test
+  void load_s3Bucket_configuresTheS3SectionOfTheBackends() throws IOException {
+    Path home = home();
+    assertEquals(null, load(home, Map.of()).backends().s3OrNull(), "no bucket: s3 off");
+    KitConfig config = load(home, Map.of("IPFS_KIT_S3_BUCKET", "my-bucket", "IPFS_KIT_S3_ENDPOINT",
+        "http://127.0.0.1:9000", "IPFS_KIT_S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "IPFS_KIT_S3_SECRET_KEY_REF",
+        "0123456789abcdef"));
+    S3Config s3 = config.backends().s3OrNull();
+    assertEquals("my-bucket", s3.bucket());
+    assertEquals("0123456789abcdef", s3.secretKeyRefOrNull().value());
+    assertTrue(s3.pathStyle());
   }
 
   @Test

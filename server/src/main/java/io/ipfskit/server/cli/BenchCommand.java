@@ -19,14 +19,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run a benchmark; figures go to stdout (see BENCHMARKS.md).",
-    subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class, WalBenchCommand.class})
+    subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class, WalBenchCommand.class, S3BenchCommand.class})
 final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: secrets, stdio or wal");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: secrets, stdio, wal or s3");
   }
 
   @Command(name = "secrets", mixinStandardHelpOptions = true,

@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>{@link #start()} starts it (again, on the same port, after {@link #stop()}) and creates the
  * bucket; the transient provider loses every object when it stops. {@link #client()} is an SDK
  * client of the test's own, built here with its own settings, independent of the backend under
- * test. {@link #close()} stops the process by PID.
+ * test. {@link #close()} stops the process by PID. The transient provider keeps objects (and
+ * multipart parts until they are joined) on its heap, hence 1 GiB for the 200 MiB test.
  */
 public final class S3ProxyServer implements AutoCloseable {
   public static final String ACCESS_KEY_ID = "AKIAIPFSKITTEST00001";
@@ -83,7 +84,7 @@ public final class S3ProxyServer implements AutoCloseable {
         ""), UTF_8);
     Path log = dir.resolve("s3proxy-" + (logs.size() + 1) + ".log");
     logs.add(log);
-    process = ChildProcess.start("s3proxy", List.of(StdioClient.javaExecutable(), "-Xmx256m", "-jar",
+    process = ChildProcess.start("s3proxy", List.of(StdioClient.javaExecutable(), "-Xmx1g", "-jar",
         jar().toString(), "--properties", props.toString()), dir, Map.of(), log);
     process.awaitPort(port, Duration.ofSeconds(60));
     if (client == null) client = newClient(endpoint(), SECRET_KEY);

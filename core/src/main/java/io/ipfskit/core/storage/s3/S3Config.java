@@ -69,8 +69,10 @@ public record S3Config(URI endpointOrNull, String region, String bucket, String 
           throw new IllegalArgumentException("bad prefix");
         return raw;
       });
-  public static final Setting<Boolean> PATH_STYLE = Setting.bool("IPFS_KIT_S3_PATH_STYLE", true,
-      "path-style requests (host/bucket/key); default true with IPFS_KIT_S3_ENDPOINT, false without");
+  public static final Setting<Boolean> PATH_STYLE = new Setting<>("IPFS_KIT_S3_PATH_STYLE", "true or false",
+      "true with IPFS_KIT_S3_ENDPOINT, else false",
+      "path-style requests (host/bucket/key) instead of virtual-host style (bucket.host/key)",
+      Setting.bool("IPFS_KIT_S3_PATH_STYLE", true, "").parser());
   public static final Setting<String> ACCESS_KEY_ID = new Setting<>("IPFS_KIT_S3_ACCESS_KEY_ID",
       "an access key id of 3 to 128 letters and digits (set together with IPFS_KIT_S3_SECRET_KEY_REF)", "unset",
       "the access key id; unset (with the ref) = the AWS default credentials chain", raw -> {
