@@ -179,8 +179,12 @@ public final class S3Bench {
   private static JsonNode walRun(StdioBench.Session server, String addArguments) throws IOException {
     JsonNode added = call(server, "wal_add_operation", addArguments);
     String id = added.path("operation_id").asString();
-    JsonNode done = call(server, "wal_wait_for_operation", "{\"operation_id\":\"" + id + "\",\"timeout\":25}");
-    JsonNode op = done.path("operation");
+    JsonNode op = null;
+    for (int i = 0; i < 40; i++) { // rounds of 25 s, under the session's 30 s answer timeout
+      JsonNode done = call(server, "wal_wait_for_operation", "{\"operation_id\":\"" + id + "\",\"timeout\":25}");
+      op = done.path("operation");
+      if (done.path("finished").asBoolean()) break;
+    }
     if (!"completed".equals(op.path("status").asString()))
       throw new IllegalStateException("operation " + id + " did not complete: " + op);
     return op;

@@ -10,19 +10,10 @@ import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.core.storage.StoredContent;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +29,6 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -114,7 +104,7 @@ public final class S3Backend implements StorageBackend {
     requireNonNull(config, "config");
     requireNonNull(secrets, "secrets");
     requireNonNull(clock, "clock");
-    prepareSpool(config.spoolDirectory());
+    Spool.prepare(config.spoolDirectory());
     VaultCredentials vault = config.accessKeyIdOrNull() == null ? null
         : new VaultCredentials(config.accessKeyIdOrNull(), config.secretKeyRefOrNull(), secrets, clock);
     AwsCredentialsProvider credentials = vault != null ? vault : DefaultCredentialsProvider.builder().build();
@@ -134,20 +124,6 @@ public final class S3Backend implements StorageBackend {
     return new S3Backend(config, b.build(), vault);
   }
 
-  private static void prepareSpool(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix"))
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      else Files.createDirectories(dir);
-    }
-    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "add-*.spool")) {
-      for (Path p : leftovers) {
-        LOG.warn("Deleting the spool file {} an interrupted s3 add left behind", p);
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
   @Override
   public String name() {
     return NAME;
@@ -162,35 +138,12 @@ public final class S3Backend implements StorageBackend {
   public StoredContent add(InputStream content) throws StorageException {
     requireNonNull(content, "content");
     checkCredentials();
-    Path spool;
-    try {
-      spool = Files.createTempFile(config.spoolDirectory(), "add-", ".spool",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new StorageException("s3 backend cannot create a spool file in " + config.spoolDirectory() + ": " + e,
-          StorageErrorClass.TRANSIENT, e);
-    }
-    try {
-      StoredContent computed;
-      try (FileChannel out = FileChannel.open(spool, StandardOpenOption.WRITE);
-          SpoolingStream in = new SpoolingStream(content, out)) {
-        computed = ContentCid.of(in);
-      } catch (SpoolWriteException e) {
-        throw new StorageException("s3 backend could not spool the content to " + spool + ": " + e.getCause(),
-            StorageErrorClass.TRANSIENT, e.getCause());
-      } catch (IOException e) {
-        throw new StorageException("reading the content to add failed: " + e, StorageErrorClass.PERMANENT, e);
-      }
+    try (Spool spool = Spool.write(config.spoolDirectory(), content)) {
+      StoredContent computed = spool.computed();
       String key = config.key(computed.cid());
-      if (computed.size() >= config.multipartThresholdBytes()) uploadInParts(spool, computed.size(), key);
-      else putWhole(spool, key);
+      if (computed.size() >= config.multipartThresholdBytes()) uploadInParts(spool.file(), computed.size(), key);
+      else putWhole(spool.file(), key);
       return new StoredContent(computed.cid(), computed.size(), key, null);
-    } finally {
-      try {
-        Files.deleteIfExists(spool);
-      } catch (IOException e) {
-        LOG.warn("could not delete the spool file {}: {}", spool, e.toString());
-      }
     }
   }
 
@@ -380,134 +333,5 @@ public final class S3Backend implements StorageBackend {
   private static String canonical(String cid) throws StorageException {
     return Cid.canonical(cid).orElseThrow(() -> new StorageException("cid " + Cid.ACCEPTED_RULE,
         StorageErrorClass.PERMANENT));
-  }
-
-  /** Thrown by {@link SpoolingStream} when the spool file (not the content) fails. */
-  private static final class SpoolWriteException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    SpoolWriteException(IOException cause) {
-      super(cause);
-    }
-  }
-
-  /** Passes the content through, writing every byte read to the spool file as well. */
-  private static final class SpoolingStream extends FilterInputStream {
-    private final FileChannel spool;
-
-    SpoolingStream(InputStream in, FileChannel spool) {
-      super(in);
-      this.spool = spool;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        try {
-          ByteBuffer buf = ByteBuffer.wrap(b, off, n);
-          while (buf.hasRemaining()) spool.write(buf);
-        } catch (IOException e) {
-          throw new SpoolWriteException(e);
-        }
-      }
-      return n;
-    }
-
-    @Override
-    public void close() {
-      // the caller owns the content stream; the spool channel is closed by its own try
-    }
-  }
-
-  /**
-   * One part's slice of the spool file. The SDK may open it more than once (to sign, then to
-   * send); every stream opened is closed by {@link #close()} at the latest.
-   */
-  private static final class FileSlice implements ContentStreamProvider, AutoCloseable {
-    private final Path file;
-    private final long offset;
-    private final long length;
-    private final List<InputStream> opened = new ArrayList<>();
-
-    FileSlice(Path file, long offset, long length) {
-      this.file = file;
-      this.offset = offset;
-      this.length = length;
-    }
-
-    @Override
-    public synchronized InputStream newStream() {
-      try {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ).position(offset);
-        InputStream s = new BoundedStream(Channels.newInputStream(ch), length);
-        opened.add(s);
-        return s;
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("cannot reopen the spool file " + file, e);
-      }
-    }
-
-    @Override
-    public synchronized void close() {
-      for (InputStream s : opened) {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // read-only file stream
-        }
-      }
-      opened.clear();
-    }
-  }
-
-  /** At most {@code remaining} bytes of {@code in}. */
-  private static final class BoundedStream extends FilterInputStream {
-    private long remaining;
-
-    BoundedStream(InputStream in, long remaining) {
-      super(in);
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) return -1;
-      int b = in.read();
-      if (b >= 0) remaining--;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) return -1;
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) remaining -= n;
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = in.skip(Math.min(n, remaining));
-      remaining -= s;
-      return s;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return (int) Math.min(in.available(), remaining);
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
   }
 }
