@@ -43,8 +43,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The {@code s3} backend: content in one S3 bucket (AWS, or any S3-compatible server with an
  * endpoint override and path-style requests), one object per content, addressed by CID.
  *
- * <p><b>Same CID as local and IPFS.</b> {@link #add} spools the stream to a private temp file in
- * {@link S3Config#spoolDirectory()} while {@link ContentCid} computes the CID the local block store
+ * <p><b>Same CID as local and IPFS.</b> {@link #add} spools the stream ({@link Spool}) to a private
+ * temp file in {@link S3Config#spoolDirectory()} while {@link ContentCid} computes the CID the local block store
  * and {@code ipfs add --cid-version=1 --raw-leaves} give those bytes (no block is stored), then
  * uploads the file as the object {@code <prefix><cid>} and deletes it. The object holds the plain
  * file bytes, not IPFS blocks, so anything can read it. Adding the same content twice writes the
@@ -52,8 +52,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p><b>Bounded memory.</b> The spool reads one 256 KiB chunk at a time. Content of at least
  * {@link S3Config#multipartThresholdBytes()} goes up as a multipart upload in parts of that size,
- * each streamed from its slice of the file (the SDK reopens the slice when it signs and when it
- * sends); a failed upload is aborted. {@link #get} streams the object body to the caller's stream.
+ * each streamed from its slice of the file ({@link FileSlice}: the SDK reopens the slice when it
+ * signs and when it sends); a failed upload is aborted. {@link #get} streams the object body to the caller's stream.
  *
  * <p><b>Pin semantics: a documented no-op.</b> An S3 object stays until it is deleted; there is
  * no garbage collector that a pin could hold off. {@link #pin} and {@link #unpin} therefore only
