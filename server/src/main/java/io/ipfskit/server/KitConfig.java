@@ -11,6 +11,7 @@ import io.ipfskit.core.files.AllowedRoots;
 import io.ipfskit.core.secrets.VaultConfig;
 import io.ipfskit.core.storage.BackendsConfig;
 import io.ipfskit.core.storage.ipfs.IpfsConfig;
+import io.ipfskit.core.storage.s3.S3Config;
 import io.ipfskit.core.wal.WalConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -104,6 +105,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(MAX_MESSAGE_BYTES);
     all.add(CONTENT_MAX_BYTES);
     all.addAll(IpfsConfig.SETTINGS);
+    all.addAll(S3Config.SETTINGS);
     all.addAll(io.ipfskit.server.http.HttpConfig.SETTINGS);
     return List.copyOf(all);
   }
@@ -185,7 +187,9 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     io.ipfskit.server.http.HttpConfig.from(settings); // the HTTP settings too (the token file is read at serve --http)
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
-    BackendsConfig backends = BackendsConfig.embedded(home).withIpfs(IpfsConfig.from(settings).orElse(null));
+    BackendsConfig backends = BackendsConfig.embedded(home)
+        .withIpfs(IpfsConfig.from(settings).orElse(null))
+        .withS3(S3Config.from(home, settings).orElse(null));
     return new KitConfig(home, fileRead, settings, vault, wal, backends, allowedRoots(home, settings), warnings);
   }
 

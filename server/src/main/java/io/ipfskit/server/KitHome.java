@@ -112,11 +112,21 @@ public final class KitHome implements AutoCloseable {
         throw new IllegalStateException("home " + config.home() + " is closed");
       }
       if (wal == null) {
-        wal = SharedWal.forHome(config, WAL_OWNER_WATCH_INTERVAL);
+        wal = SharedWal.forHome(config, WAL_OWNER_WATCH_INTERVAL, this::lookupSecret);
         walIfJoined = wal;
       }
       return wal;
     }
+  }
+
+  /**
+   * Reads a secret a backend's configuration refers to (the S3 secret key), at use. Unlocks the
+   * vault if no one has yet (blocking, like any first {@link #vault()} call); while another thread
+   * unlocks it, this waits for that. A vault that cannot be opened throws its {@link
+   * io.ipfskit.core.secrets.VaultException}, which the backend reports as unavailable.
+   */
+  private io.ipfskit.core.secrets.SecretValue lookupSecret(io.ipfskit.core.secrets.SecretId id) {
+    return vault().retrieve(id);
   }
 
   /**

@@ -11,6 +11,7 @@ import io.ipfskit.core.config.SettingSource;
 import io.ipfskit.core.secrets.Kdf;
 import io.ipfskit.core.storage.BackendsConfig;
 import io.ipfskit.core.wal.FsyncMode;
+import io.ipfskit.core.storage.s3.S3Config;
 import io.ipfskit.core.wal.WalConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -201,9 +202,22 @@ class KitConfigTest {
       assertTrue(s.name().startsWith(KitConfig.PREFIX), s.name());
       assertTrue(!s.doc().isBlank() && !s.rule().isBlank() && !s.defaultText().isBlank(), s.name());
     }
-    // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES, the ipfs backend's and the HTTP server's settings
+    // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES, the ipfs and s3 backends' and the HTTP server's settings
     assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2 + io.ipfskit.core.storage.ipfs.IpfsConfig.SETTINGS.size()
-        + io.ipfskit.server.http.HttpConfig.SETTINGS.size(), names.size());
+        + S3Config.SETTINGS.size() + io.ipfskit.server.http.HttpConfig.SETTINGS.size(), names.size());
+  }
+
+  @Test
+  void load_s3Bucket_configuresTheS3SectionOfTheBackends() throws IOException {
+    Path home = home();
+    assertEquals(null, load(home, Map.of()).backends().s3OrNull(), "no bucket: s3 off");
+    KitConfig config = load(home, Map.of("IPFS_KIT_S3_BUCKET", "my-bucket", "IPFS_KIT_S3_ENDPOINT",
+        "http://127.0.0.1:9000", "IPFS_KIT_S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "IPFS_KIT_S3_SECRET_KEY_REF",
+        "0123456789abcdef"));
+    S3Config s3 = config.backends().s3OrNull();
+    assertEquals("my-bucket", s3.bucket());
+    assertEquals("0123456789abcdef", s3.secretKeyRefOrNull().value());
+    assertTrue(s3.pathStyle());
   }
 
   @Test

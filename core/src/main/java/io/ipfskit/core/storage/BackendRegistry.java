@@ -2,7 +2,9 @@ package io.ipfskit.core.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ipfskit.core.secrets.SecretLookup;
 import io.ipfskit.core.storage.ipfs.IpfsBackend;
+import io.ipfskit.core.storage.s3.S3Backend;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * for backends. Whoever needs a backend asks the registry by name ({@link #get}, {@link #find}); the
  * write-ahead log receives {@link #backends()}; nothing else constructs a backend.
  *
- * <p><b>Factories.</b> Each backend type ({@code local} today; {@code ipfs}, {@code s3}, {@code
+ * <p><b>Factories.</b> Each backend type ({@code local}, {@code s3}; {@code ipfs}, {@code
  * storacha} later) has one {@link Factory}: it reads its own section of {@link BackendsConfig} and
  * opens the backend, or answers empty when that section is absent. A type whose factory answers
  * empty is listed by {@link #notConfigured()}; a name with no backend is reported as not configured
@@ -71,17 +73,40 @@ public final class BackendRegistry implements AutoCloseable {
     this.healthCache = new HealthCache(backends, healthInterval, clock);
   }
 
-  /** The factory of every backend type this build knows, by type, in the order they are opened. */
+  /**
+   * The factory of every backend type this build knows, by type, in the order they are opened, for
+   * listing the types; backends opened by them find no vault ({@link SecretLookup#NONE}).
+   */
   public static Map<String, Factory> builtInFactories() {
+    return builtInFactories(SecretLookup.NONE);
+  }
+
+  /**
+   * The factory of every backend type this build knows, by type, in the order they are opened.
+   *
+   * @param secrets reads the vault secrets a backend's configuration refers to (e.g. the S3 secret
+   *     key), at use
+   */
+  public static Map<String, Factory> builtInFactories(SecretLookup secrets) {
+    requireNonNull(secrets, "secrets");
     Map<String, Factory> f = new LinkedHashMap<>();
     f.put("local", c -> Optional.of(LocalBlockStore.open(c.localBlocksDirectory())));
     f.put("ipfs", c -> c.ipfsConfig().map(IpfsBackend::open));
+    f.put("s3", c -> c.s3OrNull() == null ? Optional.empty() : Optional.of(S3Backend.open(c.s3OrNull(), secrets)));
     return Collections.unmodifiableMap(f);
   }
 
   /** Opens every backend {@code config} configures, with the built-in factories and default health interval. */
   public static BackendRegistry open(BackendsConfig config) throws IOException {
-    return open(config, builtInFactories(), DEFAULT_HEALTH_INTERVAL, Clock.systemUTC());
+    return open(config, SecretLookup.NONE);
+  }
+
+  /**
+   * Opens every backend {@code config} configures, with the built-in factories and default health
+   * interval; {@code secrets} reads the vault secrets their configuration refers to, at use.
+   */
+  public static BackendRegistry open(BackendsConfig config, SecretLookup secrets) throws IOException {
+    return open(config, builtInFactories(secrets), DEFAULT_HEALTH_INTERVAL, Clock.systemUTC());
   }
 
   /**

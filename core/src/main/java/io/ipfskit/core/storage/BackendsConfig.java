@@ -3,6 +3,7 @@ package io.ipfskit.core.storage;
 import static java.util.Objects.requireNonNull;
 
 import io.ipfskit.core.storage.ipfs.IpfsConfig;
+import io.ipfskit.core.storage.s3.S3Config;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -14,8 +15,9 @@ import java.util.Optional;
  *
  * @param localBlocksDirectory where the {@code local} backend keeps its blocks (absolute)
  * @param ipfs the IPFS node of the {@code ipfs} backend, or null when that backend is off
+ * @param s3OrNull the {@code s3} backend's bucket and client settings; null = not configured
  */
-public record BackendsConfig(Path localBlocksDirectory, IpfsConfig ipfs) {
+public record BackendsConfig(Path localBlocksDirectory, IpfsConfig ipfs, S3Config s3OrNull) {
 
   public BackendsConfig {
     requireNonNull(localBlocksDirectory, "localBlocksDirectory");
@@ -26,17 +28,22 @@ public record BackendsConfig(Path localBlocksDirectory, IpfsConfig ipfs) {
 
   /** Only the local block store in {@code localBlocksDirectory}. */
   public BackendsConfig(Path localBlocksDirectory) {
-    this(localBlocksDirectory, null);
+    this(localBlocksDirectory, null, null);
   }
 
   /** The embedded default: only the local block store, under {@code <home>/blocks}. */
   public static BackendsConfig embedded(Path home) {
-    return new BackendsConfig(home.toAbsolutePath().resolve("blocks"));
+    return new BackendsConfig(home.toAbsolutePath().resolve("blocks"), null, null);
+  }
+
+  /** This configuration with the {@code s3} section {@code s3OrNull} (null = not configured). */
+  public BackendsConfig withS3(S3Config s3OrNull) {
+    return new BackendsConfig(localBlocksDirectory, ipfs, s3OrNull);
   }
 
   /** This configuration with the {@code ipfs} backend on that node (null: off). */
   public BackendsConfig withIpfs(IpfsConfig ipfs) {
-    return new BackendsConfig(localBlocksDirectory, ipfs);
+    return new BackendsConfig(localBlocksDirectory, ipfs, s3OrNull);
   }
 
   /** The {@code ipfs} section, when that backend is on. */

@@ -117,6 +117,7 @@ final class OperationRunner {
             stored = add(backend, BoundedCopy.limit(in, ctx.maxAddBytes(), ctx.cancel()));
           }
         }
+        // Where the backend put it (an S3 object key, the IPFS node) and whether it pinned it.
         return new OperationResult(stored.cid(), stored.size(), null, stored.location(), stored.pinned());
       }
       case GET, CAT -> {

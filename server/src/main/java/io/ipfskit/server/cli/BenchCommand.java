@@ -21,14 +21,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run a benchmark; figures go to stdout (see BENCHMARKS.md).",
     subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class, BenchCommand.Http.class, WalBenchCommand.class,
-        BackendsBenchCommand.class})
+        BackendsBenchCommand.class, S3BenchCommand.class})
 final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: secrets, stdio, http, wal or backends");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: secrets, stdio, http, wal, backends or s3");
   }
 
   @Command(name = "secrets", mixinStandardHelpOptions = true,

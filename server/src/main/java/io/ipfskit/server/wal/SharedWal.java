@@ -132,8 +132,18 @@ public final class SharedWal implements AutoCloseable {
    * {@code <home>/blocks}).
    */
   public static SharedWal forHome(KitConfig kit, Duration ownerWatchInterval) {
+    return forHome(kit, ownerWatchInterval, io.ipfskit.core.secrets.SecretLookup.NONE);
+  }
+
+  /**
+   * {@link #forHome(KitConfig, Duration)}, with {@code secrets} reading the vault secrets the
+   * backends' configuration refers to (the S3 secret key) at use.
+   */
+  public static SharedWal forHome(KitConfig kit, Duration ownerWatchInterval,
+      io.ipfskit.core.secrets.SecretLookup secrets) {
     BackendsConfig backends = kit.backends();
-    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends), Clock.systemUTC(), ownerWatchInterval);
+    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends, secrets), Clock.systemUTC(),
+        ownerWatchInterval);
   }
 
   /**

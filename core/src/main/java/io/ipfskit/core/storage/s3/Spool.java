@@ -1,0 +1,156 @@
+package io.ipfskit.core.storage.s3;
+
+import io.ipfskit.core.storage.ContentCid;
+import io.ipfskit.core.storage.StorageErrorClass;
+import io.ipfskit.core.storage.StorageException;
+import io.ipfskit.core.storage.StoredContent;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One add's content on local disk: the stream copied to a private temp file ({@code add-*.spool},
+ * 0600, in a 0700 directory) while its CID is computed, so the upload can be sized, split into
+ * parts and re-read by the SDK without holding the content in memory. {@link #close()} deletes the
+ * file; {@link #prepare} deletes the files a crash left.
+ *
+ * <p>Failures: reading the content is {@code PERMANENT} (its exception is the cause, so a cancel or
+ * the add limit stays visible to the write-ahead log); creating or writing the spool file is
+ * {@code TRANSIENT} (disk full passes).
+ */
+final class Spool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  private final Path file;
+  private final StoredContent computed;
+
+  private Spool(Path file, StoredContent computed) {
+    this.file = file;
+    this.computed = computed;
+  }
+
+  /** Creates {@code dir} (0700) if needed and deletes the spool files an interrupted add left in it. */
+  static void prepare(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      if (POSIX)
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      else Files.createDirectories(dir);
+    }
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "add-*.spool")) {
+      for (Path p : leftovers) {
+        LOG.warn("Deleting the spool file {} an interrupted s3 add left behind", p);
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Copies {@code content} (to its end; the caller closes it) into a new spool file in {@code dir}. */
+  static Spool write(Path dir, InputStream content) throws StorageException {
+    Path file;
+    try {
+      file = POSIX ? Files.createTempFile(dir, "add-", ".spool",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+          : Files.createTempFile(dir, "add-", ".spool");
+    } catch (IOException e) {
+      throw new StorageException("s3 backend cannot create a spool file in " + dir + ": " + e,
+          StorageErrorClass.TRANSIENT, e);
+    }
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      StoredContent computed = ContentCid.of(new Tee(content, out));
+      return new Spool(file, computed);
+    } catch (SpoolWriteException e) {
+      delete(file);
+      throw new StorageException("s3 backend could not spool the content to " + file + ": " + e.getCause(),
+          StorageErrorClass.TRANSIENT, e.getCause());
+    } catch (IOException e) {
+      delete(file);
+      throw new StorageException("reading the content to add failed: " + e, StorageErrorClass.PERMANENT, e);
+    } catch (RuntimeException e) {
+      delete(file);
+      throw e;
+    }
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** The content's CID and size; no location. */
+  StoredContent computed() {
+    return computed;
+  }
+
+  @Override
+  public void close() {
+    delete(file);
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("could not delete the spool file {}: {}", file, e.toString());
+    }
+  }
+
+  /** Thrown by {@link Tee} when the spool file (not the content) fails. */
+  private static final class SpoolWriteException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SpoolWriteException(IOException cause) {
+      super(cause);
+    }
+  }
+
+  /** Passes the content through, writing every byte read to the spool file as well. */
+  private static final class Tee extends FilterInputStream {
+    private final FileChannel spool;
+
+    Tee(InputStream in, FileChannel spool) {
+      super(in);
+      this.spool = spool;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        try {
+          ByteBuffer buf = ByteBuffer.wrap(b, off, n);
+          while (buf.hasRemaining()) spool.write(buf);
+        } catch (IOException e) {
+          throw new SpoolWriteException(e);
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      throw new IOException("skipping would leave a hole in the spool file");
+    }
+
+    @Override
+    public void close() {
+      // the caller owns the content stream; the spool channel is closed by Spool.write
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.ipfskit.core.storage.s3;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipfskit.core.storage.ContentCid;
+import io.ipfskit.core.storage.StorageErrorClass;
+import io.ipfskit.core.storage.StorageException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+  @TempDir Path dir;
+
+  @Test
+  void write_content_holdsItsBytesPrivatelyWithTheLocalCid_closeDeletesIt() throws Exception {
+    byte[] content = new byte[600_000];
+    new Random(1).nextBytes(content);
+    Path file;
+    try (Spool spool = Spool.write(dir, new ByteArrayInputStream(content))) {
+      file = spool.file();
+      assertArrayEquals(content, Files.readAllBytes(file));
+      assertEquals(ContentCid.of(new ByteArrayInputStream(content)).cid(), spool.computed().cid());
+      assertEquals(content.length, spool.computed().size());
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+    assertFalse(Files.exists(file));
+  }
+
+  @Test
+  void write_contentFailsMidway_isPermanentWithTheCauseAndLeavesNoFile() throws Exception {
+    IOException broken = new IOException("disk of the source went away");
+    InputStream failing = new InputStream() { // 1000 bytes, then every read fails
+      int left = 1000;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0];
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (left <= 0) throw broken;
+        int n = Math.min(len, left);
+        java.util.Arrays.fill(b, off, off + n, (byte) 7);
+        left -= n;
+        return n;
+      }
+    };
+    StorageException e = assertThrows(StorageException.class, () -> Spool.write(dir, failing));
+    assertEquals(StorageErrorClass.PERMANENT, e.errorClass());
+    assertSame(broken, e.getCause());
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count());
+    }
+  }
+
+  @Test
+  void prepare_leftoverSpoolFiles_areDeletedOthersKept() throws Exception {
+    Files.writeString(dir.resolve("add-123.spool"), "left by a crash");
+    Files.writeString(dir.resolve("notes.txt"), "not ours");
+    Spool.prepare(dir);
+    assertFalse(Files.exists(dir.resolve("add-123.spool")));
+    assertTrue(Files.exists(dir.resolve("notes.txt")));
+    Path fresh = dir.resolve("new/spool");
+    Spool.prepare(fresh);
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+  }
+
+  @Test
+  void fileSlice_openedTwice_givesTheSameSliceEachTime() throws Exception {
+    byte[] content = new byte[1000];
+    new Random(2).nextBytes(content);
+    Path file = Files.write(dir.resolve("f"), content);
+    try (FileSlice slice = new FileSlice(file, 100, 250)) {
+      byte[] expected = java.util.Arrays.copyOfRange(content, 100, 350);
+      assertArrayEquals(expected, slice.newStream().readAllBytes());
+      assertArrayEquals(expected, slice.newStream().readAllBytes(), "the SDK may read a part twice (sign, send)");
+    }
+  }
+}
