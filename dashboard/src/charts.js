@@ -25,7 +25,7 @@ export function lineChart(series, { title, unit = "", height = 160 } = {}) {
     cap.textContent = title;
     wrap.append(cap);
   }
-  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title ?? "chart", preserveAspectRatio: "none" });
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title ?? "chart" });
   wrap.append(svg);
   if (all.length < 2) {
     svg.append(s("text", { x: width / 2, y: height / 2, "text-anchor": "middle", class: "muted" }, "collecting samples…"));

@@ -73,7 +73,7 @@ async function start(token) {
   setConn("ok", `connected${info ? ` · ${info.name} ${info.version}` : ""}`);
   state.views = {
     secrets: secretsView(kit),
-    wal: walView(kit, state.samples),
+    wal: walView(kit, state.samples, sample),
     backends: backendsView(kit, state.samples),
     performance: performanceView(kit),
   };

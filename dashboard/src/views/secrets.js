@@ -54,6 +54,7 @@ export function secretsView(kit) {
       if (rotation.value) args.rotation_interval = Math.round(Number(rotation.value) * 86400);
       const r = await kit.call("secrets_store", args);
       value.value = ""; // the value leaves the page once stored
+      service.value = expires.value = rotation.value = "";
       notify(`Stored ${r.secret_type} for ${r.service} (id ${r.secret_id}).`, "note");
       await refresh();
     });

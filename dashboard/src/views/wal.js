@@ -9,7 +9,7 @@ const STATUS_KIND = { pending: "info", processing: "info", completed: "good", fa
 const OPS = ["add", "pin", "unpin", "rm", "cat", "get"];
 const WAIT_SECONDS = 60;
 
-export function walView(kit, samples) {
+export function walView(kit, samples, resample) {
   const cards = h("div.cards", { id: "wal-counts" });
   const charts = h("div.charts");
   const watch = h("ul.watch", { id: "wal-watch" });
@@ -73,7 +73,7 @@ export function walView(kit, samples) {
       });
       content.value = "";
       watchOperation(r.operation_id, r.operation);
-      await refresh();
+      await refreshNow();
     });
   });
 
@@ -101,7 +101,7 @@ export function walView(kit, samples) {
     } catch (err) {
       fill(detail, err.message);
     }
-    refresh().catch(() => {});
+    refreshNow().catch(() => {});
   }
 
   async function poll(id) {
@@ -129,7 +129,7 @@ export function walView(kit, samples) {
       b.addEventListener("click", () => busy(b, async () => {
         await kit.call("wal_retry_operation", { operation_id: o.operation_id });
         notify(`Operation ${o.operation_id} is pending again.`, "note");
-        await refresh();
+        await refreshNow();
       }));
       actions.push(b);
     }
@@ -137,7 +137,7 @@ export function walView(kit, samples) {
       const b = h("button", { type: "button", class: "danger cancel" }, "Cancel");
       b.addEventListener("click", () => busy(b, async () => {
         await kit.call("wal_cancel_operation", { operation_id: o.operation_id });
-        await refresh();
+        await refreshNow();
       }));
       actions.push(b);
     }
@@ -175,12 +175,19 @@ export function walView(kit, samples) {
     fill(backendNames, (samples.health.at(-1)?.v.backends ?? []).map((b) => h("option", { value: b.backend })));
   }
 
+  /** Redraws from the samples main.js takes every few seconds. */
   async function refresh() {
     refreshCounts();
     await refreshTable();
   }
 
-  return { root, refresh, refreshCounts };
+  /** After this page changed something: take a fresh sample first so the counts include it. */
+  async function refreshNow() {
+    await resample();
+    await refresh();
+  }
+
+  return { root, refresh };
 }
 
 function describe(o) {

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the test-only Node programs under {@code server/src/test/node} (the official MCP TypeScript
- * SDK as a client). Their dependencies are installed once per {@code package.json} content into
+ * SDK as a client) and, as the suite {@code "browser"}, under {@code server/src/test/browser}
+ * (playwright-core driving the system's Chromium). Their dependencies are installed once per {@code package.json} content into
  * {@code ~/.cache/ipfs-kit/node/<sha256>/} (never into the clone), under a file lock so parallel
  * test JVMs install once. Node and npm must be on the PATH; a missing one fails the test with a
  * message saying so (CI installs nothing else for these: Node 20 and npm come with the machine).
@@ -27,9 +28,18 @@ import java.util.concurrent.TimeUnit;
 public final class NodeScripts {
   private NodeScripts() {}
 
+  /** The default suite: the MCP TypeScript SDK client programs in {@code src/test/node}. */
+  public static final String NODE = "node";
+  /** playwright-core and the dashboard tour in {@code src/test/browser}. */
+  public static final String BROWSER = "browser";
+
   /** Where the scripts live in the source tree (tests run with the module as working directory). */
   static Path sourceDir() {
-    Path p = Path.of("src/test/node").toAbsolutePath();
+    return sourceDir(NODE);
+  }
+
+  static Path sourceDir(String suite) {
+    Path p = Path.of("src/test", suite).toAbsolutePath();
     if (!Files.isRegularFile(p.resolve("package.json")))
       throw new IllegalStateException("expected the Node test programs at " + p);
     return p;
@@ -39,8 +49,13 @@ public final class NodeScripts {
    * The directory with {@code node_modules} installed and the current scripts copied in: run
    * {@code node <dir>/<script>} from there so the SDK's ES modules resolve.
    */
-  public static synchronized Path installed() throws IOException, InterruptedException {
-    Path src = sourceDir();
+  public static Path installed() throws IOException, InterruptedException {
+    return installed(NODE);
+  }
+
+  /** {@link #installed()} for the programs under {@code src/test/<suite>}. */
+  public static synchronized Path installed(String suite) throws IOException, InterruptedException {
+    Path src = sourceDir(suite);
     byte[] pkg = Files.readAllBytes(src.resolve("package.json"));
     Path dir = Path.of(System.getProperty("user.home"), ".cache", "ipfs-kit", "node", sha256(pkg).substring(0, 16));
     Files.createDirectories(dir);
@@ -53,7 +68,7 @@ public final class NodeScripts {
             .directory(dir.toFile()).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), UTF_8);
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0)
-          throw new IllegalStateException("npm install of the MCP TypeScript SDK in " + dir + " failed: " + log);
+          throw new IllegalStateException("npm install of " + src.resolve("package.json") + " in " + dir + " failed: " + log);
         Files.writeString(marker, "ok\n");
       }
       try (var files = Files.list(src)) {
@@ -66,7 +81,12 @@ public final class NodeScripts {
 
   /** Starts {@code node <script> <args...>} in the installed directory; stderr is inherited. */
   public static Process start(String script, List<String> args) throws IOException, InterruptedException {
-    Path dir = installed();
+    return start(NODE, script, args);
+  }
+
+  /** {@link #start(String, List)} for a program of another suite ({@link #BROWSER}). */
+  public static Process start(String suite, String script, List<String> args) throws IOException, InterruptedException {
+    Path dir = installed(suite);
     List<String> cmd = new ArrayList<>(List.of("node", dir.resolve(script).toString()));
     cmd.addAll(args);
     return new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -75,7 +95,13 @@ public final class NodeScripts {
   /** Runs a script to its end (bounded) and returns its stdout lines. */
   public static List<String> run(String script, List<String> args, long timeoutSeconds)
       throws IOException, InterruptedException {
-    Process p = start(script, args);
+    return run(NODE, script, args, timeoutSeconds);
+  }
+
+  /** {@link #run(String, List, long)} for a program of another suite ({@link #BROWSER}). */
+  public static List<String> run(String suite, String script, List<String> args, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    Process p = start(suite, script, args);
     p.getOutputStream().close();
     byte[] out;
     try (InputStream in = p.getInputStream()) {
