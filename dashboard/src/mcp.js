@@ -5,6 +5,23 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+
+/**
+ * The SDK's Ajv validator, compiled on a tool's first call instead of for every tool at tools/list
+ * (the client still checks each structured result against the tool's output schema). Compiling all
+ * 21 output schemas up front cost about a second of the first load on a busy 2-core machine.
+ */
+class LazyOutputValidator {
+  constructor() {
+    this.ajv = new AjvJsonSchemaValidator();
+  }
+
+  getValidator(schema) {
+    let compiled = null;
+    return (input) => (compiled ??= this.ajv.getValidator(schema))(input);
+  }
+}
 
 export class KitError extends Error {
   constructor(message, { status, tool } = {}) {
@@ -67,11 +84,13 @@ export class Kit {
   async connect() {
     const headers = this.token ? { Authorization: `Bearer ${this.token}` } : {};
     const transport = new StreamableHTTPClientTransport(new URL("/mcp", location.origin), { requestInit: { headers } });
-    const client = new Client({ name: "ipfs-kit-dashboard", version: "1.0.0" });
+    const client = new Client({ name: "ipfs-kit-dashboard", version: "1.0.0" }, { jsonSchemaValidator: new LazyOutputValidator() });
     client.onerror = () => {}; // transport-level noise (a dropped SSE stream) is retried by the SDK; calls report their own errors
     try {
       await client.connect(transport);
+      performance.mark("mcp-initialized");
       const { tools } = await client.listTools();
+      performance.mark("mcp-tools-listed");
       this.tools = new Map(tools.map((t) => [t.name, t]));
       this.serverInfo = client.getServerVersion();
     } catch (err) {
