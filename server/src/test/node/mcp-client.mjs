@@ -1,6 +1,8 @@
-// A scripted MCP client on the official TypeScript SDK, for end-to-end tests of ipfs-kit over stdio.
+// A scripted MCP client on the official TypeScript SDK, for end-to-end tests of ipfs-kit over stdio
+// or Streamable HTTP.
 // Usage: node mcp-client.mjs '<plan JSON>'. The plan:
 //   { "command": "java", "args": [...], "env": {...}, "roots": ["file:///..."] | null,
+//     or, for Streamable HTTP instead of a command: "url": "http://127.0.0.1:8787/mcp", "headers": {...},
 //     "steps": [ {"call": "tool", "arguments": {...}, "timeoutMs": 60000, "progress": true,
 //                 "resetTimeoutOnProgress": true, "cancelAfterMs": 1000},
 //                {"setRoots": ["file:///..."]}, {"listTools": true}, {"listResources": true},
@@ -13,6 +15,7 @@
 // {"notifications": [...logging messages...], "rootsRequests": n, "errors": [...client onerror messages...]}.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   ListRootsRequestSchema,
   LoggingMessageNotificationSchema,
@@ -29,12 +32,14 @@ function pick(value, path) {
   return value;
 }
 
-const transport = new StdioClientTransport({
-  command: plan.command,
-  args: plan.args ?? [],
-  env: { ...process.env, ...(plan.env ?? {}) },
-  stderr: "inherit",
-});
+const transport = plan.url
+  ? new StreamableHTTPClientTransport(new URL(plan.url), { requestInit: { headers: plan.headers ?? {} } })
+  : new StdioClientTransport({
+    command: plan.command,
+    args: plan.args ?? [],
+    env: { ...process.env, ...(plan.env ?? {}) },
+    stderr: "inherit",
+  });
 const client = new Client(
   { name: "ipfs-kit-e2e", version: "1.0.0" },
   { capabilities: roots ? { roots: { listChanged: true } } : {} },
@@ -55,7 +60,19 @@ function out(obj) {
 
 const errors = [];
 client.onerror = (e) => errors.push(String(e?.message ?? e));
-await client.connect(transport);
+if (plan.url) {
+  // Over HTTP the first line says whether initialize worked: {"connected": true, "sessionId": "..."} or
+  // {"connected": false, "error": "...", "code": n} (then nothing else is printed).
+  try {
+    await client.connect(transport);
+  } catch (e) {
+    out({ connected: false, error: String(e?.message ?? e), code: e?.code ?? null });
+    process.exit(0);
+  }
+  out({ connected: true, sessionId: transport.sessionId ?? null });
+} else {
+  await client.connect(transport);
+}
 for (let i = 0; i < plan.steps.length; i++) {
   const step = plan.steps[i];
   const started = Date.now();

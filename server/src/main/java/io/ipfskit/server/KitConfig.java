@@ -69,7 +69,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
   /** {@code IPFS_KIT_MAX_MESSAGE_BYTES}: the longest JSON-RPC message line {@code serve} accepts over stdio. */
   public static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.integer("IPFS_KIT_MAX_MESSAGE_BYTES", 1024,
       1 << 30, "bytes", 4 * 1024 * 1024, "longest JSON-RPC message (one stdin line) serve accepts; a longer one is"
-          + " answered with -32600 carrying its id when readable");
+          + " answered with -32600 carrying its id when readable; over HTTP, the largest request body (413 above it)");
   /** Largest content a client reads in one answer: an {@code ipfs://} resource, or inline in a {@code cat} result. */
   public static final int DEFAULT_CONTENT_MAX_BYTES = 1024 * 1024;
   /** 16 MiB: base64 makes it ~22 MB of JSON, still under what hosts accept in one message. */
@@ -102,6 +102,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(WalConfig.MAX_ADD_BYTES);
     all.add(MAX_MESSAGE_BYTES);
     all.add(CONTENT_MAX_BYTES);
+    all.addAll(io.ipfskit.server.http.HttpConfig.SETTINGS);
     return List.copyOf(all);
   }
 
@@ -179,6 +180,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
 
   private static KitConfig parse(Path home, Path fileRead, Settings settings, List<String> warnings) {
     settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
+    io.ipfskit.server.http.HttpConfig.from(settings); // the HTTP settings too (the token file is read at serve --http)
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
     return new KitConfig(home, fileRead, settings, vault, wal, BackendsConfig.embedded(home),

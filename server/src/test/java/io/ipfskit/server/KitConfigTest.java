@@ -201,7 +201,9 @@ class KitConfigTest {
       assertTrue(s.name().startsWith(KitConfig.PREFIX), s.name());
       assertTrue(!s.doc().isBlank() && !s.rule().isBlank() && !s.defaultText().isBlank(), s.name());
     }
-    assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2, names.size()); // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES
+    // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES, and the HTTP server's settings
+    assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2 + io.ipfskit.server.http.HttpConfig.SETTINGS.size(),
+        names.size());
   }
 
   @Test

@@ -24,7 +24,7 @@ import java.util.Map;
  * every tool result has a text summary ({@code ToolResults}). Thread-safe: the delegate is
  * published through a volatile field under double-checked locking.
  */
-final class LazySchemaValidator implements JsonSchemaValidator {
+public final class LazySchemaValidator implements JsonSchemaValidator {
 
   /** System property that turns per-call output validation on (tests). */
   static final String VALIDATE_OUTPUT_PROPERTY = "ipfskit.validateStructuredOutput";
@@ -35,7 +35,7 @@ final class LazySchemaValidator implements JsonSchemaValidator {
   private volatile JsonSchemaValidator delegate;
 
   /** Validates output when the system property {@value #VALIDATE_OUTPUT_PROPERTY} is "true". */
-  LazySchemaValidator() {
+  public LazySchemaValidator() {
     this(Boolean.getBoolean(VALIDATE_OUTPUT_PROPERTY));
   }
 

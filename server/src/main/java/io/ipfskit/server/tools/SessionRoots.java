@@ -43,6 +43,7 @@ public final class SessionRoots {
   private final Path workingDirectory;
   private final AtomicLong generation = new AtomicLong();
   private volatile Listed listed;
+  private final boolean askClient;
 
   /**
    * @param operator the operator's roots ({@code KitConfig#allowedRoots()}), {@link AllowedRoots#none()} when unset
@@ -50,6 +51,11 @@ public final class SessionRoots {
    * @param workingDirectory this process's working directory, against which relative paths resolve
    */
   public SessionRoots(AllowedRoots operator, Path home, Path workingDirectory) {
+    this(operator, home, workingDirectory, true);
+  }
+
+  private SessionRoots(AllowedRoots operator, Path home, Path workingDirectory, boolean askClient) {
+    this.askClient = askClient;
     this.operator = requireNonNull(operator, "operator");
     this.home = requireNonNull(home, "home").toAbsolutePath();
     this.workingDirectory = requireNonNull(workingDirectory, "workingDirectory").toAbsolutePath();
@@ -58,6 +64,14 @@ public final class SessionRoots {
   /** Roots of a server process: the operator's, {@code home}, the process's working directory. */
   public static SessionRoots forProcess(AllowedRoots operator, Path home) {
     return new SessionRoots(operator, home, Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * Roots for a server shared by many sessions (HTTP): the operator's only; a client's MCP roots are
+   * never asked for, so one session's roots can never widen or narrow another's.
+   */
+  public static SessionRoots operatorOnly(AllowedRoots operator, Path home) {
+    return new SessionRoots(operator, home, Path.of("").toAbsolutePath(), false);
   }
 
   /**
@@ -73,7 +87,7 @@ public final class SessionRoots {
   }
 
   private AllowedRoots roots(McpSyncServerExchange exchange) {
-    if (exchange == null) return operator;
+    if (exchange == null || !askClient) return operator;
     McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
     if (caps == null || caps.roots() == null) return operator;
     long gen = generation.get();
