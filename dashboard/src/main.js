@@ -77,8 +77,11 @@ async function start(token) {
     backends: backendsView(kit, state.samples),
     performance: performanceView(kit),
   };
-  await sample();
+  // The first samples (for the WAL charts) and the first view's own calls go out together.
+  const firstSample = sample();
+  if (state.active !== "secrets") await firstSample;
   await show(state.active);
+  await firstSample;
   performance.mark("dashboard-ready");
   document.body.dataset.ready = "true";
   state.timer = setInterval(tick, REFRESH_MILLIS);

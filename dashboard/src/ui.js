@@ -40,6 +40,8 @@ export function notify(text, kind = "error") {
   const close = h("button.close", { type: "button", "aria-label": "Dismiss" }, "×");
   const box = h(`div.msg.${kind}`, { role: kind === "error" ? "alert" : "status" }, h("span", {}, text), close);
   close.addEventListener("click", () => box.remove());
+  // Only the latest note stays (errors stay until dismissed): a run of actions does not pile up.
+  if (kind !== "error") for (const old of messages().querySelectorAll(".msg:not(.error)")) old.remove();
   messages().append(box);
   if (kind !== "error") setTimeout(() => box.remove(), 6000);
   return box;

@@ -162,13 +162,13 @@ export function walView(kit, samples, resample) {
   function refreshCounts() {
     const last = samples.status.at(-1);
     if (last) fill(cards, STATUSES.map((s) => card(s, last.v[s] ?? 0, s === "failed" && last.v[s] ? "bad" : "")), card("total", last.v.total));
-    const series = (key, cls, from = samples.status) => ({ name: key, cls, points: from.map((x) => [x.t, x.v[key] ?? 0]) });
+    const series = (key, cls, from = samples.status, name = key) => ({ name, cls, points: from.map((x) => [x.t, x.v[key] ?? 0]) });
     const m = samples.metrics.at(-1)?.v;
     fill(charts,
       lineChart([series("pending", "s1"), series("processing", "s2"), series("retrying", "s3"), series("failed", "s4")],
         { title: "Queue over time (operations by status)" }),
       lineChart([series("completed", "s5")], { title: "Completed operations over time" }),
-      lineChart([series("operation_latency_p50_millis", "s1", samples.metrics), series("operation_latency_p99_millis", "s4", samples.metrics)],
+      lineChart([series("operation_latency_p50_millis", "s1", samples.metrics, "p50"), series("operation_latency_p99_millis", "s4", samples.metrics, "p99")],
         { title: "Operation latency p50 / p99", unit: " ms" }),
       m ? h("p.muted", {}, `Append latency p50 ${fmtNum(m.append_latency_p50_micros)} µs, p99 ${fmtNum(m.append_latency_p99_micros)} µs; `
         + `${m.records_appended} records in ${m.fsyncs} fsyncs (${fmtNum(m.records_per_fsync)} per fsync).`) : null);
