@@ -58,6 +58,6 @@ console.log(row("response end (index.html)", "response"));
 console.log(row("DOMContentLoaded end (app.js run)", "dcl"));
 console.log(row("load event end", "load"));
 console.log(row("MCP session initialized", "init"));
-console.log(row("tools listed (SDK compiles the output schemas)", "listed"));
+console.log(row("tools listed", "listed"));
 console.log(row("dashboard ready (MCP connected, tools listed, first view drawn)", "ready"));
 console.log(`app.js: ${q(cold.map((x) => x.appBody), 0.5)} bytes decoded; transferred cold ${q(cold.map((x) => x.appTransfer), 0.5)} B, warm ${q(warm.map((x) => x.appTransfer), 0.5)} B (0 = from the browser cache, ~300 = revalidated)`);
