@@ -4,14 +4,14 @@
 #   dashboard/bench-first-load.sh [runs]      (after mvn -pl server -am package; needs /usr/bin/chromium)
 #
 # Starts the packaged server (server/target/ipfs-kit.jar) in HTTP mode on a free port with a scratch
-# home and a fresh token, runs server/src/test/browser/bench-first-load.mjs against it (playwright-core
+# home and a fresh token, runs server/src/test/node/browser/bench-first-load.mjs against it (playwright-core
 # installed like the tests do, under ~/.cache/ipfs-kit/node/<hash>), prints a Markdown table and
 # stops the server by its PID.
 set -euo pipefail
 root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-15}"
 jar="$root/server/target/ipfs-kit.jar"
-suite="$root/server/src/test/browser"
+suite="$root/server/src/test/node/browser"
 [[ -f "$jar" ]] || { echo "no $jar: build it first (mvn -B -pl server -am package -DskipTests)" >&2; exit 1; }
 [[ -x /usr/bin/chromium ]] || { echo "no /usr/bin/chromium: apt-get install -y chromium" >&2; exit 1; }
 

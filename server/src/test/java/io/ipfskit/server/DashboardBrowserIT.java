@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dashboard in a real browser: headless Debian Chromium ({@code /usr/bin/chromium}; {@code .ci/run}
- * installs it) driven by playwright-core ({@code src/test/browser/dashboard-e2e.mjs}) against the
+ * installs it) driven by playwright-core ({@code src/test/node/browser/dashboard-e2e.mjs}) against the
  * packaged server in HTTP mode. The script reports what it saw as one JSON line; this class asserts.
  * Screenshots land in {@code target/dashboard-e2e/}.
  */
@@ -64,7 +64,7 @@ class DashboardBrowserIT {
 
   static JsonNode tour(String mode, String withToken) throws Exception {
     String plan = JSON.writeValueAsString(Map.of("base", base, "token", withToken, "shots", SHOTS.toString(), "mode", mode));
-    List<String> lines = NodeScripts.run(NodeScripts.BROWSER, "dashboard-e2e.mjs", List.of(plan), 240);
+    List<String> lines = NodeScripts.run("browser", "dashboard-e2e.mjs", List.of(plan), 240);
     assertFalse(lines.isEmpty(), "dashboard-e2e.mjs printed nothing; server log: " + server.logTail());
     return JSON.readTree(lines.get(lines.size() - 1));
   }

@@ -19,8 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the test-only Node programs under {@code server/src/test/node} (the official MCP TypeScript
- * SDK as a client) and, as the suite {@code "browser"}, under {@code server/src/test/browser}
- * (playwright-core driving the system's Chromium). Their dependencies are installed once per {@code package.json} content into
+ * SDK as a client). Their dependencies are installed once per {@code package.json} content into
  * {@code ~/.cache/ipfs-kit/node/<sha256>/} (never into the clone), under a file lock so parallel
  * test JVMs install once. Node and npm must be on the PATH; a missing one fails the test with a
  * message saying so (CI installs nothing else for these: Node 20 and npm come with the machine).
@@ -28,18 +27,9 @@ import java.util.concurrent.TimeUnit;
 public final class NodeScripts {
   private NodeScripts() {}
 
-  /** The default suite: the MCP TypeScript SDK client programs in {@code src/test/node}. */
-  public static final String NODE = "node";
-  /** playwright-core and the dashboard tour in {@code src/test/browser}. */
-  public static final String BROWSER = "browser";
-
   /** Where the scripts live in the source tree (tests run with the module as working directory). */
   static Path sourceDir() {
-    return sourceDir(NODE);
-  }
-
-  static Path sourceDir(String suite) {
-    Path p = Path.of("src/test", suite).toAbsolutePath();
+    Path p = Path.of("src/test/node").toAbsolutePath();
     if (!Files.isRegularFile(p.resolve("package.json")))
       throw new IllegalStateException("expected the Node test programs at " + p);
     return p;
@@ -49,13 +39,22 @@ public final class NodeScripts {
    * The directory with {@code node_modules} installed and the current scripts copied in: run
    * {@code node <dir>/<script>} from there so the SDK's ES modules resolve.
    */
-  public static Path installed() throws IOException, InterruptedException {
-    return installed(NODE);
+  public static synchronized Path installed() throws IOException, InterruptedException {
+    return installed(sourceDir());
   }
 
-  /** {@link #installed()} for the programs under {@code src/test/<suite>}. */
-  public static synchronized Path installed(String suite) throws IOException, InterruptedException {
-    Path src = sourceDir(suite);
+  /**
+   * The same for another Node program folder under {@code server/src/test/node} (e.g. {@code
+   * conformance}): its {@code package.json} installed once into the cache, its {@code .mjs} files copied.
+   */
+  public static synchronized Path installed(String subfolder) throws IOException, InterruptedException {
+    Path src = sourceDir().resolve(subfolder);
+    if (!Files.isRegularFile(src.resolve("package.json")))
+      throw new IllegalStateException("expected a package.json in " + src);
+    return installed(src);
+  }
+
+  private static Path installed(Path src) throws IOException, InterruptedException {
     byte[] pkg = Files.readAllBytes(src.resolve("package.json"));
     Path dir = Path.of(System.getProperty("user.home"), ".cache", "ipfs-kit", "node", sha256(pkg).substring(0, 16));
     Files.createDirectories(dir);
@@ -68,7 +67,7 @@ public final class NodeScripts {
             .directory(dir.toFile()).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), UTF_8);
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0)
-          throw new IllegalStateException("npm install of " + src.resolve("package.json") + " in " + dir + " failed: " + log);
+          throw new IllegalStateException("npm install of the MCP TypeScript SDK in " + dir + " failed: " + log);
         Files.writeString(marker, "ok\n");
       }
       try (var files = Files.list(src)) {
@@ -81,12 +80,18 @@ public final class NodeScripts {
 
   /** Starts {@code node <script> <args...>} in the installed directory; stderr is inherited. */
   public static Process start(String script, List<String> args) throws IOException, InterruptedException {
-    return start(NODE, script, args);
+    Path dir = installed();
+    List<String> cmd = new ArrayList<>(List.of("node", dir.resolve(script).toString()));
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
-  /** {@link #start(String, List)} for a program of another suite ({@link #BROWSER}). */
-  public static Process start(String suite, String script, List<String> args) throws IOException, InterruptedException {
-    Path dir = installed(suite);
+  /**
+   * Starts {@code node <script> <args...>} from the programs of {@code subfolder} (see {@link
+   * #installed(String)}, e.g. {@code browser}); stderr is inherited.
+   */
+  public static Process start(String subfolder, String script, List<String> args) throws IOException, InterruptedException {
+    Path dir = installed(subfolder);
     List<String> cmd = new ArrayList<>(List.of("node", dir.resolve(script).toString()));
     cmd.addAll(args);
     return new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -95,13 +100,16 @@ public final class NodeScripts {
   /** Runs a script to its end (bounded) and returns its stdout lines. */
   public static List<String> run(String script, List<String> args, long timeoutSeconds)
       throws IOException, InterruptedException {
-    return run(NODE, script, args, timeoutSeconds);
+    return lines(start(script, args), script, timeoutSeconds);
   }
 
-  /** {@link #run(String, List, long)} for a program of another suite ({@link #BROWSER}). */
-  public static List<String> run(String suite, String script, List<String> args, long timeoutSeconds)
+  /** {@link #run(String, List, long)} for a program of {@code subfolder} (e.g. {@code browser}). */
+  public static List<String> run(String subfolder, String script, List<String> args, long timeoutSeconds)
       throws IOException, InterruptedException {
-    Process p = start(suite, script, args);
+    return lines(start(subfolder, script, args), script, timeoutSeconds);
+  }
+
+  private static List<String> lines(Process p, String script, long timeoutSeconds) throws InterruptedException, IOException {
     p.getOutputStream().close();
     byte[] out;
     try (InputStream in = p.getInputStream()) {
