@@ -149,7 +149,8 @@ try {
       await item.waitFor(WAIT);
       const id = await item.getAttribute("data-operation-id");
       await page.locator(`#wal-watch li[data-operation-id="${id}"][data-status=completed]`).waitFor({ timeout: 90_000 });
-      const row = page.locator(`#wal-table tr[data-operation-id="${id}"]`);
+      // The table redraws once the wait returns (it may have drawn the row as pending/processing before).
+      const row = page.locator(`#wal-table tr[data-operation-id="${id}"][data-status=completed]`);
       await row.waitFor(WAIT);
       return {
         operationId: id,
