@@ -6,12 +6,19 @@
 // the structured result against the output schema on every call.
 //
 // Run: node server.mjs   (JSON-RPC lines on stdin/stdout; nothing but JSON-RPC on stdout)
+//  or: node server.mjs --http PORT   (Streamable HTTP at http://127.0.0.1:PORT/mcp with the SDK's own
+//      StreamableHTTPServerTransport, stateful sessions as in the SDK's examples, on node:http; no auth)
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 
 const counts = (description) => z.record(z.string(), z.number().int()).describe(description);
 
+function newServer() {
 const server = new McpServer({ name: "ts-reference-server", version: "1.0.0" });
 
 // The vault of a fresh ipfs-kit home is empty; so is this one. The counting still runs.
@@ -58,4 +65,51 @@ server.registerTool(
   },
 );
 
-await server.connect(new StdioServerTransport());
+return server;
+}
+
+const httpAt = process.argv.indexOf("--http");
+if (httpAt < 0) {
+  await newServer().connect(new StdioServerTransport());
+} else {
+  const port = Number(process.argv[httpAt + 1]);
+  const transports = new Map(); // session id -> transport (one McpServer per session, as the SDK requires)
+  const readJson = (req) => new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      try {
+        resolve(chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : undefined);
+      } catch (e) {
+        reject(e);
+      }
+    });
+    req.on("error", reject);
+  });
+  const fail = (res, status, message) => {
+    res.writeHead(status, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
+  };
+  const http = createServer(async (req, res) => {
+    try {
+      if (!req.url.startsWith("/mcp")) return fail(res, 404, "Not Found");
+      const sessionId = req.headers["mcp-session-id"];
+      const body = req.method === "POST" ? await readJson(req) : undefined;
+      let transport = sessionId ? transports.get(sessionId) : undefined;
+      if (!transport) {
+        if (sessionId || req.method !== "POST" || !isInitializeRequest(body)) return fail(res, 400, "Bad Request: no valid session");
+        transport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(),
+          onsessioninitialized: (id) => transports.set(id, transport),
+        });
+        transport.onclose = () => transport.sessionId && transports.delete(transport.sessionId);
+        await newServer().connect(transport);
+      }
+      await transport.handleRequest(req, res, body);
+    } catch (e) {
+      if (!res.headersSent) fail(res, 500, "Internal error");
+    }
+  });
+  http.keepAliveTimeout = 60_000; // as Jetty's idle timeout is longer than node's 5 s default: no stale reuse in the bench
+  http.listen(port, "127.0.0.1", () => process.stderr.write(`ts-reference-server: http://127.0.0.1:${port}/mcp\n`));
+}

@@ -1,5 +1,6 @@
 package io.ipfskit.server.cli;
 
+import io.ipfskit.server.bench.HttpBench;
 import io.ipfskit.server.bench.SecretsBench;
 import io.ipfskit.server.bench.SideBySideBench;
 import io.ipfskit.server.bench.StdioBench;
@@ -19,14 +20,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run a benchmark; figures go to stdout (see BENCHMARKS.md).",
-    subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class, WalBenchCommand.class})
+    subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class, BenchCommand.Http.class, WalBenchCommand.class})
 final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: secrets, stdio or wal");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: secrets, stdio, http or wal");
   }
 
   @Command(name = "secrets", mixinStandardHelpOptions = true,
@@ -166,16 +167,97 @@ final class BenchCommand implements Runnable {
       return 0;
     }
 
-    private static String javaExecutable() {
+    static String javaExecutable() {
       return ProcessHandle.current().info().command().orElse("java");
     }
 
-    private static Path ownJar() throws URISyntaxException {
+    static Path ownJar() throws URISyntaxException {
       Path location = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (!location.toString().endsWith(".jar")) {
         throw new IllegalStateException("bench stdio runs from the packaged jar only (found " + location + ")");
       }
       return location;
+    }
+  }
+
+  @Command(name = "http", mixinStandardHelpOptions = true,
+      description = {"Measure ipfs-kit over MCP Streamable HTTP beside the official TypeScript SDK's own Streamable HTTP"
+          + " server, in one interleaved run through the same Java client: tools/call of a light tool"
+          + " (secrets_statistics / statistics) with 1 and 16 concurrent clients (one session each): calls/s, p50, p99.",
+          "ipfs-kit runs as 'java -jar <this jar> serve --http' with a token (every request authenticated); the"
+              + " TypeScript server has no auth. Needs node and npm (installed once into ~/.cache/ipfs-kit/node)."})
+  static final class Http implements Callable<Integer> {
+    @Option(names = "--rounds", defaultValue = "5", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--calls", defaultValue = "2000",
+        description = "Calls per round and concurrency level (default: ${DEFAULT-VALUE}).")
+    int calls;
+
+    @Option(names = "--warmup", defaultValue = "3000", description = "Warm-up calls per server (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--clients", split = ",", defaultValue = "1,16",
+        description = "Concurrency levels, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Integer> clients;
+
+    @Option(names = "--ts-server", paramLabel = "DIR",
+        description = "The TypeScript reference server (default: server/src/test/node/ts-reference-server).")
+    Path tsServer;
+
+    @Option(names = "--no-ts", description = "Measure ipfs-kit only (no node needed).")
+    boolean noTs;
+
+    private final CliContext context;
+
+    Http(CliContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      if (rounds < 1 || calls < 16 || warmup < 0 || clients.isEmpty() || clients.stream().anyMatch(c -> c < 1)) {
+        throw new IllegalArgumentException("--rounds must be >= 1, --calls >= 16, --warmup >= 0 and --clients >= 1 each");
+      }
+      Path scratch = Files.createTempDirectory("ipfs-kit-bench-http-");
+      try {
+        List<HttpBench.Target> targets = new ArrayList<>();
+        String token = java.util.HexFormat.of().formatHex(randomBytes());
+        int ourPort = freePort();
+        targets.add(new HttpBench.Target("ipfs-kit, java -jar " + Stdio.ownJar().getFileName(),
+            List.of(Stdio.javaExecutable(), "-jar", Stdio.ownJar().toString(), "serve", "--http", "--port",
+                Integer.toString(ourPort)),
+            java.util.Map.of("IPFS_KIT_HOME", scratch.resolve("home").toString(), "IPFS_KIT_HTTP_TOKEN", token),
+            ourPort, java.util.Map.of("Authorization", "Bearer " + token), "secrets_statistics", true));
+        if (!noTs) {
+          Path sources = TsReferenceServer.locate(tsServer, Stdio.ownJar());
+          List<String> node = new ArrayList<>(TsReferenceServer.install(sources,
+              TsReferenceServer.defaultCacheRoot(context.userHome(), context.env()), context.stderr()));
+          int tsPort = freePort();
+          node.addAll(List.of("--http", Integer.toString(tsPort)));
+          targets.add(new HttpBench.Target("TypeScript SDK 1.32.2, node", node, java.util.Map.of(), tsPort,
+              java.util.Map.of(), TsReferenceServer.TOOL, false));
+        }
+        for (HttpBench.Target t : targets) {
+          context.stdout().println("  " + t.label() + ": " + String.join(" ", t.command()));
+        }
+        HttpBench.run(targets, new HttpBench.Settings(rounds, calls, warmup, clients), scratch, context.stdout());
+      } finally {
+        StdioBench.deleteTree(scratch);
+      }
+      return 0;
+    }
+
+    private static byte[] randomBytes() {
+      byte[] b = new byte[24];
+      new java.security.SecureRandom().nextBytes(b);
+      return b;
+    }
+
+    private static int freePort() throws IOException {
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      }
     }
   }
 }
