@@ -7,6 +7,7 @@ import io.ipfskit.server.KitHome;
 import io.ipfskit.server.Version;
 import io.ipfskit.server.content.ContentResources;
 import java.util.List;
+import io.ipfskit.server.http.DashboardFiles;
 import io.ipfskit.server.http.HttpConfig;
 import io.ipfskit.server.http.HttpServer;
 import io.ipfskit.server.rest.RestApi;
@@ -130,6 +131,9 @@ final class ServeCommand implements Callable<Integer> {
     ContentResources resources = new ContentResources(home::contentReader, q -> home.wal().service().list(q));
     builder.resourceTemplates(List.of(resources.template()));
     if (noAuth) builder.noAuth();
+    // The web dashboard the build bundled into the jar (dashboard/ on the class path), served at /.
+    DashboardFiles.onClassPath().ifPresentOrElse(builder::staticDir,
+        () -> context.stderr().println("ipfs-kit: this build has no dashboard (built with -Ddashboard.skip=true); / answers 404"));
     return builder.build();
   }
 

@@ -86,10 +86,30 @@ public final class NodeScripts {
     return new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
+  /**
+   * Starts {@code node <script> <args...>} from the programs of {@code subfolder} (see {@link
+   * #installed(String)}, e.g. {@code browser}); stderr is inherited.
+   */
+  public static Process start(String subfolder, String script, List<String> args) throws IOException, InterruptedException {
+    Path dir = installed(subfolder);
+    List<String> cmd = new ArrayList<>(List.of("node", dir.resolve(script).toString()));
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
   /** Runs a script to its end (bounded) and returns its stdout lines. */
   public static List<String> run(String script, List<String> args, long timeoutSeconds)
       throws IOException, InterruptedException {
-    Process p = start(script, args);
+    return lines(start(script, args), script, timeoutSeconds);
+  }
+
+  /** {@link #run(String, List, long)} for a program of {@code subfolder} (e.g. {@code browser}). */
+  public static List<String> run(String subfolder, String script, List<String> args, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    return lines(start(subfolder, script, args), script, timeoutSeconds);
+  }
+
+  private static List<String> lines(Process p, String script, long timeoutSeconds) throws InterruptedException, IOException {
     p.getOutputStream().close();
     byte[] out;
     try (InputStream in = p.getInputStream()) {

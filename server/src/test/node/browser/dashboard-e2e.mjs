@@ -1,0 +1,215 @@
+// Drives the dashboard in headless Chromium and prints one JSON line of what it saw; the Java IT
+// (DashboardBrowserIT) asserts on it. Usage: node dashboard-e2e.mjs '<plan JSON>' with
+//   { "base": "http://127.0.0.1:PORT/", "token": "...", "shots": "/abs/dir", "mode": "full" | "refused" }
+// "full": the whole tour (secrets, WAL, backends, narrow window); "refused": open the page with
+// the given (wrong or missing) token and report what it says.
+import { launch } from "./chromium.mjs";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+
+const plan = JSON.parse(process.argv[2]);
+const out = { ok: true, steps: [], console: [], pageErrors: [], failedRequests: [] };
+const WAIT = { timeout: 30_000 };
+
+const { page, context, close } = await launch({ width: 1280, height: 900 });
+page.on("console", (m) => out.console.push({ type: m.type(), text: m.text() }));
+page.on("pageerror", (e) => out.pageErrors.push(e.message));
+page.on("requestfailed", (r) => out.failedRequests.push(`${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+
+const step = async (name, fn) => {
+  const started = Date.now();
+  try {
+    const r = (await fn()) ?? {};
+    out.steps.push({ name, ok: true, millis: Date.now() - started, ...r });
+  } catch (err) {
+    out.ok = false;
+    out.steps.push({ name, ok: false, error: String(err && err.message || err).slice(0, 2000) });
+    throw err;
+  }
+};
+
+/** Everything a person or a script could read off the page: markup plus form field values. */
+const pageText = () => page.evaluate(() => document.documentElement.outerHTML
+  + [...document.querySelectorAll("input, textarea")].map((i) => i.value).join("\n"));
+
+const storage = () => page.evaluate(() => ({
+  local: Object.fromEntries(Object.entries(localStorage)),
+  session: Object.fromEntries(Object.entries(sessionStorage)),
+  cookie: document.cookie,
+}));
+
+try {
+  if (plan.mode === "refused") {
+    await step("open", async () => {
+      await page.goto(plan.base + (plan.token ? `#token=${encodeURIComponent(plan.token)}` : ""));
+      await page.waitForSelector("#token-form", WAIT);
+      return {
+        message: await page.locator("#messages .msg.error").first().innerText(),
+        conn: await page.locator("#conn").innerText(),
+        url: page.url(),
+      };
+    });
+    await page.screenshot({ path: path.join(plan.shots, "dashboard-refused.png") });
+  } else {
+    const value1 = "ghp_" + randomBytes(18).toString("hex");
+    const value2 = "ghp_" + randomBytes(18).toString("hex");
+    const service = "e2e-github-" + randomBytes(3).toString("hex");
+    out.secretValues = [value1, value2]; // so the IT can search every log for them
+
+    await step("open", async () => {
+      await page.goto(plan.base + `#token=${encodeURIComponent(plan.token)}`);
+      await page.waitForSelector("body[data-ready=true]", WAIT);
+      return { url: page.url(), conn: await page.locator("#conn").innerText() };
+    });
+
+    await step("store", async () => {
+      const f = page.locator("#store-secret");
+      await f.locator("input[name=service]").fill(service);
+      await f.locator("select[name=secret_type]").selectOption("token");
+      await f.locator("input[name=secret_value]").fill(value1);
+      await f.locator("input[name=rotation_days]").fill("90");
+      await f.locator("button[type=submit]").click();
+      const row = page.locator(`#secrets-table tr[data-service="${service}"]`);
+      await row.waitFor(WAIT);
+      const text = await pageText();
+      return {
+        rowText: await row.innerText(),
+        secretId: await row.getAttribute("data-secret-id"),
+        valueOnPage: text.includes(value1),
+        valueFieldEmpty: (await f.locator("input[name=secret_value]").inputValue()) === "",
+      };
+    });
+
+    await step("rotate", async () => {
+      const row = page.locator(`#secrets-table tr[data-service="${service}"]`);
+      await row.locator("button.rotate").click();
+      await page.locator(".rotate-form input[name=new_value]").fill(value2);
+      await page.locator(".rotate-form button[type=submit]").click();
+      await page.locator(`#secrets-table tr[data-service="${service}"] td.badges`, { hasText: "v2" }).waitFor(WAIT);
+      const text = await pageText();
+      return {
+        rowText: await page.locator(`#secrets-table tr[data-service="${service}"]`).innerText(),
+        oldValueOnPage: text.includes(value1),
+        newValueOnPage: text.includes(value2),
+      };
+    });
+
+    await step("reveal", async () => {
+      const row = page.locator(`#secrets-table tr[data-service="${service}"]`);
+      await row.locator("button.reveal").click();
+      const shown = await page.locator("code.secret-value").innerText(WAIT);
+      await row.locator("button.reveal").click(); // Hide
+      await page.locator("code.secret-value").waitFor({ state: "detached", ...WAIT });
+      return { revealed: shown === value2, valueOnPageAfterHide: (await pageText()).includes(value2) };
+    });
+
+    await step("refusedValue", async () => {
+      // api_key needs 10+ characters: the tool refuses it; the page shows the tool's message.
+      const f = page.locator("#store-secret");
+      await f.locator("input[name=service]").fill(service + "-short");
+      await f.locator("select[name=secret_type]").selectOption("api_key");
+      await f.locator("input[name=secret_value]").fill("tiny-k");
+      await f.locator("button[type=submit]").click();
+      const msg = page.locator("#messages .msg.error").first();
+      await msg.waitFor(WAIT);
+      const text = await msg.innerText();
+      await msg.locator("button.close").click();
+      return { message: text, echoesValue: text.includes("tiny-k") };
+    });
+
+    await step("delete", async () => {
+      const victim = service + "-old";
+      const f = page.locator("#store-secret");
+      await f.locator("input[name=service]").fill(victim);
+      await f.locator("select[name=secret_type]").selectOption("password");
+      await f.locator("input[name=secret_value]").fill("correct horse battery staple");
+      await f.locator("button[type=submit]").click();
+      const row = page.locator(`#secrets-table tr[data-service="${victim}"]`);
+      await row.waitFor(WAIT);
+      await row.locator("button.delete").click();
+      await page.locator("dialog#confirm[open]").waitFor(WAIT);
+      const question = await page.locator("#confirm-text").innerText();
+      await page.locator("#confirm-ok").click();
+      await row.waitFor({ state: "detached", ...WAIT });
+      return { question };
+    });
+
+    await page.screenshot({ path: path.join(plan.shots, "dashboard-secrets.png"), fullPage: true });
+
+    await step("walAdd", async () => {
+      const content = "hello from the dashboard e2e " + randomBytes(6).toString("hex");
+      await page.locator('#tabs button[data-view="wal"]').click();
+      const f = page.locator("#wal-add");
+      await f.waitFor(WAIT);
+      await f.locator("select[name=operation_type]").selectOption("add");
+      await f.locator("select[name=source]").selectOption("content");
+      await f.locator("textarea[name=content]").fill(content);
+      await f.locator("button[type=submit]").click();
+      const item = page.locator("#wal-watch li").first();
+      await item.waitFor(WAIT);
+      const id = await item.getAttribute("data-operation-id");
+      await page.locator(`#wal-watch li[data-operation-id="${id}"][data-status=completed]`).waitFor({ timeout: 90_000 });
+      // The table redraws once the wait returns (it may have drawn the row as pending/processing before).
+      const row = page.locator(`#wal-table tr[data-operation-id="${id}"][data-status=completed]`);
+      await row.waitFor(WAIT);
+      return {
+        operationId: id,
+        watchText: await page.locator(`#wal-watch li[data-operation-id="${id}"]`).innerText(),
+        cid: await page.locator(`#wal-watch li[data-operation-id="${id}"] .cid`).innerText(),
+        rowStatus: await row.getAttribute("data-status"),
+        counts: await page.locator("#wal-counts").innerText(),
+      };
+    });
+
+    await step("walFilter", async () => {
+      await page.locator("#wal-view select[name=status]").selectOption("failed");
+      await page.locator("#wal-table td.muted", { hasText: "No operations match" }).waitFor(WAIT);
+      await page.locator("#wal-view select[name=status]").selectOption("completed");
+      await page.locator("#wal-table tr[data-status=completed]").first().waitFor(WAIT);
+      return { completedRows: await page.locator("#wal-table tr[data-status=completed]").count() };
+    });
+
+    await page.screenshot({ path: path.join(plan.shots, "dashboard-wal.png"), fullPage: true });
+
+    await step("backends", async () => {
+      await page.locator('#tabs button[data-view="backends"]').click();
+      const row = page.locator("#backends-table tr[data-backend]").first();
+      await row.waitFor(WAIT);
+      return {
+        backend: await row.getAttribute("data-backend"),
+        health: await row.getAttribute("data-health"),
+        summary: await page.locator("#wal-health").innerText(),
+        breakers: await page.locator("#breakers-unavailable").count() ? await page.locator("#breakers-unavailable").innerText() : null,
+      };
+    });
+
+    await page.screenshot({ path: path.join(plan.shots, "dashboard-backends.png"), fullPage: true });
+
+    await step("narrow", async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator('#tabs button[data-view="secrets"]').click();
+      await page.locator(`#secrets-table tr[data-service="${service}"]`).waitFor(WAIT);
+      const r = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      await page.screenshot({ path: path.join(plan.shots, "dashboard-narrow.png"), fullPage: true });
+      return r;
+    });
+
+    await step("storage", async () => {
+      const s = await storage();
+      const all = JSON.stringify(s);
+      const cookies = await context.cookies();
+      return {
+        ...s, cookies: cookies.length,
+        holdsToken: all.includes(plan.token), holdsSecret: all.includes(value1) || all.includes(value2),
+      };
+    });
+    out.consoleHoldsSecret = out.console.some((m) => [value1, value2, plan.token].some((v) => m.text.includes(v)));
+  }
+} catch {
+  out.ok = false;
+  await page.screenshot({ path: path.join(plan.shots, "dashboard-failure.png"), fullPage: true }).catch(() => {});
+  out.failureMessages = await page.locator("#messages").innerText().catch(() => "");
+} finally {
+  await close();
+}
+process.stdout.write(JSON.stringify(out) + "\n");
