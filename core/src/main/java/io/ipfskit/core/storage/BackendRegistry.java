@@ -93,6 +93,9 @@ public final class BackendRegistry implements AutoCloseable {
     f.put("local", c -> Optional.of(LocalBlockStore.open(c.localBlocksDirectory())));
     f.put("ipfs", c -> c.ipfsConfig().map(IpfsBackend::open));
     f.put("s3", c -> c.s3OrNull() == null ? Optional.empty() : Optional.of(S3Backend.open(c.s3OrNull(), secrets)));
+    // Storacha is a backend type this project names but has not built yet (issue 12): listed so health and
+    // errors say "not configured" for it, never stood in for by another backend.
+    f.put("storacha", c -> Optional.empty());
     return Collections.unmodifiableMap(f);
   }
 

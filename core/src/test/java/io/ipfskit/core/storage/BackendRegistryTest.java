@@ -67,6 +67,16 @@ class BackendRegistryTest {
   }
 
   @Test
+  void open_embeddedDefaults_onlyLocal_otherTypesIncludingStorachaNotConfigured() throws Exception {
+    try (BackendRegistry r = BackendRegistry.open(BackendsConfig.embedded(home))) {
+      assertEquals(List.of("local"), List.copyOf(r.names()));
+      assertEquals(List.of("ipfs", "s3", "storacha"), List.copyOf(r.notConfigured()));
+      NoSuchElementException e = assertThrows(NoSuchElementException.class, () -> r.get("storacha"));
+      assertEquals("backend 'storacha' is not configured; configured: [local]", e.getMessage());
+    }
+  }
+
+  @Test
   void open_factoryWithoutItsSection_listsTypeAsNotConfiguredAndOpensNothingForIt() throws Exception {
     ProbedBackend local = new ProbedBackend("local");
     try (BackendRegistry r = open(factories("local", (BackendRegistry.Factory) c -> Optional.of(local),
