@@ -301,7 +301,8 @@ class KitConfigTest {
   void load_breakerFailureRateOutOfRange_exitTwoMessageNamesKeyAndRule() throws IOException {
     ConfigException e = assertThrows(ConfigException.class,
         () -> load(home(), Map.of("IPFS_KIT_BREAKER_FAILURE_RATE", "150")));
-    assertEquals("?", e.getMessage());
+    assertEquals("IPFS_KIT_BREAKER_FAILURE_RATE (from environment): must be an integer from 1 to 100 (percent)",
+        e.getMessage());
   }
 
   @Test
