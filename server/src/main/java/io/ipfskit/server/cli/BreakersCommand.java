@@ -24,7 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
  * 0 success, 1 the owner could not be reached, 2 usage or an unknown breaker.
  */
 @Command(name = "breakers", mixinStandardHelpOptions = true,
-    description = "List the circuit breakers of the storage backends (state, rates, calls in window, ramp).")
+    description = "List the circuit breakers of the storage backends (state, rates, calls in window, ramp).",
+    exitCodeListHeading = Main.EXIT_CODES_HEADING,
+    exitCodeList = {Main.EXIT_CODE_OK, "1:The process owning the WAL (where the breakers live) cannot be reached.",
+        "2:Usage or configuration error, or no breaker has that NAME (the message lists the known ones)."})
 final class BreakersCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
