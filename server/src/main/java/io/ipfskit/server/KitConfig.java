@@ -107,6 +107,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.addAll(IpfsConfig.SETTINGS);
     all.addAll(S3Config.SETTINGS);
     all.addAll(io.ipfskit.server.http.HttpConfig.SETTINGS);
+    all.addAll(io.ipfskit.core.resilience.ResilienceConfig.SETTINGS);
     return List.copyOf(all);
   }
 
@@ -182,8 +183,18 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     return settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES);
   }
 
+  /**
+   * The resilience layer's configuration (breakers, ramp, retry, budget, concurrency, peers), from
+   * the {@code IPFS_KIT_BREAKER_*}, {@code IPFS_KIT_RAMP_*}, {@code IPFS_KIT_RETRY_*}, {@code
+   * IPFS_KIT_CONCURRENCY_*} and {@code IPFS_KIT_PEERS_*} keys, checked by {@link #load} already.
+   */
+  public io.ipfskit.core.resilience.ResilienceConfig resilience() {
+    return io.ipfskit.core.resilience.ResilienceConfig.from(settings);
+  }
+
   private static KitConfig parse(Path home, Path fileRead, Settings settings, List<String> warnings) {
     settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
+    io.ipfskit.core.resilience.ResilienceConfig.from(settings); // fail fast on a bad breaker/ramp/retry value
     io.ipfskit.server.http.HttpConfig.from(settings); // the HTTP settings too (the token file is read at serve --http)
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);

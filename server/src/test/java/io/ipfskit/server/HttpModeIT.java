@@ -76,7 +76,7 @@ class HttpModeIT {
       assertFalse(out.get(0).get("sessionId").asString().isBlank());
       JsonNode list = out.get(1);
       assertTrue(list.get("ok").asBoolean(), list.toString());
-      assertEquals(21, list.get("result").get("tools").size(), "the same tools as over stdio");
+      assertEquals(23, list.get("result").get("tools").size(), "the same tools as over stdio"); // 21 + the two breaker tools
       JsonNode call = out.get(2);
       assertTrue(call.get("ok").asBoolean(), call.toString());
       assertFalse(call.get("result").path("isError").asBoolean(false), call.toString());

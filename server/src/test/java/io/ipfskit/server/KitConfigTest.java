@@ -202,9 +202,10 @@ class KitConfigTest {
       assertTrue(s.name().startsWith(KitConfig.PREFIX), s.name());
       assertTrue(!s.doc().isBlank() && !s.rule().isBlank() && !s.defaultText().isBlank(), s.name());
     }
-    // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES, the ipfs and s3 backends' and the HTTP server's settings
+    // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES, the ipfs and s3 backends', the HTTP server's and the resilience layer's settings
     assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2 + io.ipfskit.core.storage.ipfs.IpfsConfig.SETTINGS.size()
-        + S3Config.SETTINGS.size() + io.ipfskit.server.http.HttpConfig.SETTINGS.size(), names.size());
+        + S3Config.SETTINGS.size() + io.ipfskit.server.http.HttpConfig.SETTINGS.size()
+        + io.ipfskit.core.resilience.ResilienceConfig.SETTINGS.size(), names.size());
   }
 
   @Test
@@ -294,5 +295,20 @@ class KitConfigTest {
         () -> load(home(), Map.of("IPFS_KIT_IPFS_API", "http://admin:hunter2@127.0.0.1:5001")));
     assertEquals("IPFS_KIT_IPFS_API (from environment): must be an http:// or https:// URL of the node's Kubo RPC API"
         + " with a host (e.g. http://127.0.0.1:5001), without user info, query or fragment", e.getMessage());
+  }
+
+  @Test
+  void load_breakerFailureRateOutOfRange_exitTwoMessageNamesKeyAndRule() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> load(home(), Map.of("IPFS_KIT_BREAKER_FAILURE_RATE", "150")));
+    assertEquals("IPFS_KIT_BREAKER_FAILURE_RATE (from environment): must be an integer from 1 to 100 (percent)",
+        e.getMessage());
+  }
+
+  @Test
+  void load_breakerSettings_reachTheResilienceConfig() throws IOException {
+    KitConfig config = load(home(), Map.of("IPFS_KIT_BREAKER_FAILURE_RATE", "30", "IPFS_KIT_BREAKER_MINIMUM_CALLS", "7"));
+    assertEquals(30, config.resilience().breaker().failureRateThreshold());
+    assertEquals(7, config.resilience().breaker().minimumCalls());
   }
 }

@@ -54,7 +54,7 @@ class TypeScriptClientIT {
     steps.addObject().put("call", "secrets_statistics");
     List<JsonNode> out = runPlan(home, Map.of(), null, steps);
     assertTrue(out.get(0).get("ok").asBoolean(), out.get(0).toString());
-    assertEquals(21, out.get(0).get("result").get("tools").size(), "tools/list through the TypeScript SDK");
+    assertEquals(23, out.get(0).get("result").get("tools").size(), "tools/list through the TypeScript SDK"); // 21 + the two breaker tools
     JsonNode call = out.get(1);
     assertTrue(call.get("ok").asBoolean(), call.toString());
     assertFalse(call.get("result").path("isError").asBoolean(false), call.toString());

@@ -2,6 +2,8 @@ package io.ipfskit.core.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ipfskit.core.resilience.Resilience;
+import io.ipfskit.core.resilience.ResilienceConfig;
 import io.ipfskit.core.secrets.SecretLookup;
 import io.ipfskit.core.storage.ipfs.IpfsBackend;
 import io.ipfskit.core.storage.s3.S3Backend;
@@ -39,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * time (tests); {@link #startHealthProbes()} runs the first round now and then one every interval
  * on a daemon thread (production).
  *
+ * <p><b>Resilience.</b> Every opened backend is wrapped by {@link Resilience#wrap} (its circuit
+ * breaker, recovery ramp and adaptive in-flight limit) before anyone gets it: {@link #backends()},
+ * {@link #get} and {@link #find} hand out the wrapped backend, so the write-ahead log's dispatcher
+ * calls go through the breaker. The registry owns the {@link Resilience} ({@link #resilience()}:
+ * breaker status and control). Health probes do not pass the breaker (a wrapped backend's {@code
+ * health()} goes straight to the backend), since they are how recovery is noticed.
+ *
  * <p><b>Caller's duty.</b> {@link #close()} the registry: it stops the probes, then closes every
  * backend. It is thread-safe; the set of backends is fixed when it is opened.
  */
@@ -63,11 +72,13 @@ public final class BackendRegistry implements AutoCloseable {
   private final Map<String, StorageBackend> backends;
   private final Set<String> notConfigured;
   private final HealthCache healthCache;
+  private final Resilience resilience;
   private ScheduledExecutorService prober; // guarded by this
   private boolean closed; // guarded by this
 
   private BackendRegistry(Map<String, StorageBackend> backends, Set<String> notConfigured, Duration healthInterval,
-      Clock clock) {
+      Clock clock, Resilience resilience) {
+    this.resilience = resilience;
     this.backends = backends;
     this.notConfigured = notConfigured;
     this.healthCache = new HealthCache(backends, healthInterval, clock);
@@ -109,7 +120,25 @@ public final class BackendRegistry implements AutoCloseable {
    * interval; {@code secrets} reads the vault secrets their configuration refers to, at use.
    */
   public static BackendRegistry open(BackendsConfig config, SecretLookup secrets) throws IOException {
-    return open(config, builtInFactories(secrets), DEFAULT_HEALTH_INTERVAL, Clock.systemUTC());
+    return open(config, secrets, Resilience.create(ResilienceConfig.defaults()));
+  }
+
+  /**
+   * Opens every backend {@code config} configures, with the built-in factories and default health
+   * interval, each behind {@code resilience} (the configured breakers, ramp and limits).
+   */
+  public static BackendRegistry open(BackendsConfig config, SecretLookup secrets, Resilience resilience)
+      throws IOException {
+    return open(config, builtInFactories(secrets), DEFAULT_HEALTH_INTERVAL, Clock.systemUTC(), resilience);
+  }
+
+  /**
+   * {@link #open(BackendsConfig, Map, Duration, Clock, Resilience)} with a resilience layer of the
+   * default configuration.
+   */
+  public static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
+      Duration healthInterval, Clock clock) throws IOException {
+    return open(config, factoriesByType, healthInterval, clock, Resilience.create(ResilienceConfig.defaults()));
   }
 
   /**
@@ -119,12 +148,14 @@ public final class BackendRegistry implements AutoCloseable {
    * @param factoriesByType type name → factory; the type is the backend's name
    * @param healthInterval how old a cached health probe may get (> 0)
    * @param clock stamps each health probe's check time
+   * @param resilience wraps every opened backend ({@link Resilience#wrap}); the registry exposes it
    * @throws IOException if a configured backend cannot be opened
    * @throws IllegalStateException if a factory opens a backend whose name is not its type
    */
   public static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
-      Duration healthInterval, Clock clock) throws IOException {
+      Duration healthInterval, Clock clock, Resilience resilience) throws IOException {
     requireNonNull(config, "config");
+    requireNonNull(resilience, "resilience");
     requireNonNull(factoriesByType, "factoriesByType");
     requireNonNull(healthInterval, "healthInterval");
     requireNonNull(clock, "clock");
@@ -150,8 +181,15 @@ public final class BackendRegistry implements AutoCloseable {
       throw e;
     }
     LOG.info("storage backends configured: {}; not configured: {}", opened.keySet(), absent);
-    return new BackendRegistry(Collections.unmodifiableMap(opened), Collections.unmodifiableSet(absent),
-        healthInterval, clock);
+    Map<String, StorageBackend> wrapped = new LinkedHashMap<>();
+    opened.forEach((name, b) -> wrapped.put(name, resilience.wrap(b)));
+    return new BackendRegistry(Collections.unmodifiableMap(wrapped), Collections.unmodifiableSet(absent),
+        healthInterval, clock, resilience);
+  }
+
+  /** The resilience layer every backend of this registry runs behind: breaker status and control. */
+  public Resilience resilience() {
+    return resilience;
   }
 
   /** Names of the configured backends, in the order they were opened. */

@@ -47,10 +47,27 @@ class BackendRegistryTest {
     try (BackendRegistry r = BackendRegistry.open(BackendsConfig.embedded(home))) {
       assertEquals(Set.of("local"), r.names());
       StorageBackend local = r.get("local");
-      assertTrue(local instanceof LocalBlockStore);
+      assertEquals("ResilientBackend[local]", local.toString(), "handed out behind its breaker");
       assertSame(local, r.backends().get("local"));
       StoredContent c = local.add(new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)));
       assertTrue(Files.exists(home.resolve("blocks").resolve("roots").resolve(c.cid())), "stored under <home>/blocks");
+    }
+  }
+
+  @Test
+  void open_breakerForcedOpen_refusesDataCallsWithoutSpendingThemButHealthStillProbes() throws Exception {
+    try (BackendRegistry r = BackendRegistry.open(BackendsConfig.embedded(home))) {
+      assertEquals(List.of("local"), r.resilience().breakers().stream().map(b -> b.name()).toList());
+      r.resilience().forceOpen("local", "test");
+      StorageException e = assertThrows(StorageException.class,
+          () -> r.get("local").add(new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8))));
+      assertTrue(e instanceof io.ipfskit.core.resilience.CallRejectedException, e.toString());
+      assertEquals(StorageErrorClass.UNAVAILABLE, e.errorClass());
+      r.probeHealthDue(System.nanoTime());
+      assertEquals(BackendHealth.Status.HEALTHY, r.health("local").health().status(), "probes bypass the breaker");
+      r.resilience().reset("local", "test");
+      assertFalse(r.get("local").add(new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8))).cid().isEmpty(),
+          "passes again after reset");
     }
   }
 

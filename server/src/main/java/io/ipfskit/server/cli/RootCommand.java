@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = Main.EXIT_CODES_HEADING,
     exitCodeList = {Main.EXIT_CODE_OK, Main.EXIT_CODE_FAILURE, Main.EXIT_CODE_USAGE,
         "3:'wal wait' only: the operation is still running at --timeout."},
-    subcommands = {ServeCommand.class, SecretsCommand.class, WalCommand.class, BenchCommand.class, ManifestCommand.class,
+    subcommands = {ServeCommand.class, SecretsCommand.class, WalCommand.class, BreakersCommand.class, BenchCommand.class,
+        ManifestCommand.class,
         CommandLine.HelpCommand.class})
 final class RootCommand implements Runnable {
 

@@ -23,9 +23,36 @@ import java.util.concurrent.CompletableFuture;
  */
 final class InProcessWalService implements WalService {
   private final WriteAheadLog wal;
+  private final io.ipfskit.core.resilience.Resilience resilience; // null: no breakers (tests without a registry)
 
   InProcessWalService(WriteAheadLog wal) {
+    this(wal, null);
+  }
+
+  /** @param resilienceOrNull the layer the log's backends run behind (null: none, so no breakers) */
+  InProcessWalService(WriteAheadLog wal, io.ipfskit.core.resilience.Resilience resilienceOrNull) {
     this.wal = wal;
+    this.resilience = resilienceOrNull;
+  }
+
+  @Override
+  public java.util.List<io.ipfskit.core.resilience.BreakerStatus> breakers() {
+    return resilience == null ? java.util.List.of() : resilience.breakers();
+  }
+
+  @Override
+  public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String breaker, BreakerAction action) {
+    if (resilience == null || resilience.breaker(breaker).isEmpty()) {
+      // Names the known breakers, never the name sent (as every WAL message).
+      throw new io.ipfskit.core.wal.InvalidOperationException("breaker", "must be one of "
+          + breakers().stream().map(io.ipfskit.core.resilience.BreakerStatus::name).toList());
+    }
+    String cause = "operator: circuit_breaker_control " + action.wireName();
+    return run("breaker_control", () -> switch (action) {
+      case FORCE_OPEN -> resilience.forceOpen(breaker, cause);
+      case FORCE_CLOSED -> resilience.forceClosed(breaker, cause);
+      case RESET -> resilience.reset(breaker, cause);
+    });
   }
 
   @FunctionalInterface

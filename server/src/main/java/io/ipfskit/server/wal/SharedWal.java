@@ -142,8 +142,10 @@ public final class SharedWal implements AutoCloseable {
   public static SharedWal forHome(KitConfig kit, Duration ownerWatchInterval,
       io.ipfskit.core.secrets.SecretLookup secrets) {
     BackendsConfig backends = kit.backends();
-    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends, secrets), Clock.systemUTC(),
-        ownerWatchInterval);
+    io.ipfskit.core.resilience.ResilienceConfig resilience = kit.resilience();
+    // A new layer each time ownership is taken: breakers live in the owning process only.
+    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends, secrets,
+        io.ipfskit.core.resilience.Resilience.create(resilience)), Clock.systemUTC(), ownerWatchInterval);
   }
 
   /**
@@ -248,6 +250,16 @@ public final class SharedWal implements AutoCloseable {
     }
 
     @Override
+    public List<io.ipfskit.core.resilience.BreakerStatus> breakers() {
+      return route(WalMethod.BREAKERS, true, WalService::breakers);
+    }
+
+    @Override
+    public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String breaker, BreakerAction action) {
+      return route(WalMethod.BREAKER_CONTROL, false, s -> s.controlBreaker(breaker, action));
+    }
+
+    @Override
     public Operation cancel(String operationId) {
       return route(WalMethod.CANCEL, false, s -> s.cancel(operationId));
     }
@@ -328,7 +340,7 @@ public final class SharedWal implements AutoCloseable {
     }
     backends.onHealthChange(new HealthNotices()); // a backend going down or recovering reaches the client
     backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
-    InProcessWalService service = new InProcessWalService(wal);
+    InProcessWalService service = new InProcessWalService(wal, backends.resilience());
     WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant(), ownerPolicy);
     OwnerSocketServer server;
     try {

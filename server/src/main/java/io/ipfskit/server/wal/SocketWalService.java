@@ -148,6 +148,19 @@ final class SocketWalService implements WalService {
     return OperationJson.readConfig(call(WalMethod.CONFIG, a).path("config"));
   }
 
+  @Override
+  public List<io.ipfskit.core.resilience.BreakerStatus> breakers() {
+    return BreakerJson.readList(call(WalMethod.BREAKERS, args()));
+  }
+
+  @Override
+  public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String breaker, BreakerAction action) {
+    ObjectNode a = args();
+    a.put("action", action.wireName());
+    a.put("breaker", breaker);
+    return BreakerJson.read(call(WalMethod.BREAKER_CONTROL, a).path("breaker"));
+  }
+
   /** {@code pid, wal_dir, owner_since} of the owner. */
   ObjectNode ping(Duration timeout) {
     return call(WalMethod.PING, args(), timeout);

@@ -47,6 +47,8 @@ public final class WalCalls {
   static final int MAX_CID_LENGTH = 512;
   static final int MAX_PATH_LENGTH = 4096;
   static final int MAX_CONFIG_VALUE_LENGTH = 64;
+  /** A breaker's name: a backend, or backend@peer. */
+  static final int MAX_BREAKER_LENGTH = 256;
   /** The longest a caller may block in one {@code wait}. */
   public static final double MAX_WAIT_SECONDS = 300;
   public static final double DEFAULT_WAIT_SECONDS = 60;
@@ -101,6 +103,8 @@ public final class WalCalls {
       case WAIT -> List.of("operation_id", "timeout");
       case CLEANUP -> List.of("age_days", "status");
       case CONFIG -> List.of("set");
+      case BREAKERS -> List.of("breaker");
+      case BREAKER_CONTROL -> List.of("action", "breaker");
       case STATUS, METRICS, HEALTH, PING -> List.of();
     };
   }
@@ -184,8 +188,29 @@ public final class WalCalls {
         WalConfig config = changes == null ? wal.config() : wal.updateConfig(changes);
         yield OperationJson.configResult(config, changes == null ? List.of() : List.copyOf(changes.keySet()));
       }
+      case BREAKERS -> {
+        String name = args.optionalString("breaker", MAX_BREAKER_LENGTH);
+        List<io.ipfskit.core.resilience.BreakerStatus> all = wal.breakers();
+        if (name == null) yield BreakerJson.list(all);
+        List<io.ipfskit.core.resilience.BreakerStatus> one = all.stream().filter(b -> b.name().equals(name)).toList();
+        if (one.isEmpty()) throw unknownBreaker(all);
+        yield BreakerJson.list(one);
+      }
+      case BREAKER_CONTROL -> {
+        String a = args.optionalChoice("action", BreakerAction.WIRE_NAMES);
+        if (a == null) throw new InvalidOperationException("action", "is required (one of " + BreakerAction.WIRE_NAMES + ")");
+        String name = args.requiredString("breaker", MAX_BREAKER_LENGTH);
+        BreakerAction action = BreakerAction.parse(a);
+        yield BreakerJson.controlled(action, wal.controlBreaker(name, action));
+      }
       case PING -> throw new InvalidOperationException("method", "ping is answered by the owner socket only");
     };
+  }
+
+  /** The unknown-breaker refusal, naming the known ones (never the name the caller sent). */
+  private static InvalidOperationException unknownBreaker(List<io.ipfskit.core.resilience.BreakerStatus> known) {
+    return new InvalidOperationException("breaker", "must be one of "
+        + known.stream().map(io.ipfskit.core.resilience.BreakerStatus::name).toList());
   }
 
   private static NewOperation newOperation(WalArguments args, PathCheck paths) {

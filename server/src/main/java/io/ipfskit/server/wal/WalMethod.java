@@ -21,6 +21,10 @@ public enum WalMethod {
   /** Read-only without a {@code set} argument; {@link #isReadOnly} is conservative. */
   CONFIG(false, Duration.ofSeconds(30)),
   HEALTH(true, Duration.ofSeconds(30)),
+  /** The owner's circuit breakers (all, or one by {@code breaker}). */
+  BREAKERS(true, Duration.ofSeconds(30)),
+  /** Forces a breaker of the owner open or closed, or resets it. */
+  BREAKER_CONTROL(false, Duration.ofSeconds(30)),
   /** Who owns the log: {@code pid}, {@code wal_dir}, {@code owner_since}. */
   PING(true, Duration.ofSeconds(5));
 

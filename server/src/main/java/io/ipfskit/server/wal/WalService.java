@@ -65,6 +65,19 @@ public interface WalService {
 
   WalConfig config();
 
+  /**
+   * The circuit breakers of the backends the log runs on (backends first, then peers, by name).
+   * They live in the process that owns the log (they guard its calls); another process asks it.
+   */
+  java.util.List<io.ipfskit.core.resilience.BreakerStatus> breakers();
+
+  /**
+   * Forces a breaker open or closed, or resets it, and returns it afterwards.
+   *
+   * @throws WalException of kind {@code INVALID_OPERATION} naming the known breakers when there is none so named
+   */
+  io.ipfskit.core.resilience.BreakerStatus controlBreaker(String breaker, BreakerAction action);
+
   /** Changes live-updatable keys ({@link WalConfig#LIVE_KEYS}); returns the configuration after the change. */
   WalConfig updateConfig(Map<String, String> changes);
 }

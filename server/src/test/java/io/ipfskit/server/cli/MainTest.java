@@ -59,6 +59,39 @@ class MainTest {
   }
 
   @Test
+  void serve_breakerValueOutOfBounds_exitsTwoNamingKeyAndRuleNotValue() {
+    CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", temp.resolve("home").toString(),
+        "IPFS_KIT_BREAKER_WAIT_IN_OPEN", "-7"), temp, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, Main.run(context, "serve"));
+    assertEquals("", out.toString());
+    assertEquals("ipfs-kit serve: configuration error: IPFS_KIT_BREAKER_WAIT_IN_OPEN (from environment): must be a number of seconds"
+        + " from 0.001 to 3600",
+        err.toString().strip());
+  }
+
+  @Test
+  void breakers_noServerRunning_listsTheLocalBreakerClosed() {
+    CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", temp.resolve("home").toString()), temp,
+        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(0, Main.run(context, "breakers"), err::toString);
+    String[] lines = out.toString().strip().split("\n");
+    assertEquals(2, lines.length, out::toString);
+    assertTrue(lines[0].startsWith("BREAKER"), lines[0]);
+    assertTrue(lines[1].matches("local +closed +- +- +0 +100% +-"), lines[1]);
+  }
+
+  @Test
+  void breakers_unknownName_exitsTwoNamingTheKnownOnes() {
+    CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", temp.resolve("home").toString()), temp,
+        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, Main.run(context, "breakers", "nosuch"));
+    assertEquals("ipfs-kit breakers: breaker must be one of [local]", err.toString().strip());
+  }
+
+  @Test
   void serve_allowedRootInsideHome_exitsTwoNamingKeyAndSource() {
     Path home = temp.resolve("home");
     CliContext context = new CliContext(Map.of("IPFS_KIT_HOME", home.toString(),

@@ -54,6 +54,8 @@ class WalErrorsOverSocketTest {
     @Override public WalHealth health() { return fail(); }
     @Override public WalConfig config() { return fail(); }
     @Override public WalConfig updateConfig(Map<String, String> changes) { return fail(); }
+    @Override public List<io.ipfskit.core.resilience.BreakerStatus> breakers() { return fail(); }
+    @Override public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String b, BreakerAction a) { return fail(); }
   };
 
   @BeforeEach
