@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -88,6 +90,8 @@ public final class LocalBlockStore implements StorageBackend {
   private final Path pins;
   private final Path tmp;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  /** Held open while this process runs the store (see {@link #open}); null for a reader or a second opener. */
+  private volatile FileChannel runnerLock;
 
   private LocalBlockStore(Path directory) {
     this.directory = directory;
@@ -98,7 +102,8 @@ public final class LocalBlockStore implements StorageBackend {
 
   /**
    * Opens (creating if needed) the block store in {@code directory}, e.g. {@code <home>/blocks}, and
-   * deletes temp files a crash left behind.
+   * deletes temp files a crash left behind &mdash; only when no other live opener holds the store's
+   * runner lock (then they may be that process's blocks in flight). {@link #close()} releases it.
    */
   public static LocalBlockStore open(Path directory) throws IOException {
     requireNonNull(directory, "directory");
@@ -107,6 +112,27 @@ public final class LocalBlockStore implements StorageBackend {
     for (Path d : new Path[] {store.roots, store.pins, store.tmp}) createPrivateDirectory(d);
     if (wasWider) store.tightenOlderFiles();
     fsyncDirectory(directory);
+    // Temp files are a crash's leftovers only when no live process runs the store: the one that does holds
+    // RUNNER_LOCK for its lifetime. A second opener (a process about to lose the WAL lock race, a test with
+    // two stores on one folder) must not delete the runner's blocks in flight.
+    Set<StandardOpenOption> createWrite = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel ch = POSIX ? FileChannel.open(directory.resolve(RUNNER_LOCK), createWrite, FILE_ATTR)
+        : FileChannel.open(directory.resolve(RUNNER_LOCK), createWrite);
+    if (POSIX) Files.setPosixFilePermissions(directory.resolve(RUNNER_LOCK), FILE_0600); // also one made wider before
+    FileLock held;
+    try {
+      held = ch.tryLock();
+    } catch (OverlappingFileLockException sameJvm) {
+      held = null;
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    if (held == null) {
+      ch.close();
+      return store;
+    }
+    store.runnerLock = ch;
     try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(store.tmp)) {
       for (Path p : leftovers) {
         LOG.warn("Deleting unfinished block file {} left by a crash", p);
@@ -114,6 +140,22 @@ public final class LocalBlockStore implements StorageBackend {
       }
     }
     return store;
+  }
+
+  /** Name of the file whose lock the process running the store holds (see {@link #open}). */
+  static final String RUNNER_LOCK = "RUNNER.lock";
+
+  /** Lets another process run the store (and clean its crash leftovers). */
+  @Override
+  public void close() {
+    FileChannel ch = runnerLock;
+    runnerLock = null;
+    if (ch == null) return;
+    try {
+      ch.close(); // releases the lock
+    } catch (IOException e) {
+      LOG.warn("could not release {}: {}", directory.resolve(RUNNER_LOCK), e.toString());
+    }
   }
 
   /**

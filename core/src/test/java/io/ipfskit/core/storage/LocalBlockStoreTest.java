@@ -346,13 +346,26 @@ class LocalBlockStoreTest {
 
     @Test
     void open_tempFilesLeftByCrash_deleted() throws Exception {
-      LocalBlockStore.open(dir);
+      LocalBlockStore.open(dir).close(); // the process that ran the store is gone
       Files.write(dir.resolve("tmp").resolve("bafkreiabc123.tmp"), new byte[] {1, 2, 3});
       LocalBlockStore store = LocalBlockStore.open(dir);
       try (Stream<Path> s = Files.list(dir.resolve("tmp"))) {
         assertEquals(0, s.count());
       }
       assertEquals(BackendHealth.Status.HEALTHY, store.health().status());
+    }
+
+    @Test
+    void open_whileAnotherOpenerRunsTheStore_keepsItsTempFilesThenCleansAfterItCloses() throws Exception {
+      LocalBlockStore runner = LocalBlockStore.open(dir);
+      Path inFlight = dir.resolve("tmp").resolve("bafkreiinflight.tmp");
+      Files.write(inFlight, new byte[] {1, 2, 3}); // a block the runner is writing right now
+      LocalBlockStore second = LocalBlockStore.open(dir); // e.g. a process about to lose the WAL lock race
+      assertTrue(Files.exists(inFlight), "a second opener must not delete the runner's block in flight");
+      second.close();
+      runner.close();
+      LocalBlockStore.open(dir).close();
+      assertFalse(Files.exists(inFlight), "with no runner left it is a crash's leftover");
     }
 
     @Test
