@@ -65,6 +65,8 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger forwarded = new AtomicInteger();
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger markerPort = new AtomicInteger(-1);
+  private final AtomicInteger markersSeen = new AtomicInteger();
   private volatile boolean closed;
 
   private FaultProxy(InetSocketAddress target) throws IOException {
@@ -155,6 +157,26 @@ public final class FaultProxy implements AutoCloseable {
     return accepted.get();
   }
 
+  /**
+   * {@link #accepted()} once the proxy has taken every connection made before this call: sends a
+   * marker connection (not counted) and waits, bounded, until the acceptor reaches it. Connections
+   * are accepted in arrival order, so a count read after the marker is complete.
+   */
+  public int settle() throws IOException {
+    int seenBefore = markersSeen.get();
+    try (Socket marker = new Socket()) {
+      marker.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      markerPort.set(marker.getLocalPort());
+      marker.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), 5_000);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (markersSeen.get() == seenBefore) {
+        if (System.nanoTime() > end) throw new IllegalStateException("the proxy did not accept its marker in 10 s");
+        LockSupport.parkNanos(1_000_000);
+      }
+    }
+    return accepted.get();
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -181,6 +203,12 @@ public final class FaultProxy implements AutoCloseable {
         client = server.accept();
       } catch (IOException e) {
         return; // closed
+      }
+      if (client.getPort() == markerPort.get()) {
+        markerPort.set(-1);
+        closeQuietly(client);
+        markersSeen.incrementAndGet();
+        continue;
       }
       accepted.incrementAndGet();
       Mode mode = setting.get().mode();

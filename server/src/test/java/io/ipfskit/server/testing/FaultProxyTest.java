@@ -230,6 +230,20 @@ class FaultProxyTest {
   }
 
   @Test
+  void settle_afterConnectionsBurst_countsEveryOneAndNotTheMarker() throws IOException {
+    proxy.reset();
+    for (int i = 0; i < 5; i++) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), BOUND_MILLIS);
+      } catch (SocketException resetDuringConnect) {
+        // accepted all the same
+      }
+    }
+    assertEquals(5, proxy.settle());
+    assertEquals(5, proxy.settle(), "markers are not counted");
+  }
+
+  @Test
   void close_openConnectionEndsAndThePortRefuses() throws IOException {
     int port = proxy.port();
     try (Socket s = connect()) {
