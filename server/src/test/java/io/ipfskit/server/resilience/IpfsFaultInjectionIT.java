@@ -138,7 +138,8 @@ class IpfsFaultInjectionIT {
   static Stream<Arguments> outages() {
     return Stream.of(
         Arguments.of("reset", (Consumer<FaultProxy>) FaultProxy::reset),
-        Arguments.of("blackhole", (Consumer<FaultProxy>) FaultProxy::blackhole));
+        Arguments.of("blackhole", (Consumer<FaultProxy>) FaultProxy::blackhole),
+        Arguments.of("half-close", (Consumer<FaultProxy>) FaultProxy::halfClose));
   }
 
   @ParameterizedTest(name = "{0}")

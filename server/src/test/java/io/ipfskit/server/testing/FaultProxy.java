@@ -227,18 +227,22 @@ public final class FaultProxy implements AutoCloseable {
         threads.execute(link::drainClient);
         continue;
       }
-      try {
-        Socket upstream = new Socket();
-        upstream.connect(target, 5_000);
-        forwarded.incrementAndGet();
-        link.upstream = upstream;
-      } catch (IOException e) {
-        link.reset();
-        continue;
-      }
-      threads.execute(() -> link.pump(link.client, link.upstream, false));
-      threads.execute(() -> link.pump(link.upstream, link.client, true));
+      threads.execute(() -> forward(link)); // off the acceptor: a slow target must not hold new connections
     }
+  }
+
+  private void forward(Link link) {
+    try {
+      Socket upstream = new Socket();
+      upstream.connect(target, 5_000);
+      forwarded.incrementAndGet();
+      link.upstream = upstream;
+    } catch (IOException e) {
+      link.reset();
+      return;
+    }
+    threads.execute(() -> link.pump(link.upstream, link.client, true));
+    link.pump(link.client, link.upstream, false);
   }
 
   private static void rst(Socket s) {
