@@ -52,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -210,6 +211,41 @@ class IpfsFaultInjectionIT {
       assertEquals(1.0, done.admittedRate());
       for (int i = 0; i < 10; i++) b.pin(cid); // full traffic again
       assertTrue(nodePins(cid));
+    }
+  }
+
+  /**
+   * The share of calls during an outage that reach the dead backend, side by side in one run: the
+   * same 100 pins through two proxies in reset mode, one backend bare, one behind the breaker. Each
+   * call that reaches the network opens at least one connection at its proxy (the bare backend's own
+   * one-connect check of a broken call may add a second).
+   */
+  @Test
+  void wrap_outage_callsReachingTheDeadBackend_allWithoutTheBreakerTwoWithIt() throws Exception {
+    String cid = stored("wasted calls");
+    ShiftedTime time = new ShiftedTime();
+    Resilience r = Resilience.create(config(2, GENEROUS), time, time::nanos);
+    int calls = 100;
+    try (FaultProxy bareProxy = FaultProxy.start(node.api()); FaultProxy guardedProxy = FaultProxy.start(node.api());
+        StorageBackend bare = through(bareProxy); StorageBackend guarded = r.wrap(through(guardedProxy))) {
+      bareProxy.reset();
+      guardedProxy.reset();
+      int bareReached = 0;
+      int guardedReached = 0;
+      for (int i = 0; i < calls; i++) {
+        StorageException b = assertThrows(StorageException.class, () -> bare.pin(cid));
+        if (!(b instanceof CallRejectedException)) bareReached++;
+        StorageException g = assertThrows(StorageException.class, () -> guarded.pin(cid));
+        if (!(g instanceof CallRejectedException)) guardedReached++;
+      }
+      assertEquals(calls, bareReached);
+      assertEquals(2, guardedReached, "the minimum of 2 calls, then the breaker is open");
+      assertTrue(bareProxy.settle() >= calls, "every bare call opened a connection");
+      int guardedConnections = guardedProxy.settle();
+      assertTrue(guardedConnections >= 2 && guardedConnections <= 4, guardedConnections + " connections");
+      LoggerFactory.getLogger(IpfsFaultInjectionIT.class).info(
+          "calls reaching a dead backend during an outage: {}/{} without the breaker ({} connections), {}/{} with it"
+              + " ({} connections)", bareReached, calls, bareProxy.settle(), guardedReached, calls, guardedConnections);
     }
   }
 
