@@ -362,9 +362,9 @@ class IpfsFaultInjectionIT {
         Duration.ofMillis(50), 30, 4);
     try (FaultProxy proxy = FaultProxy.start(node.api())) {
       CountingBackend counting = new CountingBackend(through(proxy));
-      StorageBackend wrapped = r.wrap(counting);
       proxy.reset(); // the outage starts before the operations are queued
-      try (WriteAheadLog wal = WriteAheadLog.open(walConfig, Map.of(IPFS, wrapped), Clock.systemUTC())) {
+      try (StorageBackend wrapped = r.wrap(counting); // the log does not close its backends
+          WriteAheadLog wal = WriteAheadLog.open(walConfig, Map.of(IPFS, wrapped), Clock.systemUTC())) {
         List<String> ids = new ArrayList<>();
         Map<String, String> texts = new java.util.HashMap<>();
         String run = Long.toString(System.nanoTime());
