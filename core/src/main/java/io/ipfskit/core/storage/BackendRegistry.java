@@ -66,11 +66,12 @@ public final class BackendRegistry implements AutoCloseable {
   private ScheduledExecutorService prober; // guarded by this
   private boolean closed; // guarded by this
 
-  private BackendRegistry(Map<String, StorageBackend> backends, Set<String> notConfigured, Duration healthInterval,
+  private BackendRegistry(Map<String, StorageBackend> backends, Set<String> notConfigured, HealthThresholds health,
       Clock clock) {
     this.backends = backends;
     this.notConfigured = notConfigured;
-    this.healthCache = new HealthCache(backends, healthInterval, clock);
+    this.healthCache = new HealthCache(backends, health.probeInterval(),
+        new HealthMonitor(backends.keySet(), health, clock));
   }
 
   /**
@@ -110,6 +111,15 @@ public final class BackendRegistry implements AutoCloseable {
   }
 
   /**
+   * Opens every backend {@code config} configures, with the built-in factories, probing and judging
+   * their health by {@code health} ({@code IPFS_KIT_HEALTH_*}).
+   */
+  public static BackendRegistry open(BackendsConfig config, SecretLookup secrets, HealthThresholds health)
+      throws IOException {
+    return open(config, builtInFactories(secrets), health, Clock.systemUTC());
+  }
+
+  /**
    * Opens every backend {@code config} configures, one per factory, in the factories' order. If one
    * fails to open, those already opened are closed again.
    *
@@ -121,12 +131,24 @@ public final class BackendRegistry implements AutoCloseable {
    */
   public static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
       Duration healthInterval, Clock clock) throws IOException {
-    requireNonNull(config, "config");
-    requireNonNull(factoriesByType, "factoriesByType");
     requireNonNull(healthInterval, "healthInterval");
-    requireNonNull(clock, "clock");
     if (healthInterval.isNegative() || healthInterval.isZero())
       throw new IllegalArgumentException("healthInterval must be > 0, but was " + healthInterval);
+    HealthThresholds d = HealthThresholds.defaults();
+    return open(config, factoriesByType, new HealthThresholds(healthInterval, d.healthyPercent(), d.degradedPercent(),
+        d.maxResponseTime(), d.maxConsecutiveErrors(), d.window(), d.minCalls(), d.historySize()), clock);
+  }
+
+  /**
+   * Opens every backend {@code config} configures, one per factory, in the factories' order, probing
+   * them every {@link HealthThresholds#probeInterval()} and judging their health by {@code health}.
+   */
+  public static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
+      HealthThresholds health, Clock clock) throws IOException {
+    requireNonNull(config, "config");
+    requireNonNull(factoriesByType, "factoriesByType");
+    requireNonNull(health, "health");
+    requireNonNull(clock, "clock");
     Map<String, StorageBackend> opened = new LinkedHashMap<>();
     Set<String> absent = new LinkedHashSet<>();
     try {
@@ -148,7 +170,7 @@ public final class BackendRegistry implements AutoCloseable {
     }
     LOG.info("storage backends configured: {}; not configured: {}", opened.keySet(), absent);
     return new BackendRegistry(Collections.unmodifiableMap(opened), Collections.unmodifiableSet(absent),
-        healthInterval, clock);
+        health, clock);
   }
 
   /** Names of the configured backends, in the order they were opened. */
@@ -191,6 +213,14 @@ public final class BackendRegistry implements AutoCloseable {
   public CheckedHealth health(String name) {
     if (!backends.containsKey(name)) throw notConfigured(name);
     return healthCache.health(name);
+  }
+
+  /**
+   * The health monitor of the configured backends: probes plus real calls' outcomes, with history
+   * (what {@link #health} returns is its current state). The WAL records its calls' outcomes here.
+   */
+  public HealthMonitor monitor() {
+    return healthCache.monitor();
   }
 
   /**
