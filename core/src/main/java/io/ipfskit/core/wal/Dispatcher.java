@@ -91,6 +91,8 @@ final class Dispatcher {
   private final FileAccessPolicy filePolicy;
   private volatile boolean paused;
   private volatile HealthMonitor health; // null: no health gate
+  /** Times a worker looked for work and found its backend paused as UNHEALTHY (tests, metrics). */
+  final LongAdder healthPausedRounds = new LongAdder();
   private final List<Thread> workers = new ArrayList<>();
   private String restoreBackend; // restored records share one String per backend name
   private List<Entry> restoreList;
@@ -354,7 +356,9 @@ final class Dispatcher {
         while (true) {
           if (journal.closed() || journal.failedClosed()) return;
           long now = nowMicros();
-          e = paused || healthPaused(backendName) ? null : pollLocked(backendName, now);
+          boolean unhealthy = !paused && healthPaused(backendName);
+          if (unhealthy) healthPausedRounds.increment();
+          e = paused || unhealthy ? null : pollLocked(backendName, now);
           if (e != null) {
             claimed = Lifecycle.claim(e.id, e.latest, now);
             seq = journal.appendStateLocked(e, claimed);
