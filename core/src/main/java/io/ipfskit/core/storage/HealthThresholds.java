@@ -2,6 +2,7 @@ package io.ipfskit.core.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ipfskit.core.config.ConfigException;
 import io.ipfskit.core.config.Setting;
 import io.ipfskit.core.config.Settings;
 import java.time.Duration;
@@ -75,14 +76,14 @@ public record HealthThresholds(Duration probeInterval, int healthyPercent, int d
    * The {@code IPFS_KIT_HEALTH_*} settings.
    *
    * @throws io.ipfskit.core.config.ConfigException naming the key, its source and the rule for a bad value
-   * @throws IllegalArgumentException when the degraded percent exceeds the healthy one
+   *     (also when the degraded percent exceeds the healthy one)
    */
   public static HealthThresholds from(Settings settings) {
     int healthy = settings.get(HEALTHY_PERCENT, 95);
     int degraded = settings.get(DEGRADED_PERCENT, 80);
     if (degraded > healthy)
-      throw new IllegalArgumentException(DEGRADED_PERCENT.name() + " must be at most " + HEALTHY_PERCENT.name() + " ("
-          + healthy + "), but was " + degraded);
+      throw new ConfigException(DEGRADED_PERCENT.name(), settings.source(DEGRADED_PERCENT.name()),
+          "must be at most " + HEALTHY_PERCENT.name() + " (" + healthy + "), but was " + degraded);
     return new HealthThresholds(settings.get(INTERVAL, Duration.ofSeconds(15)), healthy, degraded,
         settings.get(MAX_RESPONSE_TIME, Duration.ofSeconds(5)), settings.get(MAX_CONSECUTIVE_ERRORS, 5),
         settings.get(WINDOW, Duration.ofSeconds(60)), settings.get(MIN_CALLS, 10), settings.get(HISTORY, 50));

@@ -233,11 +233,11 @@ class HealthMonitorTest {
 
   @Test
   void thresholds_degradedAboveHealthy_refusedNamingBoth() {
-    var e = assertThrows(IllegalArgumentException.class, () -> HealthThresholds.from(Settings.of(
+    var e = assertThrows(ConfigException.class, () -> HealthThresholds.from(Settings.of(
         Map.of("IPFS_KIT_HEALTH_HEALTHY_PERCENT", "90", "IPFS_KIT_HEALTH_DEGRADED_PERCENT", "91"),
         SettingSource.environment())));
-    assertEquals("IPFS_KIT_HEALTH_DEGRADED_PERCENT must be at most IPFS_KIT_HEALTH_HEALTHY_PERCENT (90), but was 91",
-        e.getMessage());
+    assertEquals("IPFS_KIT_HEALTH_DEGRADED_PERCENT", e.key());
+    assertEquals("must be at most IPFS_KIT_HEALTH_HEALTHY_PERCENT (90), but was 91", e.rule());
   }
 
   @Test

@@ -142,7 +142,8 @@ public final class SharedWal implements AutoCloseable {
   public static SharedWal forHome(KitConfig kit, Duration ownerWatchInterval,
       io.ipfskit.core.secrets.SecretLookup secrets) {
     BackendsConfig backends = kit.backends();
-    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends, secrets), Clock.systemUTC(),
+    io.ipfskit.core.storage.HealthThresholds health = io.ipfskit.core.storage.HealthThresholds.from(kit.settings());
+    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends, secrets, health), Clock.systemUTC(),
         ownerWatchInterval);
   }
 
@@ -293,6 +294,12 @@ public final class SharedWal implements AutoCloseable {
     return o == null ? java.util.Optional.empty() : o.backends().find(name);
   }
 
+  /** The backend registry this process runs as the WAL's owner (with its health monitor); empty otherwise. */
+  public Optional<BackendRegistry> ownedRegistry() {
+    Owned o = owned;
+    return o == null ? Optional.empty() : Optional.of(o.backends());
+  }
+
   public boolean isOwner() {
     return owned != null;
   }
@@ -317,7 +324,8 @@ public final class SharedWal implements AutoCloseable {
     }
     WriteAheadLog wal;
     try {
-      wal = WriteAheadLog.open(config, backends.backends(), name -> backends.health(name).health(), clock);
+      // The monitor shows in wal_metrics, hears each run's outcome and pauses an unhealthy backend's queue.
+      wal = WriteAheadLog.open(config, backends.backends(), backends.monitor(), clock);
     } catch (WalLockedException e) {
       closeBackends(backends);
       return false;
