@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
  * call history) and says so.
  */
 @Command(name = "health", mixinStandardHelpOptions = true,
-    description = {"Show each storage backend's health: healthy, degraded, unhealthy, unknown or not configured,",
-        "with the reason and recent history (the backend_health tool's answer)."},
+    description = {"Show each storage backend's health (the backend_health tool's answer).",
+        "States: healthy, degraded, unhealthy, unknown, not_configured; each with its reason."},
     exitCodeListHeading = Main.EXIT_CODES_HEADING,
     exitCodeList = {"0:Every configured backend (the one named, if given) is healthy.",
         "1:A backend is not healthy (or the one named is not configured), or the backends cannot be opened.",
