@@ -127,7 +127,7 @@ class IpfsWalToolsIT {
         ids.add(queue("add", Map.of("content", text)));
         cids.add(WalToolsIT.rawLeafCid(text.getBytes(StandardCharsets.UTF_8)));
       }
-      // The node's failures (or a failed probe) make the backend unhealthy, and its queue pauses: the
+      // The node's failures make the backend unhealthy (a failed probe too), and its queue pauses: the
       // operations tried before wait for the node, the rest are not even tried; none spends a retry.
       // (Before the health monitor every one of them was tried once; see backend_health.)
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

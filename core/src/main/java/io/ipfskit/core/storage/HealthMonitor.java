@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,8 @@ public final class HealthMonitor {
   private final Clock clock;
   private final Map<String, Track> tracks; // guarded by this, as is each Track; a backend first seen later joins
   private final ConcurrentHashMap<String, CheckedHealth> current = new ConcurrentHashMap<>();
+  /** Backends whose real calls say they fail (errors in a row, or rate below degraded): their queues pause. */
+  private final Set<String> callsFailing = ConcurrentHashMap.newKeySet();
   private volatile HealthChangeListener listener; // the registry's one listener; null: none
   private final CopyOnWriteArrayList<HealthChangeListener> observers = new CopyOnWriteArrayList<>();
 
@@ -121,10 +124,20 @@ public final class HealthMonitor {
     return current.getOrDefault(backend, CheckedHealth.notYetProbed());
   }
 
-  /** Whether {@code backend} is UNHEALTHY now (its WAL queue is paused). Never blocks; false for an unknown name. */
+  /** Whether {@code backend} is UNHEALTHY now. Never blocks; false for an unknown name. */
   public boolean unhealthy(String backend) {
     CheckedHealth h = current.get(backend);
     return h != null && h.status() == Status.UNHEALTHY;
+  }
+
+  /**
+   * Whether {@code backend}'s queue should pause: it is UNHEALTHY and its real calls say so ({@link
+   * HealthThresholds#maxConsecutiveErrors} in a row, or a success rate below the degraded percent).
+   * A failed probe alone does not pause: it may be a misconfiguration (a wrong secret) that a call
+   * reports at once as a permanent error, which the operation should then show. Never blocks.
+   */
+  public boolean pausesQueue(String backend) {
+    return unhealthy(backend) && callsFailing.contains(backend);
   }
 
   /** Records a probe's result and how long it took; adds a history entry. */
@@ -142,6 +155,7 @@ public final class HealthMonitor {
       if (wasUnhealthy) t.calls.clear(); // made during the outage: they say nothing about now
     }
     BackendHealth state = evaluate(t, now);
+    markCalls(backend, t, now);
     addHistory(t, new HistoryEntry(at, state.status(), state.detail(), latency));
     publish(backend, state, at);
   }
@@ -167,6 +181,7 @@ public final class HealthMonitor {
       t.lastErrorType = errorTypeOrNull;
     }
     BackendHealth state = evaluate(t, now);
+    markCalls(backend, t, now);
     CheckedHealth before = current(backend);
     if (before.status() != state.status()) {
       addHistory(t, new HistoryEntry(at, state.status(), state.detail(), latency));
@@ -228,6 +243,17 @@ public final class HealthMonitor {
     if (t.probe != null && t.probe.status() == Status.HEALTHY) return t.probe;
     return BackendHealth.healthy(n + " calls in the last " + thresholds.window().toSeconds() + "s answered"
         + (t.probe == null ? " (not probed yet)" : ""));
+  }
+
+  private void markCalls(String backend, Track t, long now) {
+    boolean failing = t.consecutiveErrors >= thresholds.maxConsecutiveErrors();
+    int n = t.calls.size();
+    if (!failing && n >= thresholds.minCalls()) {
+      long ok = t.calls.stream().filter(Call::ok).count();
+      failing = 100.0 * ok / n < thresholds.degradedPercent();
+    }
+    if (failing) callsFailing.add(backend);
+    else callsFailing.remove(backend);
   }
 
   private void trim(Track t, long now) {

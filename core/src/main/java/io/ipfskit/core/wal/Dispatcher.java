@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  * is {@link WalConfig#maxAddBytes}.
  *
  * <p><b>Health:</b> with a {@link HealthMonitor} ({@link #watchHealth}), each run's outcome is told to
- * it ({@link #recordOutcome}), and a backend it calls UNHEALTHY is paused: its workers claim
- * nothing (no call, no retry spent; due retries wait in the queue) until the monitor calls it
- * anything else, which wakes them. The monitor is asked without its lock, so asking under ours is safe.
+ * it ({@link #recordOutcome}), and a backend it calls UNHEALTHY because of real calls ({@link
+ * HealthMonitor#pausesQueue}) is paused: its workers claim nothing (no call, no retry spent; due
+ * retries wait in the queue) until a healthy probe ends the outage, which wakes them. The monitor is asked without its lock, so asking under ours is safe.
  *
  * <p>Locks: the queues, the running operations' flags, the {@link Entry} scheduling fields ({@code inReady}, {@code inTimer},
  * {@code timerDue}) and the per-backend conditions are guarded by the log's state lock
@@ -143,7 +143,7 @@ final class Dispatcher {
   /** Whether {@code backend}'s queue is paused because the health monitor calls it UNHEALTHY. */
   boolean healthPaused(String backend) {
     HealthMonitor h = health;
-    return h != null && h.unhealthy(backend);
+    return h != null && h.pausesQueue(backend);
   }
 
   /**

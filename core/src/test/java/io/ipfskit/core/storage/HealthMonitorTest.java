@@ -86,6 +86,7 @@ class HealthMonitorTest {
     clock.advance(Duration.ofSeconds(15));
     monitor.recordProbe("ipfs", BackendHealth.unhealthy("connection refused"), FAST);
     assertTrue(monitor.unhealthy("ipfs"));
+    assertFalse(monitor.pausesQueue("ipfs"), "a failed probe alone does not pause the queue");
     assertEquals("connection refused", monitor.current("ipfs").health().detail());
     clock.advance(Duration.ofSeconds(15));
     monitor.recordProbe("ipfs", BackendHealth.healthy("up again"), FAST);
@@ -131,12 +132,14 @@ class HealthMonitorTest {
     assertEquals(Status.HEALTHY, monitor.current("ipfs").status(), "2 errors in a row: below the limit of 3");
     calls(0, 1);
     assertTrue(monitor.unhealthy("ipfs"));
+    assertTrue(monitor.pausesQueue("ipfs"));
     assertEquals("3 calls failed in a row (last: BackendUnavailable); the limit is 3",
         monitor.current("ipfs").health().detail());
     clock.advance(Duration.ofSeconds(15));
     monitor.recordProbe("ipfs", BackendHealth.healthy("up again"), FAST);
     assertEquals(Status.HEALTHY, monitor.current("ipfs").status());
     assertEquals(0, monitor.report("ipfs").consecutiveErrors());
+    assertFalse(monitor.pausesQueue("ipfs"));
     assertEquals(0, monitor.report("ipfs").callsInWindow(), "calls of the outage are forgotten");
     assertEquals(List.of("ipfs:HEALTHY->UNHEALTHY", "ipfs:UNHEALTHY->HEALTHY"), changes);
   }
@@ -165,6 +168,7 @@ class HealthMonitorTest {
     monitor.recordProbe("ipfs", BackendHealth.healthy("up"), FAST);
     for (int i = 0; i < 3; i++) calls(3, 1); // 9 of 12 = 75 %, never 3 errors in a row
     assertTrue(monitor.unhealthy("ipfs"));
+    assertTrue(monitor.pausesQueue("ipfs"));
     assertEquals("success rate 75.0% of 12 calls in the last 60s is below 80%", monitor.current("ipfs").health().detail());
   }
 
