@@ -108,6 +108,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.addAll(S3Config.SETTINGS);
     all.addAll(io.ipfskit.server.http.HttpConfig.SETTINGS);
     all.addAll(io.ipfskit.core.resilience.ResilienceConfig.SETTINGS);
+    all.addAll(io.ipfskit.core.storage.HealthThresholds.SETTINGS);
     return List.copyOf(all);
   }
 
@@ -196,6 +197,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
     io.ipfskit.core.resilience.ResilienceConfig.from(settings); // fail fast on a bad breaker/ramp/retry value
     io.ipfskit.server.http.HttpConfig.from(settings); // the HTTP settings too (the token file is read at serve --http)
+    io.ipfskit.core.storage.HealthThresholds.from(settings); // and the health thresholds
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
     BackendsConfig backends = BackendsConfig.embedded(home)

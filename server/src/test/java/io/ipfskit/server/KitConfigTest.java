@@ -205,7 +205,8 @@ class KitConfigTest {
     // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES, the ipfs and s3 backends', the HTTP server's and the resilience layer's settings
     assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2 + io.ipfskit.core.storage.ipfs.IpfsConfig.SETTINGS.size()
         + S3Config.SETTINGS.size() + io.ipfskit.server.http.HttpConfig.SETTINGS.size()
-        + io.ipfskit.core.resilience.ResilienceConfig.SETTINGS.size(), names.size());
+        + io.ipfskit.core.resilience.ResilienceConfig.SETTINGS.size()
+        + io.ipfskit.core.storage.HealthThresholds.SETTINGS.size(), names.size());
   }
 
   @Test

@@ -76,12 +76,13 @@ public final class BackendRegistry implements AutoCloseable {
   private ScheduledExecutorService prober; // guarded by this
   private boolean closed; // guarded by this
 
-  private BackendRegistry(Map<String, StorageBackend> backends, Set<String> notConfigured, Duration healthInterval,
+  private BackendRegistry(Map<String, StorageBackend> backends, Set<String> notConfigured, HealthThresholds health,
       Clock clock, Resilience resilience) {
     this.resilience = resilience;
     this.backends = backends;
     this.notConfigured = notConfigured;
-    this.healthCache = new HealthCache(backends, healthInterval, clock);
+    this.healthCache = new HealthCache(backends, health.probeInterval(),
+        new HealthMonitor(backends.keySet(), health, clock));
   }
 
   /**
@@ -142,6 +143,24 @@ public final class BackendRegistry implements AutoCloseable {
   }
 
   /**
+   * Opens every backend {@code config} configures, with the built-in factories, probing and judging
+   * their health by {@code health} ({@code IPFS_KIT_HEALTH_*}).
+   */
+  public static BackendRegistry open(BackendsConfig config, SecretLookup secrets, HealthThresholds health)
+      throws IOException {
+    return open(config, secrets, health, Resilience.create(ResilienceConfig.defaults()));
+  }
+
+  /**
+   * Opens every backend {@code config} configures, with the built-in factories, judging their health by
+   * {@code health} and running each behind {@code resilience}: what a server process does.
+   */
+  public static BackendRegistry open(BackendsConfig config, SecretLookup secrets, HealthThresholds health,
+      Resilience resilience) throws IOException {
+    return open(config, builtInFactories(secrets), health, Clock.systemUTC(), resilience);
+  }
+
+  /**
    * Opens every backend {@code config} configures, one per factory, in the factories' order. If one
    * fails to open, those already opened are closed again.
    *
@@ -154,13 +173,36 @@ public final class BackendRegistry implements AutoCloseable {
    */
   public static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
       Duration healthInterval, Clock clock, Resilience resilience) throws IOException {
+    requireNonNull(healthInterval, "healthInterval");
+    if (healthInterval.isNegative() || healthInterval.isZero())
+      throw new IllegalArgumentException("healthInterval must be > 0, but was " + healthInterval);
+    HealthThresholds d = HealthThresholds.defaults();
+    return open(config, factoriesByType, new HealthThresholds(healthInterval, d.healthyPercent(), d.degradedPercent(),
+        d.maxResponseTime(), d.maxConsecutiveErrors(), d.window(), d.minCalls(), d.historySize()), clock, resilience);
+  }
+
+  /**
+   * Opens every backend {@code config} configures, one per factory, in the factories' order, probing
+   * them every {@link HealthThresholds#probeInterval()} and judging their health by {@code health}.
+   */
+  public static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
+      HealthThresholds health, Clock clock) throws IOException {
+    return open(config, factoriesByType, health, clock, Resilience.create(ResilienceConfig.defaults()));
+  }
+
+  /**
+   * Opens every backend {@code config} configures, one per factory, in the factories' order, probing
+   * them every {@link HealthThresholds#probeInterval()}, judging their health by {@code health} and
+   * wrapping each in {@code resilience} ({@link Resilience#wrap}; the registry exposes it). If one fails
+   * to open, those already opened are closed again.
+   */
+  public static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
+      HealthThresholds health, Clock clock, Resilience resilience) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(resilience, "resilience");
     requireNonNull(factoriesByType, "factoriesByType");
-    requireNonNull(healthInterval, "healthInterval");
+    requireNonNull(health, "health");
     requireNonNull(clock, "clock");
-    if (healthInterval.isNegative() || healthInterval.isZero())
-      throw new IllegalArgumentException("healthInterval must be > 0, but was " + healthInterval);
     Map<String, StorageBackend> opened = new LinkedHashMap<>();
     Set<String> absent = new LinkedHashSet<>();
     try {
@@ -184,7 +226,7 @@ public final class BackendRegistry implements AutoCloseable {
     Map<String, StorageBackend> wrapped = new LinkedHashMap<>();
     opened.forEach((name, b) -> wrapped.put(name, resilience.wrap(b)));
     return new BackendRegistry(Collections.unmodifiableMap(wrapped), Collections.unmodifiableSet(absent),
-        healthInterval, clock, resilience);
+        health, clock, resilience);
   }
 
   /** The resilience layer every backend of this registry runs behind: breaker status and control. */
@@ -232,6 +274,14 @@ public final class BackendRegistry implements AutoCloseable {
   public CheckedHealth health(String name) {
     if (!backends.containsKey(name)) throw notConfigured(name);
     return healthCache.health(name);
+  }
+
+  /**
+   * The health monitor of the configured backends: probes plus real calls' outcomes, with history
+   * (what {@link #health} returns is its current state). The WAL records its calls' outcomes here.
+   */
+  public HealthMonitor monitor() {
+    return healthCache.monitor();
   }
 
   /**

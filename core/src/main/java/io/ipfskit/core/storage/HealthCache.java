@@ -6,8 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.LoggerFactory;
 
 /**
  * The last health probe of each backend, refreshed on its own schedule so that readers ({@code
@@ -19,21 +17,19 @@ import org.slf4j.LoggerFactory;
  * one daemon thread ({@link BackendRegistry#startHealthProbes()}).
  *
  * <p>Locks and visibility: {@code probeDue} is synchronized, so one probe round runs at a time and
- * {@link #probedAtNanos} is only touched under that lock. Results are immutable {@link
- * CheckedHealth} values published through a {@link ConcurrentHashMap}; {@link #health} reads it
- * without locking and so never waits for a probe in progress (it sees the previous result until the
- * new one is stored). A probe that throws is recorded as UNHEALTHY naming the exception type, never
- * propagated. A status change is told to the {@link HealthChangeListener} (if set) on the probing
- * thread, after the new result is visible, still under the lock (so changes arrive in order).
+ * {@link #probedAtNanos} is only touched under that lock. Each result goes to the {@link
+ * HealthMonitor}, which combines it with the outcomes of real calls, keeps the history and
+ * publishes immutable {@link CheckedHealth} values; {@link #health} reads them without locking and
+ * so never waits for a probe in progress (it sees the previous result until the new one is stored). A probe that throws is recorded as UNHEALTHY naming the exception type, never
+ * propagated. A status change is told by the monitor to the {@link HealthChangeListener} (if set) on
+ * the probing thread, after the new result is visible (so changes arrive in order).
  */
 final class HealthCache {
   private final Map<String, StorageBackend> backends;
   private final long intervalNanos;
-  private final Clock clock;
-  private final ConcurrentHashMap<String, CheckedHealth> last = new ConcurrentHashMap<>();
+  private final HealthMonitor monitor;
   /** Guarded by {@code this}: nanoTime of each backend's last probe; absent before the first. */
   private final Map<String, Long> probedAtNanos = new HashMap<>();
-  private volatile HealthChangeListener listener; // null: nobody listens
 
   /**
    * @param backends by name; probed in this map's iteration order
@@ -41,14 +37,22 @@ final class HealthCache {
    * @param clock gives {@link CheckedHealth#checkedAt()}
    */
   HealthCache(Map<String, StorageBackend> backends, Duration interval, Clock clock) {
+    this(backends, interval, new HealthMonitor(backends.keySet(), HealthThresholds.defaults(), clock));
+  }
+
+  /**
+   * @param monitor combines each probe with the calls' outcomes, keeps the history and tells the
+   *     listeners; it watches every backend in {@code backends}
+   */
+  HealthCache(Map<String, StorageBackend> backends, Duration interval, HealthMonitor monitor) {
     requireNonNull(backends, "backends");
     requireNonNull(interval, "interval");
-    requireNonNull(clock, "clock");
+    requireNonNull(monitor, "monitor");
     if (interval.isNegative() || interval.isZero())
       throw new IllegalArgumentException("health probe interval must be > 0, but was " + interval);
     this.backends = backends;
     this.intervalNanos = interval.toNanos();
-    this.clock = clock;
+    this.monitor = monitor;
   }
 
   /**
@@ -63,10 +67,11 @@ final class HealthCache {
       Long at = probedAtNanos.get(e.getKey());
       long age = at == null ? Long.MAX_VALUE : nowNanos - at;
       if (age >= intervalNanos) {
-        CheckedHealth current = new CheckedHealth(probe(e.getKey(), e.getValue()), clock.instant());
-        CheckedHealth previous = last.put(e.getKey(), current);
+        long t0 = System.nanoTime();
+        BackendHealth probed = probe(e.getKey(), e.getValue());
+        Duration latency = Duration.ofNanos(Math.max(0, System.nanoTime() - t0));
+        monitor.recordProbe(e.getKey(), probed, latency); // tells the listeners of a change
         probedAtNanos.put(e.getKey(), nowNanos);
-        tellIfChanged(e.getKey(), previous == null ? CheckedHealth.notYetProbed() : previous, current);
       } else {
         next = Math.min(next, intervalNanos - age);
       }
@@ -76,7 +81,11 @@ final class HealthCache {
 
   /** Sets the one listener told of status changes (null: none); see {@link HealthChangeListener}. */
   void onChange(HealthChangeListener listenerOrNull) {
-    listener = listenerOrNull;
+    monitor.onChange(listenerOrNull);
+  }
+
+  HealthMonitor monitor() {
+    return monitor;
   }
 
   /**
@@ -88,19 +97,9 @@ final class HealthCache {
     return !(before == BackendHealth.Status.UNKNOWN && after == BackendHealth.Status.HEALTHY);
   }
 
-  private void tellIfChanged(String name, CheckedHealth previous, CheckedHealth current) {
-    HealthChangeListener l = listener;
-    if (l == null || !isChange(previous.health().status(), current.health().status())) return;
-    try {
-      l.healthChanged(name, previous, current);
-    } catch (RuntimeException e) {
-      LoggerFactory.getLogger(HealthCache.class).warn("the health change listener failed: {}", e.toString());
-    }
-  }
-
   /** The last probe of {@code name}; {@link CheckedHealth#notYetProbed()} before the first. */
   CheckedHealth health(String name) {
-    return last.getOrDefault(name, CheckedHealth.notYetProbed());
+    return monitor.current(name);
   }
 
   private static BackendHealth probe(String name, StorageBackend backend) {

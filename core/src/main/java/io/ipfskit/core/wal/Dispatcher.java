@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.ipfskit.core.files.AllowedRoots;
 import io.ipfskit.core.files.FileAccessPolicy;
 import io.ipfskit.core.files.PathRefusedException;
+import io.ipfskit.core.storage.HealthMonitor;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageBackend;
+import io.ipfskit.core.storage.StorageException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * WalConfig#home}), which re-checks the grant each operation recorded; the most an {@code add} may read
  * is {@link WalConfig#maxAddBytes}.
  *
+ * <p><b>Health:</b> with a {@link HealthMonitor} ({@link #watchHealth}), each run's outcome is told to
+ * it ({@link #recordOutcome}), and a backend it calls UNHEALTHY because of real calls ({@link
+ * HealthMonitor#pausesQueue}) is paused: its workers claim nothing (no call, no retry spent; due
+ * retries wait in the queue) until a healthy probe ends the outage, which wakes them. The monitor is asked without its lock, so asking under ours is safe.
+ *
  * <p>Locks: the queues, the running operations' flags, the {@link Entry} scheduling fields ({@code inReady}, {@code inTimer},
  * {@code timerDue}) and the per-backend conditions are guarded by the log's state lock
  * ({@code lock}); methods named {@code ...Locked} need it. {@code paused} is volatile; the worker
@@ -83,6 +90,9 @@ final class Dispatcher {
   private final Map<String, AtomicBoolean> running = new HashMap<>();
   private final FileAccessPolicy filePolicy;
   private volatile boolean paused;
+  private volatile HealthMonitor health; // null: no health gate
+  /** Times a worker looked for work and found its backend paused as UNHEALTHY (tests, metrics). */
+  final LongAdder healthPausedRounds = new LongAdder();
   private final List<Thread> workers = new ArrayList<>();
   private String restoreBackend; // restored records share one String per backend name
   private List<Entry> restoreList;
@@ -110,6 +120,48 @@ final class Dispatcher {
       ready.put(b, new PriorityQueue<>());
       counters.put(b, new Counters());
     }
+  }
+
+  /**
+   * Tells {@code monitor} every run's outcome and pauses a backend while it is UNHEALTHY. Call before
+   * {@link #start}; the monitor must watch every backend of this dispatcher.
+   */
+  void watchHealth(HealthMonitor monitor) {
+    requireNonNull(monitor, "monitor");
+    this.health = monitor;
+    monitor.addObserver((backend, before, after) -> {
+      if (!backends.containsKey(backend)) return;
+      lock.lock();
+      try {
+        signalAllLocked(); // a backend that recovered has work waiting; a paused worker recomputes its wait
+      } finally {
+        lock.unlock();
+      }
+    });
+  }
+
+  /** Whether {@code backend}'s queue is paused because the health monitor calls it UNHEALTHY. */
+  boolean healthPaused(String backend) {
+    HealthMonitor h = health;
+    return h != null && h.pausesQueue(backend);
+  }
+
+  /**
+   * Tells the health monitor (if any) how a run went: a success, or an answer such as "not found"
+   * or a permanent refusal, counts as the backend answering; an UNAVAILABLE or TRANSIENT failure
+   * from the backend counts against it; a cancel, a refused path or a problem with a file on this
+   * host says nothing about the backend and is not counted.
+   */
+  void recordOutcome(String backend, Exception failureOrNull, long nanos) {
+    HealthMonitor h = health;
+    if (h == null) return;
+    Duration latency = Duration.ofNanos(Math.max(0, nanos));
+    if (failureOrNull == null) {
+      h.recordCall(backend, latency, null);
+      return;
+    }
+    if (OperationRunner.ownFailure(failureOrNull) != null || !(failureOrNull instanceof StorageException se)) return;
+    h.recordCall(backend, latency, se.errorClass().retryable() ? OperationRunner.errorType(se) : null);
   }
 
   /** Starts {@code perBackend} worker threads for every backend. Call once. */
@@ -304,7 +356,9 @@ final class Dispatcher {
         while (true) {
           if (journal.closed() || journal.failedClosed()) return;
           long now = nowMicros();
-          e = paused ? null : pollLocked(backendName, now);
+          boolean unhealthy = !paused && healthPaused(backendName);
+          if (unhealthy) healthPausedRounds.increment();
+          e = paused || unhealthy ? null : pollLocked(backendName, now);
           if (e != null) {
             claimed = Lifecycle.claim(e.id, e.latest, now);
             seq = journal.appendStateLocked(e, claimed);
@@ -335,6 +389,7 @@ final class Dispatcher {
       }
       OperationResult result = null;
       Exception failure = null;
+      long started = System.nanoTime();
       try {
         AtomicBoolean flag = stop;
         // A closing log stops the copy too, but that is no cancel: see below.
@@ -351,6 +406,7 @@ final class Dispatcher {
         LOG.debug("operation {} stopped by close; it runs again after the restart", e.id);
         return;
       }
+      if (!stop.get()) recordOutcome(backendName, failure, System.nanoTime() - started); // outside our lock
       if (failure != null && OperationRunner.ownFailure(failure) instanceof PathRefusedException refused)
         LOG.warn("operation {}: {}", e.id, refused.auditLine()); // audit: the path, never file content
       OpState next;

@@ -203,6 +203,23 @@ public final class WriteAheadLog implements AutoCloseable {
         cachedHealth);
   }
 
+  /**
+   * {@link #open(WalConfig, Map, Clock)} watched by {@code monitor} (e.g. {@link
+   * io.ipfskit.core.storage.BackendRegistry#monitor()}): {@link #metrics()} shows its current state,
+   * every run's outcome is told to it, and a backend it calls UNHEALTHY has its queue paused (no
+   * calls, no retries spent) until it recovers.
+   */
+  public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends,
+      io.ipfskit.core.storage.HealthMonitor monitor, Clock clock) throws IOException {
+    requireNonNull(monitor, "monitor");
+    requireNonNull(config, "config");
+    requireNonNull(backends, "backends");
+    requireNonNull(clock, "clock");
+    return new WriteAheadLog(config, backends, clock,
+        new Options(null, null, false, true, WriteAheadLog::defaultArchive, true),
+        name -> monitor.current(name).health(), monitor);
+  }
+
   /** Health when nobody probes the backends: unknown. */
   private static final Function<String, BackendHealth> NOT_PROBED =
       name -> new BackendHealth(BackendHealth.Status.UNKNOWN, "not probed");
@@ -228,11 +245,12 @@ public final class WriteAheadLog implements AutoCloseable {
     requireNonNull(config, "config");
     requireNonNull(backends, "backends");
     requireNonNull(clock, "clock");
-    return new WriteAheadLog(config, backends, clock, options, cachedHealth);
+    return new WriteAheadLog(config, backends, clock, options, cachedHealth, null);
   }
 
   private WriteAheadLog(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options,
-      Function<String, BackendHealth> cachedHealth) throws IOException {
+      Function<String, BackendHealth> cachedHealth, io.ipfskit.core.storage.HealthMonitor monitorOrNull)
+      throws IOException {
     this.dir = config.directory();
     this.clock = clock;
     this.config = config;
@@ -241,6 +259,7 @@ public final class WriteAheadLog implements AutoCloseable {
     this.dispatcher = new Dispatcher(lock, journal, this.backends, this::config, clock,
         RetryTiming.fullJitter(this::config, RetryTiming.threadLocalRandom()), options.startPaused(), counters,
         operationMillis);
+    if (monitorOrNull != null) dispatcher.watchHealth(monitorOrNull);
     this.housekeeping = new Maintenance(new MaintenanceTasks(), this::config, options.autoCheckpoint());
     this.cachedHealth = cachedHealth;
     WalFiles.createPrivateDirectories(options.io(), dir);

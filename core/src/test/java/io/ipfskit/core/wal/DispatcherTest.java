@@ -221,4 +221,75 @@ class DispatcherTest {
     assertEquals(1, journal.durable(e).retryCount);
     assertNull(journal.durable(e).error);
   }
+
+  // ---------------------------------------------------------------- health gate
+
+  final io.ipfskit.core.storage.HealthMonitor monitor = new io.ipfskit.core.storage.HealthMonitor(List.of("local"),
+      new io.ipfskit.core.storage.HealthThresholds(Duration.ofSeconds(15), 95, 80, Duration.ofSeconds(5), 2,
+          Duration.ofSeconds(60), 10, 20), clock);
+
+  /** Wakes the workers and waits until one has looked again and found its backend paused. */
+  private void awaitAnotherPausedRound(Dispatcher d) throws InterruptedException {
+    long before = d.healthPausedRounds.sum();
+    lock.lock();
+    try {
+      d.signalAllLocked();
+    } finally {
+      lock.unlock();
+    }
+    WalTests.awaitCondition("another paused round", () -> d.healthPausedRounds.sum() > before);
+  }
+
+  @Test
+  void workers_probeUnhealthyButCallsAnswer_notPausedSoTheOperationsShowTheAnswer() throws Exception {
+    Dispatcher d = dispatcher(false);
+    d.watchHealth(monitor);
+    monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.unhealthy("access denied"), Duration.ofMillis(1));
+    assertTrue(monitor.unhealthy("local"));
+    Entry a = journal.add("a", 5, NOW);
+    d.start(1);
+    enqueue(d, a);
+    WalTests.awaitCondition("completed", () -> journal.durable(a).status == OperationStatus.COMPLETED);
+    assertEquals(1, local.calls.get());
+  }
+
+  @Test
+  void workers_failuresInARowMakeItUnhealthy_pausedWithoutSpendingRetriesThenResume() throws Exception {
+    Dispatcher d = dispatcher(false);
+    d.watchHealth(monitor);
+    monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.healthy("writable"), Duration.ofMillis(1));
+    local.failNext(1000);
+    Entry a = journal.add("a", 9, NOW);
+    Entry b = journal.add("b", 5, NOW);
+    Entry c = journal.add("c", 1, NOW);
+    d.start(1);
+    enqueue(d, a, b, c);
+    WalTests.awaitCondition("unhealthy after 2 failures in a row", () -> monitor.pausesQueue("local"));
+    awaitAnotherPausedRound(d);
+    clock.advance(Duration.ofMinutes(5)); // every retry is due now
+    awaitAnotherPausedRound(d);
+    assertEquals(2, local.calls.get(), "the two failures that made it unhealthy, nothing after");
+    assertEquals("2 calls failed in a row (last: Storage); the limit is 2", monitor.current("local").health().detail());
+    assertEquals(2, counters.get("local").retries.sum());
+    local.failNext(0);
+    monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.healthy("writable again"), Duration.ofMillis(1));
+    WalTests.awaitCondition("all completed after recovery", () -> List.of(a, b, c).stream()
+        .allMatch(e -> journal.durable(e).status == OperationStatus.COMPLETED));
+    assertEquals(5, local.calls.get());
+    assertEquals(2, counters.get("local").retries.sum(), "no retry spent while paused");
+    assertEquals(io.ipfskit.core.storage.BackendHealth.Status.HEALTHY, monitor.current("local").status());
+  }
+
+  @Test
+  void recordOutcome_notFoundIsAnAnswer_unavailableCountsAgainst_hostIoIgnored() {
+    Dispatcher d = dispatcher(true);
+    d.watchHealth(monitor);
+    d.recordOutcome("local", new ContentNotFoundException("local", "bafy"), 1000);
+    d.recordOutcome("local", new java.io.IOException("disk full on this host"), 1000);
+    var r = monitor.report("local");
+    assertEquals(1, r.callsInWindow());
+    assertEquals(1.0, r.successRate(), 1e-9);
+    d.recordOutcome("local", new BackendUnavailableException("local is offline", null), 1000);
+    assertEquals(1, monitor.report("local").consecutiveErrors());
+  }
 }

@@ -143,8 +143,9 @@ public final class SharedWal implements AutoCloseable {
       io.ipfskit.core.secrets.SecretLookup secrets) {
     BackendsConfig backends = kit.backends();
     io.ipfskit.core.resilience.ResilienceConfig resilience = kit.resilience();
+    io.ipfskit.core.storage.HealthThresholds health = io.ipfskit.core.storage.HealthThresholds.from(kit.settings());
     // A new layer each time ownership is taken: breakers live in the owning process only.
-    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends, secrets,
+    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends, secrets, health,
         io.ipfskit.core.resilience.Resilience.create(resilience)), Clock.systemUTC(), ownerWatchInterval);
   }
 
@@ -305,6 +306,12 @@ public final class SharedWal implements AutoCloseable {
     return o == null ? java.util.Optional.empty() : o.backends().find(name);
   }
 
+  /** The backend registry this process runs as the WAL's owner (with its health monitor); empty otherwise. */
+  public Optional<BackendRegistry> ownedRegistry() {
+    Owned o = owned;
+    return o == null ? Optional.empty() : Optional.of(o.backends());
+  }
+
   public boolean isOwner() {
     return owned != null;
   }
@@ -329,7 +336,8 @@ public final class SharedWal implements AutoCloseable {
     }
     WriteAheadLog wal;
     try {
-      wal = WriteAheadLog.open(config, backends.backends(), name -> backends.health(name).health(), clock);
+      // The monitor shows in wal_metrics, hears each run's outcome and pauses an unhealthy backend's queue.
+      wal = WriteAheadLog.open(config, backends.backends(), backends.monitor(), clock);
     } catch (WalLockedException e) {
       closeBackends(backends);
       return false;

@@ -1,0 +1,134 @@
+package io.ipfskit.server.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipfskit.core.storage.BackendHealth;
+import io.ipfskit.core.storage.BackendRegistry;
+import io.ipfskit.core.storage.BackendsConfig;
+import io.ipfskit.core.storage.HealthThresholds;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator.ValidationResponse;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code backend_health} over a real registry (the local block store) whose answers match the output schema. */
+class HealthToolsTest {
+  static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+  @TempDir Path home;
+  BackendRegistry registry;
+
+  private BackendRegistry registry() throws Exception {
+    registry = BackendRegistry.open(BackendsConfig.embedded(home), BackendRegistry.builtInFactories(),
+        HealthThresholds.defaults(), Clock.fixed(T0, ZoneOffset.UTC));
+    return registry;
+  }
+
+  @AfterEach
+  void close() {
+    if (registry != null) registry.close();
+  }
+
+  private static CallToolResult call(HealthTools tools, Map<String, Object> args) {
+    SyncToolSpecification spec = tools.specifications().get(0);
+    return spec.callHandler().apply(null, new CallToolRequest(HealthTools.NAME, args));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> rows(CallToolResult r) {
+    return (List<Map<String, Object>>) ((Map<String, Object>) r.structuredContent()).get("backends");
+  }
+
+  private static void assertSchemaValid(CallToolResult r) {
+    ValidationResponse v = McpJsonDefaults.getSchemaValidator().validate(HealthTools.outputSchema(), r.structuredContent());
+    assertTrue(v.valid(), v.errorMessage());
+  }
+
+  @Test
+  void call_localProbedOthersAbsent_localHealthyOthersNotConfiguredSchemaValid() throws Exception {
+    BackendRegistry r = registry();
+    r.probeHealthDue(0);
+    CallToolResult result = call(new HealthTools(() -> Optional.of(r), () -> "no"), Map.of());
+    assertFalse(result.isError());
+    assertSchemaValid(result);
+    List<Map<String, Object>> rows = rows(result);
+    assertEquals(List.of("local", "ipfs", "s3", "storacha"), rows.stream().map(m -> m.get("backend")).toList());
+    Map<String, Object> local = rows.get(0);
+    assertEquals("healthy", local.get("state"));
+    assertEquals(T0.toString(), local.get("checked_at"));
+    assertEquals(1, ((List<?>) local.get("history")).size());
+    assertEquals("not_configured", rows.get(1).get("state"));
+    assertEquals("not configured: this build has no storacha backend yet", rows.get(3).get("reason"));
+    assertEquals(true, ((Map<?, ?>) result.structuredContent()).get("all_healthy"));
+  }
+
+  @Test
+  void call_oneBackendUnhealthyByCalls_showsRateErrorsAndHistory() throws Exception {
+    BackendRegistry r = registry();
+    r.probeHealthDue(0);
+    for (int i = 0; i < 5; i++) r.monitor().recordCall("local", Duration.ofMillis(2), "BackendUnavailable");
+    CallToolResult result = call(new HealthTools(() -> Optional.of(r), () -> "no"), Map.of("backend", "local"));
+    assertSchemaValid(result);
+    Map<String, Object> local = rows(result).get(0);
+    assertEquals(1, rows(result).size());
+    assertEquals("unhealthy", local.get("state"));
+    assertEquals("5 calls failed in a row (last: BackendUnavailable); the limit is 5", local.get("reason"));
+    assertEquals(0.0, local.get("success_rate"));
+    assertEquals(5, local.get("consecutive_errors"));
+    assertEquals(2, ((List<?>) local.get("history")).size(), "the probe, then the change to unhealthy");
+    assertEquals(false, ((Map<?, ?>) result.structuredContent()).get("all_healthy"));
+  }
+
+  @Test
+  void call_notConfiguredBackendNamed_notHealthy() throws Exception {
+    BackendRegistry r = registry();
+    CallToolResult result = call(new HealthTools(() -> Optional.of(r), () -> "no"), Map.of("backend", "s3"));
+    assertSchemaValid(result);
+    assertEquals("not_configured", rows(result).get(0).get("state"));
+    assertEquals(false, ((Map<?, ?>) result.structuredContent()).get("all_healthy"));
+  }
+
+  @Test
+  void call_unknownBackend_isErrorNamingTheKnownTypes() {
+    CallToolResult result = call(new HealthTools(Optional::empty, () -> "no"), Map.of("backend", "ftp"));
+    assertTrue(result.isError());
+    assertEquals("backend 'ftp' is not a backend type; known types: [local, ipfs, s3, storacha]",
+        ((TextContent) result.content().get(0)).text());
+  }
+
+  @Test
+  void call_processDoesNotRunTheBackends_isErrorSayingWhoDoes() {
+    CallToolResult result = call(new HealthTools(Optional::empty, HealthTools::notOwnedHere), Map.of());
+    assertTrue(result.isError());
+    assertEquals(HealthTools.notOwnedHere(), ((TextContent) result.content().get(0)).text());
+  }
+
+  @Test
+  void specification_isReadOnly() {
+    var tool = new HealthTools(Optional::empty, () -> "no").specifications().get(0).tool();
+    assertEquals(true, tool.annotations().readOnlyHint());
+    assertEquals(false, tool.annotations().destructiveHint());
+  }
+
+  @Test
+  void report_unhealthyProbe_reasonIsTheProbesDetail() throws Exception {
+    BackendRegistry r = registry();
+    r.monitor().recordProbe("local", BackendHealth.unhealthy("local block store is not writable"), Duration.ofMillis(1));
+    Map<String, Object> report = HealthTools.report(r, "local");
+    assertEquals("local: unhealthy (local block store is not writable)", HealthTools.summary(report));
+  }
+}
