@@ -74,6 +74,11 @@ public final class IpfsBackend implements StorageBackend {
     return NAME;
   }
 
+  /** The connection pool's figures now (HttpClient 5's own, plus measured acquire waits). */
+  public io.ipfskit.core.resilience.PoolStats poolStats() {
+    return rpc.poolStats();
+  }
+
   /** The node's API address this backend calls. */
   public String node() {
     return rpc.node();
