@@ -77,6 +77,11 @@ final class CachingBackend implements StorageBackend {
   }
 
   @Override
+  public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
+    return backend.poolStats();
+  }
+
+  @Override
   public BackendHealth health() {
     return backend.health();
   }

@@ -1,5 +1,7 @@
 package io.ipfskit.core.resilience;
 
+import io.ipfskit.core.storage.PoolStats;
+
 /**
  * The efficiency scores of the performance report, 0..100 (-1: no traffic to judge by).
  *

@@ -52,6 +52,11 @@ final class LeasedBackend implements StorageBackend {
   }
 
   @Override
+  public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
+    return backend.poolStats();
+  }
+
+  @Override
   public BackendHealth health() {
     return backend.health();
   }

@@ -2,6 +2,7 @@ package io.ipfskit.core.resilience;
 
 import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.CheckedHealth;
+import io.ipfskit.core.storage.PoolStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -3,6 +3,7 @@ package io.ipfskit.core.resilience;
 import static java.util.Objects.requireNonNull;
 
 import io.ipfskit.core.storage.CheckedHealth;
+import io.ipfskit.core.storage.PoolStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

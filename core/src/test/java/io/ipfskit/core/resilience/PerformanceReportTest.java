@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.CheckedHealth;
+import io.ipfskit.core.storage.PoolStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -88,7 +88,7 @@ class IpfsBackendIT {
   void poolStats_afterCalls_everyConnectionReturned() throws Exception {
     StoredContent c = ipfs.add(new ByteArrayInputStream(bytes(500, 21)));
     ipfs.get(c.cid(), new ByteArrayOutputStream());
-    io.ipfskit.core.resilience.PoolStats stats = ipfs.poolStats();
+    io.ipfskit.core.storage.PoolStats stats = ipfs.poolStats().orElseThrow();
     assertEquals("ipfs", stats.pool());
     assertEquals(16, stats.max());
     assertEquals(0, stats.leased(), "no connection still leased after the calls");

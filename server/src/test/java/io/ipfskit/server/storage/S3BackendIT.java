@@ -125,7 +125,7 @@ class S3BackendIT {
   void poolStats_afterCalls_reportTheSdkPoolAndAcquireWaits() throws Exception {
     StoredContent stored = s3.add(new ByteArrayInputStream(random(100, 17)));
     s3.get(stored.cid(), new ByteArrayOutputStream());
-    io.ipfskit.core.resilience.PoolStats stats = s3.poolStats();
+    io.ipfskit.core.storage.PoolStats stats = s3.poolStats().orElseThrow();
     assertEquals("s3", stats.pool());
     assertEquals(50, stats.max(), "apache5-client's default pool size");
     assertEquals(0, stats.pending());

@@ -75,8 +75,9 @@ public final class IpfsBackend implements StorageBackend {
   }
 
   /** The connection pool's figures now (HttpClient 5's own, plus measured acquire waits). */
-  public io.ipfskit.core.resilience.PoolStats poolStats() {
-    return rpc.poolStats();
+  @Override
+  public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
+    return java.util.Optional.of(rpc.poolStats());
   }
 
   /** The node's API address this backend calls. */

@@ -99,7 +99,7 @@ final class KuboRpc implements AutoCloseable {
   }
 
   /** The connection pool's figures now. */
-  io.ipfskit.core.resilience.PoolStats poolStats() {
+  io.ipfskit.core.storage.PoolStats poolStats() {
     return metered.stats();
   }
 

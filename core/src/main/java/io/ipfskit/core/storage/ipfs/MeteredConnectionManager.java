@@ -1,7 +1,7 @@
 package io.ipfskit.core.storage.ipfs;
 
-import io.ipfskit.core.resilience.LatencyWindow;
-import io.ipfskit.core.resilience.PoolStats;
+import io.ipfskit.core.storage.LatencyWindow;
+import io.ipfskit.core.storage.PoolStats;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;

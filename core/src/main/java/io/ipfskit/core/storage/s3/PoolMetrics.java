@@ -1,7 +1,7 @@
 package io.ipfskit.core.storage.s3;
 
-import io.ipfskit.core.resilience.LatencyWindow;
-import io.ipfskit.core.resilience.PoolStats;
+import io.ipfskit.core.storage.LatencyWindow;
+import io.ipfskit.core.storage.PoolStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

@@ -98,8 +98,9 @@ public final class S3Backend implements StorageBackend {
    * The S3 client's connection pool as the SDK last reported it (figures as of the latest request,
    * acquire-wait percentiles over the latest requests); see {@link PoolMetrics}.
    */
-  public io.ipfskit.core.resilience.PoolStats poolStats() {
-    return poolMetrics.stats();
+  @Override
+  public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
+    return java.util.Optional.of(poolMetrics.stats());
   }
 
   /**

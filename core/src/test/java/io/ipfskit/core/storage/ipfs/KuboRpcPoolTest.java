@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.ipfskit.core.resilience.PoolStats;
+import io.ipfskit.core.storage.PoolStats;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
 import java.net.InetAddress;

@@ -2,7 +2,7 @@ package io.ipfskit.core.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ipfskit.core.resilience.PoolStats;
+import io.ipfskit.core.storage.PoolStats;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.HttpMetric;

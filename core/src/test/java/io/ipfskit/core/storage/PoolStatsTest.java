@@ -1,4 +1,4 @@
-package io.ipfskit.core.resilience;
+package io.ipfskit.core.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.ipfskit.core.resilience;
+package io.ipfskit.core.storage;
 
 import java.util.Arrays;
 
