@@ -24,7 +24,8 @@ public final class ToolCatalog {
   /** Every tool of the server, for the given home and the session's file access roots; add a new group here. */
   public static List<SyncToolSpecification> all(KitHome home, SessionRoots roots) {
     return assemble(List.of(new SecretsTools(home::vault, home.vaultKeySource()),
-        new WalTools(home::wal, roots, home::contentReader)));
+        new WalTools(home::wal, roots, home::contentReader),
+        new PerformanceTools(home::performanceSources, java.time.Clock.systemUTC())));
   }
 
   /** The tools of {@link #all} that the stdio server answers without a worker thread. */
