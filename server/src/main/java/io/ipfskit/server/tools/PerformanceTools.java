@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PerformanceTools implements ToolSet {
   static final long DEFAULT_LEAK_SECONDS = 300;
   static final long MAX_LEAK_SECONDS = 7 * 24 * 3600;
-  static final JsonMapper JSON = JsonMapper.builder()
+  /** snake_case keys, as every tool answers. */
+  public static final JsonMapper JSON = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .build();
 
@@ -95,7 +96,8 @@ public final class PerformanceTools implements ToolSet {
     }
   }
 
-  static String summary(PerformanceReport r) {
+  /** One line: counts, scores, warnings. */
+  public static String summary(PerformanceReport r) {
     long warnings = r.recommendations().stream().filter(x -> x.severity().equals("warning")).count();
     return String.format(Locale.ROOT, "%d breaker(s), %d pool(s) (score %s), %d cache(s) (score %s), %d leak(s), "
         + "%d warning(s), %d recommendation(s) in all", r.breakers().size(), r.pools().size(), score(r.scores().pools()),
