@@ -56,6 +56,11 @@ public final class PerformanceTools implements ToolSet {
   }
 
 
+  /** The JSON Schema of the report (the tool's output schema; REST answers the same). */
+  public static Map<String, Object> outputSchema() {
+    return new PerformanceTools(t -> null, Clock.systemUTC()).report().outputSchema();
+  }
+
   private ToolDef report() {
     return new ToolDef("performance_report", "Performance report",
         "Circuit breakers, retry and budget figures, connection pool use and acquire waits, cache hit rates,"
