@@ -194,6 +194,44 @@ public final class KitHome implements AutoCloseable {
    * registry when it owns the WAL; otherwise the local block store is read in place (read-only: the
    * owner keeps running it) and other backends are not readable from here.
    */
+  /**
+   * The figures of the performance report this process can see now, without joining the WAL for
+   * it: the pools of the backends it runs (when it owns the WAL) and the WAL's append p99. Breakers,
+   * retries, caches, health and leases are empty until the resilience layer is wired into the home.
+   */
+  public io.ipfskit.core.resilience.PerformanceReport.Sources performanceSources(java.time.Duration leakThreshold) {
+    java.util.List<io.ipfskit.core.storage.PoolStats> pools = new java.util.ArrayList<>();
+    double walAppendP99 = -1;
+    SharedWal w = walIfJoined;
+    if (w != null && w.isOwner()) {
+      for (String name : io.ipfskit.core.storage.BackendRegistry.builtInFactories().keySet()) {
+        w.ownedBackend(name).flatMap(io.ipfskit.core.storage.StorageBackend::poolStats).ifPresent(pools::add);
+      }
+      try {
+        walAppendP99 = w.service().metrics().appendLatencyP99Micros();
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(KitHome.class).debug("performance report without WAL figures: {}", e.getMessage());
+      }
+    }
+    java.util.List<io.ipfskit.core.resilience.BreakerStatus> breakers = java.util.List.of();
+    io.ipfskit.core.resilience.ResilienceConfig.Breaker breakerConfig = null;
+    java.util.Map<String, io.ipfskit.core.resilience.Resilience.RetryFigures> retries = new java.util.TreeMap<>();
+    java.util.Map<String, io.ipfskit.core.storage.CheckedHealth> health = new java.util.TreeMap<>();
+    java.util.Optional<io.ipfskit.core.storage.BackendRegistry> registry =
+        w == null ? java.util.Optional.empty() : w.ownedRegistry();
+    if (registry.isPresent()) { // breakers, retries and health live in the process owning the WAL
+      io.ipfskit.core.resilience.Resilience layer = registry.get().resilience();
+      breakers = layer.breakers();
+      breakerConfig = layer.config().breaker();
+      for (String name : registry.get().names()) {
+        retries.put(name, layer.retryFigures(name));
+        health.put(name, registry.get().health(name));
+      }
+    }
+    return new io.ipfskit.core.resilience.PerformanceReport.Sources(breakers, breakerConfig, retries,
+        pools, java.util.List.of(), health, walAppendP99, null, java.util.List.of());
+  }
+
   public io.ipfskit.server.content.ContentReader contentReader() {
     return new io.ipfskit.server.content.ContentReader(this::readableBackend,
         java.util.List.copyOf(io.ipfskit.core.storage.BackendRegistry.builtInFactories().keySet()),

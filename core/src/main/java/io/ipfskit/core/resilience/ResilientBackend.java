@@ -101,6 +101,11 @@ final class ResilientBackend implements StorageBackend {
   }
 
   @Override
+  public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
+    return backend.poolStats();
+  }
+
+  @Override
   public BackendHealth health() {
     return backend.health();
   }

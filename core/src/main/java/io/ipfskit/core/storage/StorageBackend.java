@@ -42,6 +42,14 @@ public interface StorageBackend extends AutoCloseable {
    */
   BackendHealth health();
 
+  /**
+   * The backend's connection pool figures, when it has a pool. Wrappers pass this through. Must
+   * answer at once (no call to the backend).
+   */
+  default java.util.Optional<PoolStats> poolStats() {
+    return java.util.Optional.empty();
+  }
+
   @Override
   default void close() {}
 }

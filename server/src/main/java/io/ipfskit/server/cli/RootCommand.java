@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {Main.EXIT_CODE_OK, Main.EXIT_CODE_FAILURE, Main.EXIT_CODE_USAGE,
         "3:'wal wait' only: the operation is still running at --timeout."},
     subcommands = {ServeCommand.class, SecretsCommand.class, WalCommand.class, BreakersCommand.class, BenchCommand.class,
-        ManifestCommand.class, HealthCommand.class,
+        ManifestCommand.class, HealthCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 final class RootCommand implements Runnable {
 

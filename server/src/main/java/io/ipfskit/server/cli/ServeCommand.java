@@ -126,7 +126,8 @@ final class ServeCommand implements Callable<Integer> {
         .maxBodyBytes(home.config().settings().get(KitConfig.MAX_MESSAGE_BYTES, StdioServer.MAX_LINE_BYTES))
         .mcp("ipfs-kit", Version.current(), ToolCatalog.all(home, roots))
         // The REST API behind the same gate, on the same WAL calls as the tools.
-        .servlet(RestApi.PATH_SPEC, new RestApi(() -> home.wal().service(), () -> roots.policy(null)))
+        .servlet(RestApi.PATH_SPEC, new RestApi(() -> home.wal().service(), () -> roots.policy(null),
+            home::performanceSources))
         .schemaValidator(new LazySchemaValidator());
     ContentResources resources = new ContentResources(home::contentReader, q -> home.wal().service().list(q));
     builder.resourceTemplates(List.of(resources.template()));

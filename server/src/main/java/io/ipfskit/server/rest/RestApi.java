@@ -51,9 +51,18 @@ public final class RestApi extends HttpServlet {
    *     no MCP roots), reported by {@code /api/v0/health} as {@code file_access} like {@code wal_health}
    */
   public RestApi(Supplier<WalService> wal, Supplier<FileAccessPolicy> fileAccess) {
+    this(wal, fileAccess, null);
+  }
+
+  /**
+   * @param performance the performance report's figures, or null for no {@code /api/performance/*} routes
+   */
+  public RestApi(Supplier<WalService> wal, Supplier<FileAccessPolicy> fileAccess,
+      io.ipfskit.server.tools.PerformanceTools.Sources performance) {
     Objects.requireNonNull(wal, "wal");
     Objects.requireNonNull(fileAccess, "fileAccess");
-    this.routes = RestRoutes.table(wal, new PathCheck.AtCaller(fileAccess));
+    this.routes = RestRoutes.table(wal, new PathCheck.AtCaller(fileAccess),
+        performance == null ? List.of() : PerformanceRoutes.table(performance, java.time.Clock.systemUTC()));
   }
 
   /** The routes this servlet dispatches on (tests compare them with the document). */

@@ -56,6 +56,11 @@ final class RestRoutes {
    *     reports the roots of an {@link PathCheck.AtCaller} as {@code file_access}, as {@code wal_health} does
    */
   static List<Route> table(Supplier<WalService> wal, PathCheck paths) {
+    return table(wal, paths, List.of());
+  }
+
+  /** {@link #table(Supplier, PathCheck)} plus {@code extra} routes (before the OpenAPI row, so it lists them). */
+  static List<Route> table(Supplier<WalService> wal, PathCheck paths, List<Route> extra) {
     List<Route> routes = new ArrayList<>();
     routes.add(walRoute("GET", "/api/v0/wal/operations", "listOperations", WalMethod.LIST, wal, paths,
         "List operations", "Operations newest first, filtered by status, backend and operation type, paged with limit "
@@ -83,6 +88,7 @@ final class RestRoutes {
             + "argument, e.g. {\"set\": {\"max_retries\": 3}}) and returns the configuration after the change.",
         List.of(), true, EnumSet.of(INVALID_JSON, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE)));
     routes.add(health(wal, paths));
+    routes.addAll(extra);
     AtomicReference<ObjectNode> document = new AtomicReference<>();
     routes.add(new Route("GET", PathTemplate.parse(OPENAPI_PATH), "getOpenApi", "This document",
         "The OpenAPI 3.1 description of this API, generated from the route table the server dispatches on.",

@@ -25,7 +25,8 @@ public final class ToolCatalog {
   public static List<SyncToolSpecification> all(KitHome home, SessionRoots roots) {
     return assemble(List.of(new SecretsTools(home::vault, home.vaultKeySource()),
         new WalTools(home::wal, roots, home::contentReader), new BreakerTools(home::wal),
-        new HealthTools(() -> home.wal().ownedRegistry(), HealthTools::notOwnedHere)));
+        new HealthTools(() -> home.wal().ownedRegistry(), HealthTools::notOwnedHere),
+        new PerformanceTools(home::performanceSources, java.time.Clock.systemUTC())));
   }
 
   /** The tools of {@link #all} that the stdio server answers without a worker thread. */

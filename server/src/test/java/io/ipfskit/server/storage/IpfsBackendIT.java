@@ -85,6 +85,20 @@ class IpfsBackendIT {
   }
 
   @Test
+  void poolStats_afterCalls_everyConnectionReturned() throws Exception {
+    StoredContent c = ipfs.add(new ByteArrayInputStream(bytes(500, 21)));
+    ipfs.get(c.cid(), new ByteArrayOutputStream());
+    io.ipfskit.core.storage.PoolStats stats = ipfs.poolStats().orElseThrow();
+    assertEquals("ipfs", stats.pool());
+    assertEquals(16, stats.max());
+    assertEquals(0, stats.leased(), "no connection still leased after the calls");
+    assertEquals(0, stats.pending());
+    assertTrue(stats.available() >= 1, "a connection kept for reuse");
+    assertTrue(stats.acquires() >= 2, "one acquire per call, was " + stats.acquires());
+    assertEquals(0, stats.exhaustions());
+  }
+
+  @Test
   void pinUnpin_visibleThroughTheNodesOwnPinLs() throws Exception {
     IpfsBackend noPin = IpfsBackend.open(new IpfsConfig(node.api(), Duration.ofSeconds(3), false));
     try {

@@ -122,6 +122,19 @@ class S3BackendIT {
   }
 
   @Test
+  void poolStats_afterCalls_reportTheSdkPoolAndAcquireWaits() throws Exception {
+    StoredContent stored = s3.add(new ByteArrayInputStream(random(100, 17)));
+    s3.get(stored.cid(), new ByteArrayOutputStream());
+    io.ipfskit.core.storage.PoolStats stats = s3.poolStats().orElseThrow();
+    assertEquals("s3", stats.pool());
+    assertEquals(50, stats.max(), "apache5-client's default pool size");
+    assertEquals(0, stats.pending());
+    assertTrue(stats.acquires() >= 2, "one acquire per request, was " + stats.acquires());
+    assertTrue(stats.acquireWaitP99Millis() >= stats.acquireWaitP50Millis() && stats.acquireWaitP50Millis() >= 0);
+    assertEquals("AWS SDK metrics, as of the latest request", stats.source());
+  }
+
+  @Test
   void headAndList_afterAdd_seeTheObject() throws Exception {
     byte[] content = random(1000, 11);
     StoredContent stored = s3.add(new ByteArrayInputStream(content));

@@ -74,6 +74,12 @@ public final class IpfsBackend implements StorageBackend {
     return NAME;
   }
 
+  /** The connection pool's figures now (HttpClient 5's own, plus measured acquire waits). */
+  @Override
+  public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
+    return java.util.Optional.of(rpc.poolStats());
+  }
+
   /** The node's API address this backend calls. */
   public String node() {
     return rpc.node();

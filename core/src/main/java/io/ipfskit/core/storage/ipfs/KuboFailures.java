@@ -84,6 +84,10 @@ final class KuboFailures {
       return new BackendUnavailableException("cannot reach the ipfs node at " + node + " (" + command
           + "): no connection within " + clientTimeout.toSeconds() + " s", e);
     }
+    if (e instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) {
+      return new StorageException("no connection to the ipfs node at " + node + " for " + command + ": "
+          + e.getMessage(), StorageErrorClass.TRANSIENT, e);
+    }
     if (e instanceof InterruptedIOException) {
       return new StorageException("the ipfs node at " + node + " did not answer " + command + " within "
           + clientTimeout.toSeconds() + " s (IPFS_KIT_IPFS_TIMEOUT)", StorageErrorClass.TRANSIENT, e);

@@ -54,9 +54,14 @@ final class KuboRpc implements AutoCloseable {
   private final String node;
   private final Duration timeout;
   private final PoolingHttpClientConnectionManager pool;
+  private final MeteredConnectionManager metered;
   private final CloseableHttpClient client;
 
   KuboRpc(URI api, Duration timeout) {
+    this(api, timeout, MAX_CONNECTIONS);
+  }
+
+  KuboRpc(URI api, Duration timeout, int maxConnections) {
     this.node = api.toString();
     this.timeout = timeout;
     Timeout read = Timeout.ofMilliseconds(timeout.plus(GRACE).toMillis());
@@ -68,11 +73,12 @@ final class KuboRpc implements AutoCloseable {
             // failing the next call on a dead connection.
             .setValidateAfterInactivity(TimeValue.ofMilliseconds(500))
             .build())
-        .setMaxConnTotal(MAX_CONNECTIONS)
-        .setMaxConnPerRoute(MAX_CONNECTIONS)
+        .setMaxConnTotal(maxConnections)
+        .setMaxConnPerRoute(maxConnections)
         .build();
+    this.metered = new MeteredConnectionManager("ipfs", pool, System::nanoTime);
     this.client = HttpClients.custom()
-        .setConnectionManager(pool)
+        .setConnectionManager(metered)
         .setDefaultRequestConfig(RequestConfig.custom()
             .setResponseTimeout(read)
             .setConnectionRequestTimeout(Timeout.ofMilliseconds(timeout.toMillis()))
@@ -90,6 +96,11 @@ final class KuboRpc implements AutoCloseable {
 
   Duration timeout() {
     return timeout;
+  }
+
+  /** The connection pool's figures now. */
+  io.ipfskit.core.storage.PoolStats poolStats() {
+    return metered.stats();
   }
 
   /** Runs {@code command} and reads its (bounded) answer as text. */

@@ -85,11 +85,22 @@ public final class S3Backend implements StorageBackend {
   private final S3Config config;
   private final S3Client s3;
   private final VaultCredentials vaultCredentials; // null = AWS default chain
+  private final PoolMetrics poolMetrics;
 
-  private S3Backend(S3Config config, S3Client s3, VaultCredentials vaultCredentials) {
+  private S3Backend(S3Config config, S3Client s3, VaultCredentials vaultCredentials, PoolMetrics poolMetrics) {
     this.config = config;
     this.s3 = s3;
     this.vaultCredentials = vaultCredentials;
+    this.poolMetrics = poolMetrics;
+  }
+
+  /**
+   * The S3 client's connection pool as the SDK last reported it (figures as of the latest request,
+   * acquire-wait percentiles over the latest requests); see {@link PoolMetrics}.
+   */
+  @Override
+  public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
+    return java.util.Optional.of(poolMetrics.stats());
   }
 
   /**
@@ -108,12 +119,13 @@ public final class S3Backend implements StorageBackend {
     VaultCredentials vault = config.accessKeyIdOrNull() == null ? null
         : new VaultCredentials(config.accessKeyIdOrNull(), config.secretKeyRefOrNull(), secrets, clock);
     AwsCredentialsProvider credentials = vault != null ? vault : DefaultCredentialsProvider.builder().build();
+    PoolMetrics poolMetrics = new PoolMetrics();
     S3ClientBuilder b = S3Client.builder()
         .httpClientBuilder(Apache5HttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT))
         .region(Region.of(config.region()))
         .credentialsProvider(credentials)
         .forcePathStyle(config.pathStyle())
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).addMetricPublisher(poolMetrics));
     if (config.endpointOrNull() != null) {
       // S3-compatible servers differ in which of the SDK's newer default checksums they accept;
       // checksums only where the API requires them works with all of them.
@@ -121,7 +133,7 @@ public final class S3Backend implements StorageBackend {
           .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
-    return new S3Backend(config, b.build(), vault);
+    return new S3Backend(config, b.build(), vault, poolMetrics);
   }
 
   @Override
