@@ -116,6 +116,9 @@ public final class RestApi extends HttpServlet {
     }
   }
 
+  /** How much of an over-limit body is read and dropped so the client can read the 413. */
+  private static final long DRAIN_LIMIT_BYTES = 1 << 20;
+
   /** The JSON object body of a route that takes one: application/json, at most {@link RestRoutes#MAX_BODY_BYTES}. */
   private static ObjectNode readBody(HttpServletRequest request) throws IOException {
     String type = request.getContentType();
@@ -125,12 +128,18 @@ public final class RestApi extends HttpServlet {
           "the request body must be application/json (send Content-Type: application/json)", null));
     }
     long declared = request.getContentLengthLong();
-    if (declared > RestRoutes.MAX_BODY_BYTES) throw tooLarge();
     byte[] bytes;
     try (InputStream in = request.getInputStream()) {
-      bytes = in.readNBytes(RestRoutes.MAX_BODY_BYTES + 1);
+      bytes = declared > RestRoutes.MAX_BODY_BYTES ? null : in.readNBytes(RestRoutes.MAX_BODY_BYTES + 1);
+      if (bytes == null || bytes.length > RestRoutes.MAX_BODY_BYTES) {
+        // Read (and drop) what the client is still sending, up to a bound, so the 413 reaches it instead of
+        // a connection reset mid-upload; a larger body gets the reset.
+        long dropped = 0;
+        byte[] sink = new byte[8192];
+        for (int n; dropped < DRAIN_LIMIT_BYTES && (n = in.read(sink)) > 0; ) dropped += n;
+        throw tooLarge();
+      }
     }
-    if (bytes.length > RestRoutes.MAX_BODY_BYTES) throw tooLarge();
     JsonNode node;
     try {
       node = bytes.length == 0 ? null : OperationJson.MAPPER.readTree(bytes);

@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  */
 public final class HealthTools implements ToolSet {
   static final String NAME = "backend_health";
-  /** Types listed even when this build has no factory for them: the reference's backends. */
+  /** Backend types this build names but cannot run yet (the registry lists them as not configured). */
   static final List<String> PLANNED_TYPES = List.of("storacha");
   static final String NOT_CONFIGURED = "not_configured";
   static final List<String> STATES = List.of("healthy", "degraded", "unhealthy", "unknown", NOT_CONFIGURED);
@@ -176,7 +176,7 @@ public final class HealthTools implements ToolSet {
     row.put("backend", type);
     row.put("configured", false);
     row.put("state", NOT_CONFIGURED);
-    row.put("reason", PLANNED_TYPES.contains(type) && !BackendRegistry.builtInFactories().containsKey(type)
+    row.put("reason", PLANNED_TYPES.contains(type)
         ? "not configured: this build has no " + type + " backend yet"
         : "not configured: its settings are absent (see the README's backend sections)");
     row.put("calls_in_window", 0);
