@@ -50,7 +50,12 @@ class IpfsWalToolsIT {
         "IPFS_KIT_IPFS_API", node.api().toString(),
         "IPFS_KIT_IPFS_TIMEOUT", "5",
         "IPFS_KIT_WAL_RETRY_DELAY", "0.5",
-        "IPFS_KIT_WAL_PROCESS_INTERVAL", "0.2"));
+        "IPFS_KIT_WAL_PROCESS_INTERVAL", "0.2",
+        // The outage opens the ipfs breaker: keep its open wait and recovery ramp short so the recovery
+        // (half-open probes, then the ramp) fits the test; the defaults are 30 s and 5 s steps.
+        "IPFS_KIT_BREAKER_WAIT_IN_OPEN", "2",
+        "IPFS_KIT_RAMP_INTERVAL", "0.5",
+        "IPFS_KIT_RAMP_COOLDOWN", "0.5"));
     client.initialize();
   }
 
@@ -77,8 +82,13 @@ class IpfsWalToolsIT {
         .path("operation_id").asString();
   }
 
+  /** Waits (up to 3 min) in calls short enough for the client's per-request timeout (30 s). */
   private JsonNode awaitDone(String id) throws Exception {
-    JsonNode waited = ok("wal_wait_for_operation", args("operation_id", id, "timeout", 120));
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    JsonNode waited;
+    do {
+      waited = ok("wal_wait_for_operation", args("operation_id", id, "timeout", 20));
+    } while (!waited.path("finished").asBoolean() && System.nanoTime() < deadline);
     assertTrue(waited.path("finished").asBoolean(), "still not finished: " + waited);
     return waited.path("operation");
   }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.ipfskit.core.files.AllowedRoots;
 import io.ipfskit.core.files.FileAccessPolicy;
 import io.ipfskit.core.files.PathRefusedException;
+import io.ipfskit.core.resilience.CallRejectedException;
 import io.ipfskit.core.storage.HealthMonitor;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageBackend;
@@ -149,8 +150,9 @@ final class Dispatcher {
   /**
    * Tells the health monitor (if any) how a run went: a success, or an answer such as "not found"
    * or a permanent refusal, counts as the backend answering; an UNAVAILABLE or TRANSIENT failure
-   * from the backend counts against it; a cancel, a refused path or a problem with a file on this
-   * host says nothing about the backend and is not counted.
+   * from the backend counts against it; a cancel, a refused path, a problem with a file on this host
+   * or a refusal by the resilience layer ({@link CallRejectedException}) says nothing about the
+   * backend and is not counted.
    */
   void recordOutcome(String backend, Exception failureOrNull, long nanos) {
     HealthMonitor h = health;
@@ -161,6 +163,9 @@ final class Dispatcher {
       return;
     }
     if (OperationRunner.ownFailure(failureOrNull) != null || !(failureOrNull instanceof StorageException se)) return;
+    // A refusal by the resilience layer (open breaker, recovery ramp, in-flight limit) never reached the
+    // backend: counting it would keep a recovered backend "unhealthy" while its breaker is still open.
+    if (se instanceof CallRejectedException) return;
     h.recordCall(backend, latency, se.errorClass().retryable() ? OperationRunner.errorType(se) : null);
   }
 

@@ -292,4 +292,14 @@ class DispatcherTest {
     d.recordOutcome("local", new BackendUnavailableException("local is offline", null), 1000);
     assertEquals(1, monitor.report("local").consecutiveErrors());
   }
+
+  @Test
+  void recordOutcome_refusedByTheResilienceLayer_notCountedAgainstTheBackend() {
+    Dispatcher d = dispatcher(true);
+    d.watchHealth(monitor);
+    d.recordOutcome("local", new io.ipfskit.core.resilience.CallRejectedException("breaker of local is open",
+        io.ipfskit.core.resilience.CallRejectedException.Reason.BREAKER_OPEN, java.time.Duration.ofSeconds(1)), 1000);
+    assertEquals(0, monitor.report("local").callsInWindow(), "the call never reached the backend");
+    assertEquals(0, monitor.report("local").consecutiveErrors());
+  }
 }
