@@ -57,6 +57,8 @@ final class Breaker {
   private volatile String refusal = "circuit breaker refused the call";
   // guarded by this
   private final ArrayDeque<BreakerTransition> history = new ArrayDeque<>();
+  /** Told of every recorded transition (see {@link Resilience#onTransition}); never null. */
+  private volatile java.util.function.BiConsumer<String, BreakerTransition> onTransition = (n, t) -> {};
   private long transitions;
 
   /** What one finished call means for the breaker. */
@@ -204,10 +206,20 @@ final class Breaker {
     record(map(before), map(now), cause);
   }
 
+  void onTransition(java.util.function.BiConsumer<String, BreakerTransition> listener) {
+    onTransition = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
   private void record(BreakerState from, BreakerState to, String cause) {
     if (history.size() == config.historySize()) history.removeFirst();
-    history.addLast(new BreakerTransition(clock.instant(), from, to, cause));
+    BreakerTransition transition = new BreakerTransition(clock.instant(), from, to, cause);
+    history.addLast(transition);
     transitions++;
+    try {
+      onTransition.accept(name, transition);
+    } catch (RuntimeException e) {
+      // a listener's failure must not break the breaker
+    }
     refusal = name + " circuit breaker is " + to.name().toLowerCase(Locale.ROOT) + " (" + cause
         + "); call refused without contacting the backend";
   }

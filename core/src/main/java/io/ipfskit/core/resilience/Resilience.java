@@ -236,7 +236,23 @@ public final class Resilience {
   }
 
   private Breaker newBreaker(String name) {
-    return new Breaker(name, config.breaker(), config.ramp(), clock, nanos);
+    Breaker b = new Breaker(name, config.breaker(), config.ramp(), clock, nanos);
+    b.onTransition((n, t) -> {
+      java.util.function.BiConsumer<String, BreakerTransition> l = transitionListener;
+      if (l != null) l.accept(n, t);
+    });
+    return b;
+  }
+
+  private volatile java.util.function.BiConsumer<String, BreakerTransition> transitionListener;
+
+  /**
+   * Sets the one listener told of every breaker transition (name, transition with time and cause), on
+   * the thread that caused it, possibly while the breaker's lock is held: keep it quick and non-blocking.
+   * Null: none. A listener that throws is ignored.
+   */
+  public void onTransition(java.util.function.BiConsumer<String, BreakerTransition> listenerOrNull) {
+    transitionListener = listenerOrNull;
   }
 
   private Breaker find(String name) {

@@ -196,6 +196,23 @@ class ResilienceTest {
   }
 
   @Test
+  void onTransition_forceOpenThenReset_listenerToldEachWithNameAndCause() {
+    Resilience r = resilience();
+    r.wrap(ipfs);
+    List<String> told = new java.util.ArrayList<>();
+    r.onTransition((name, t) -> told.add(name + " " + t.from() + "->" + t.to() + " " + t.cause()));
+    r.forceOpen("ipfs", "node maintenance");
+    r.reset("ipfs", "maintenance over");
+    assertEquals(2, told.size(), told.toString());
+    assertEquals("ipfs CLOSED->FORCED_OPEN", told.get(0).substring(0, "ipfs CLOSED->FORCED_OPEN".length()), told.toString());
+    assertTrue(told.get(0).contains("node maintenance"), told.toString());
+    assertTrue(told.get(1).startsWith("ipfs FORCED_OPEN->CLOSED"), told.toString());
+    r.onTransition((name, t) -> { throw new IllegalStateException("a broken listener"); });
+    r.forceOpen("ipfs", "again"); // a throwing listener does not break the breaker
+    assertEquals(BreakerState.FORCED_OPEN, r.breaker("ipfs").orElseThrow().state());
+  }
+
+  @Test
   void retrying_budgetSpent_throwsTheFailureSayingWhyItWasNotRetried() {
     Resilience r = resilience(with(Configs.config(Configs.breaker(), Configs.noRamp()), new Budget(0, 0,
         Duration.ofSeconds(10)), ResilienceConfig.defaults().concurrency()));

@@ -35,6 +35,24 @@ final class HealthNotices implements HealthChangeListener {
     }
   }
 
+  /**
+   * A circuit breaker's transition: a warning when it opens (calls to that backend are refused), info
+   * otherwise; the message names the breaker, both states and the cause (rates and thresholds, or the
+   * operator's reason for a forced change).
+   */
+  static void breakerChanged(String breaker, io.ipfskit.core.resilience.BreakerTransition t) {
+    String to = t.to().name().toLowerCase(Locale.ROOT);
+    String message = "circuit breaker " + breaker + " is " + to + " (was " + t.from().name().toLowerCase(Locale.ROOT)
+        + "): " + cut(t.cause());
+    if (t.to() == io.ipfskit.core.resilience.BreakerState.OPEN || t.to() == io.ipfskit.core.resilience.BreakerState.FORCED_OPEN) {
+      log.warn(message);
+      ClientLog.warning(ClientLog.STORAGE, message);
+    } else {
+      log.info(message);
+      ClientLog.send(ClientLog.Level.INFO, ClientLog.STORAGE, message);
+    }
+  }
+
   private static String name(BackendHealth.Status status) {
     return status.name().toLowerCase(Locale.ROOT);
   }

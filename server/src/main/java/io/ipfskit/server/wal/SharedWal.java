@@ -347,6 +347,7 @@ public final class SharedWal implements AutoCloseable {
           + e.getMessage() + " (if it reports corruption, stop every ipfs-kit server on this home and run 'ipfs-kit wal repair')", e);
     }
     backends.onHealthChange(new HealthNotices()); // a backend going down or recovering reaches the client
+    backends.resilience().onTransition(HealthNotices::breakerChanged); // and so does a breaker's transition
     backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
     InProcessWalService service = new InProcessWalService(wal, backends.resilience());
     WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant(), ownerPolicy);
