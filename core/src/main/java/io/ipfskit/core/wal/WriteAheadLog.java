@@ -806,7 +806,7 @@ public final class WriteAheadLog implements AutoCloseable {
       });
       Path written = Checkpoints.write(log.io(), dir, covered, es, ss);
       for (Path old : Checkpoints.list(dir)) {
-        if (!old.equals(written)) Files.deleteIfExists(old);
+        if (!old.equals(written)) log.io().deleteIfExists(old);
       }
       int deleted = log.deleteCovered(covered);
       lastCheckpoint = clock.instant();

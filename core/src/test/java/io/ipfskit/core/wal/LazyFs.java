@@ -136,8 +136,11 @@ final class LazyFs implements WalIo {
     power.readLock().lock();
     try {
       checkPower();
-      WalIo.REAL.atomicMove(from, to, replace);
+      // The real rename and the model's update are one step for fsyncDirectory: listing the directory
+      // between them would give the new name a fresh inode with nothing forced (an empty file after
+      // the power loss), which no real file system does to a rename of forced data.
       synchronized (this) {
+        WalIo.REAL.atomicMove(from, to, replace);
         Inode i = inodeAt(from);
         inodes.remove(from);
         Inode old = inodes.put(to, i);
