@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * unlocked lazily on the first {@link #vault()} call: deriving the key-encryption key from a
  * password costs ~0.4 s, which must not delay {@code initialize} and {@code tools/list}.
  *
- * <p>Thread safety: {@link #vault()} and {@link #close()} synchronise on this object (it guards
- * {@code vault} and {@code closed}); {@link #wal()} on {@code walLock}, so neither waits for the
- * other's slow start. A failed unlock or WAL open is not remembered, the next call tries again.
+ * <p>Thread safety: {@link #vault()} synchronises on {@code vaultLock}, {@link #wal()} on {@code
+ * walLock}, so neither waits for the other's slow start; {@link #close()} on {@code closeLock} and
+ * closes the log before the vault, so a backend call the log is finishing can still read its secret
+ * (an S3 or Storacha credential) through {@link #vault()} while close waits for it. A failed unlock
+ * or WAL open is not remembered, the next call tries again.
  */
 public final class KitHome implements AutoCloseable {
 
@@ -32,14 +34,17 @@ public final class KitHome implements AutoCloseable {
 
   private final KitConfig config;
   private final VaultConfig vaultConfig;
-  private Vault vault; // guarded by this
+  private final Object vaultLock = new Object();
+  private Vault vault; // guarded by vaultLock
   /** Guards {@code wal} (not {@code this}, so a WAL recovery never waits for a vault unlock or the reverse). */
   private final Object walLock = new Object();
   private SharedWal wal; // guarded by walLock
   private boolean walClosed; // guarded by walLock
   private volatile SharedWal walIfJoined; // wal once joined, read without walLock (walOwnedHere)
-  private volatile boolean vaultOpen; // set once vault is open, read without this monitor (vaultUnlocked)
-  private boolean closed; // guarded by this
+  private volatile boolean vaultOpen; // set once vault is open, read without vaultLock (vaultUnlocked)
+  private boolean vaultClosed; // guarded by vaultLock
+  private final Object closeLock = new Object();
+  private boolean closed; // guarded by closeLock
 
   private KitHome(KitConfig config, VaultConfig vaultConfig) {
     this.config = config;
@@ -72,15 +77,17 @@ public final class KitHome implements AutoCloseable {
    * @throws io.ipfskit.core.secrets.VaultException when it cannot be opened (wrong password, damaged keyring)
    * @throws IllegalStateException after {@link #close()}
    */
-  public synchronized Vault vault() {
-    if (closed) {
-      throw new IllegalStateException("home " + config.home() + " is closed");
+  public Vault vault() {
+    synchronized (vaultLock) {
+      if (vaultClosed) {
+        throw new IllegalStateException("home " + config.home() + " is closed");
+      }
+      if (vault == null) {
+        vault = Vault.open(vaultConfig);
+        vaultOpen = true;
+      }
+      return vault;
     }
-    if (vault == null) {
-      vault = Vault.open(vaultConfig);
-      vaultOpen = true;
-    }
-    return vault;
   }
 
   /** Whether {@link #vault()} would answer at once (the vault is open); never waits for an unlock. */
@@ -272,23 +279,28 @@ public final class KitHome implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    synchronized (walLock) {
-      walClosed = true;
-      if (wal != null) {
-        wal.close();
-        wal = null;
-        walIfJoined = null;
+  public void close() {
+    synchronized (closeLock) {
+      if (closed) {
+        return;
       }
-    }
-    if (vault != null) {
-      vault.close();
-      vault = null;
-      vaultOpen = false;
+      closed = true;
+      synchronized (walLock) {
+        walClosed = true;
+        if (wal != null) {
+          wal.close();
+          wal = null;
+          walIfJoined = null;
+        }
+      }
+      synchronized (vaultLock) {
+        vaultClosed = true;
+        if (vault != null) {
+          vault.close();
+          vault = null;
+          vaultOpen = false;
+        }
+      }
     }
   }
 
