@@ -8,12 +8,20 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 
 const plan = JSON.parse(process.argv[2]);
-const out = { ok: true, steps: [], console: [], pageErrors: [], failedRequests: [] };
+const out = { ok: true, steps: [], console: [], pageErrors: [], failedRequests: [], assets: {} };
 const WAIT = { timeout: 30_000 };
 
 const { page, context, close } = await launch({ width: 1280, height: 900 });
 page.on("console", (m) => out.console.push({ type: m.type(), text: m.text() }));
 page.on("pageerror", (e) => out.pageErrors.push(e.message));
+// How the page's own files came over the wire (the server sends their gzip twins to a browser).
+page.on("response", async (r) => {
+  const name = new URL(r.url()).pathname;
+  if (/^\/(app\.js|style\.css|)$/.test(name)) {
+    const headers = await r.allHeaders().catch(() => ({}));
+    out.assets[name] = { status: r.status(), encoding: headers["content-encoding"] ?? null, length: headers["content-length"] ?? null };
+  }
+});
 page.on("requestfailed", (r) => out.failedRequests.push(`${r.method()} ${r.url()} ${r.failure()?.errorText}`));
 
 const step = async (name, fn) => {
@@ -173,17 +181,91 @@ try {
 
     await step("backends", async () => {
       await page.locator('#tabs button[data-view="backends"]').click();
-      const row = page.locator("#backends-table tr[data-backend]").first();
+      const row = page.locator('#backends-table tr[data-backend="local"]');
       await row.waitFor(WAIT);
+      // The server's own probe history, drawn as a strip of cells (one per probe or change).
+      const strip = page.locator('#health-history .strip-row[data-backend="local"] rect');
+      await strip.first().waitFor(WAIT);
+      const breaker = page.locator('#breakers-table tr[data-breaker="local"]');
+      await breaker.waitFor(WAIT);
       return {
         backend: await row.getAttribute("data-backend"),
         health: await row.getAttribute("data-health"),
+        rowText: await row.innerText(),
+        notConfigured: await page.locator('#backends-table tr[data-health="not_configured"]').count(),
+        historyCells: await strip.count(),
+        historyStates: await strip.evaluateAll((rs) => rs.map((r) => r.getAttribute("data-state"))),
+        latencyChart: await page.locator("#health-history figure.chart svg").count(),
         summary: await page.locator("#wal-health").innerText(),
-        breakers: await page.locator("#breakers-unavailable").count() ? await page.locator("#breakers-unavailable").innerText() : null,
+        breakers: await page.locator("#breakers-table tr[data-breaker]").evaluateAll((rs) => rs.map((r) => ({
+          name: r.dataset.breaker, state: r.dataset.state, text: r.innerText }))),
+        breakerText: await breaker.innerText(),
       };
     });
 
+    await step("breakerForceOpen", async () => {
+      await page.locator('#breakers-table tr[data-breaker="local"] button[data-action="force_open"]').click();
+      await page.locator("dialog#confirm[open]").waitFor(WAIT);
+      const question = await page.locator("#confirm-text").innerText();
+      await page.locator("#confirm-ok").click();
+      const open = page.locator('#breakers-table tr[data-breaker="local"][data-state="forced_open"]');
+      await open.waitFor(WAIT);
+      return { question, state: await open.getAttribute("data-state"), rowText: await open.innerText(),
+        note: await page.locator("#messages .msg.note").last().innerText().catch(() => "") };
+    });
+
     await page.screenshot({ path: path.join(plan.shots, "dashboard-backends.png"), fullPage: true });
+
+    await step("performance", async () => {
+      await page.locator('#tabs button[data-view="performance"]').click();
+      // The forced-open breaker shows up in the report as a warning recommendation.
+      const rec = page.locator('#recommendations li[data-area="breaker"][data-subject="local"][data-severity="warning"]');
+      await rec.waitFor(WAIT);
+      return {
+        recommendation: await rec.innerText(),
+        recommendations: await page.locator("#recommendations li").count(),
+        scores: await page.locator("#perf-scores").innerText(),
+        scoreCards: await page.locator("#perf-scores [data-score]").count(),
+        sections: await page.locator("#performance-view section h2").allInnerTexts(),
+      };
+    });
+
+    await page.screenshot({ path: path.join(plan.shots, "dashboard-performance.png"), fullPage: true });
+
+    await step("perfToolError", async () => {
+      // A value the tool refuses: its own message is shown, the page keeps working.
+      await page.locator("#performance-view input[name=leak_threshold_seconds]").fill("-5");
+      await page.locator("#perf-refresh").click();
+      const msg = page.locator("#messages .msg.error", { hasText: "leak_threshold_seconds" }).first();
+      await msg.waitFor(WAIT);
+      const text = await msg.innerText();
+      await msg.locator("button.close").click();
+      await page.locator("#performance-view input[name=leak_threshold_seconds]").fill("300");
+      await page.locator("#perf-refresh").click();
+      return { message: text };
+    });
+
+    await step("breakerReset", async () => {
+      await page.locator('#tabs button[data-view="backends"]').click();
+      await page.locator('#breakers-table tr[data-breaker="local"] button[data-action="reset"]').click();
+      await page.locator("dialog#confirm[open]").waitFor(WAIT);
+      const question = await page.locator("#confirm-text").innerText();
+      await page.locator("#confirm-ok").click();
+      const closed = page.locator('#breakers-table tr[data-breaker="local"][data-state="closed"]');
+      await closed.waitFor(WAIT);
+      return { question, state: await closed.getAttribute("data-state") };
+    });
+
+    await step("narrowBackends", async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator('#breakers-table tr[data-breaker="local"]').waitFor(WAIT);
+      const r = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      await page.locator('#tabs button[data-view="performance"]').click();
+      await page.locator("#recommendations li").first().waitFor(WAIT);
+      const p = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      await page.screenshot({ path: path.join(plan.shots, "dashboard-performance-narrow.png"), fullPage: true });
+      return { backends: r, performance: p };
+    });
 
     await step("narrow", async () => {
       await page.setViewportSize({ width: 390, height: 844 });
