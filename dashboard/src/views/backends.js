@@ -186,6 +186,7 @@ export function backendsView(kit, samples) {
           await busy(btn, async () => {
             const r = await kit.call("circuit_breaker_control", { action, breaker: b.name });
             row.replaceWith(breakerRow(r.breaker));
+            noteBreakers();
             notify(`Breaker ${r.breaker.name} is now ${r.breaker.state.replace("_", " ")}.`, "note");
           });
         });
@@ -194,6 +195,13 @@ export function backendsView(kit, samples) {
       row.append(cell);
     }
     return row;
+  }
+
+  /** How many breakers are not closed, from the rows as drawn (a control action redraws one row). */
+  function noteBreakers() {
+    const rows = [...breakerBody.querySelectorAll("tr[data-breaker]")];
+    const open = rows.filter((r) => r.dataset.state !== "closed").length;
+    fill(breakerNote, !rows.length ? "" : open ? `${open} breaker${open === 1 ? " is" : "s are"} not closed.` : "Every breaker is closed.");
   }
 
   async function refresh() {
@@ -216,8 +224,7 @@ export function backendsView(kit, samples) {
     if (status) {
       fill(breakerBody, status.breakers.length ? status.breakers.map(breakerRow)
         : h("tr", {}, h("td.muted", { colspan: 9 }, "No breaker yet: breakers appear with a backend's first call.")));
-      const open = status.breakers.filter((b) => b.state !== "closed").length;
-      fill(breakerNote, open ? `${open} breaker${open === 1 ? " is" : "s are"} not closed.` : "Every breaker is closed.");
+      noteBreakers();
     }
     for (const p of panels) if (!p.dataset.loaded) { p.dataset.loaded = "1"; p.load(); }
   }

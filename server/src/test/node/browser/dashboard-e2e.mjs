@@ -36,6 +36,12 @@ const step = async (name, fn) => {
   }
 };
 
+/** A screenshot from the top of the page (the header is sticky: a full-page shot of a scrolled page draws it mid-page). */
+const shot = async (name, fullPage = true) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(plan.shots, name), fullPage });
+};
+
 /** Everything a person or a script could read off the page: markup plus form field values. */
 const pageText = () => page.evaluate(() => document.documentElement.outerHTML
   + [...document.querySelectorAll("input, textarea")].map((i) => i.value).join("\n"));
@@ -57,7 +63,7 @@ try {
         url: page.url(),
       };
     });
-    await page.screenshot({ path: path.join(plan.shots, "dashboard-refused.png") });
+    await shot("dashboard-refused.png", false);
   } else {
     const value1 = "ghp_" + randomBytes(18).toString("hex");
     const value2 = "ghp_" + randomBytes(18).toString("hex");
@@ -142,7 +148,7 @@ try {
       return { question };
     });
 
-    await page.screenshot({ path: path.join(plan.shots, "dashboard-secrets.png"), fullPage: true });
+    await shot("dashboard-secrets.png");
 
     await step("walAdd", async () => {
       const content = "hello from the dashboard e2e " + randomBytes(6).toString("hex");
@@ -177,7 +183,7 @@ try {
       return { completedRows: await page.locator("#wal-table tr[data-status=completed]").count() };
     });
 
-    await page.screenshot({ path: path.join(plan.shots, "dashboard-wal.png"), fullPage: true });
+    await shot("dashboard-wal.png");
 
     await step("backends", async () => {
       await page.locator('#tabs button[data-view="backends"]').click();
@@ -214,7 +220,7 @@ try {
         note: await page.locator("#messages .msg.note").last().innerText().catch(() => "") };
     });
 
-    await page.screenshot({ path: path.join(plan.shots, "dashboard-backends.png"), fullPage: true });
+    await shot("dashboard-backends.png");
 
     await step("performance", async () => {
       await page.locator('#tabs button[data-view="performance"]').click();
@@ -230,7 +236,7 @@ try {
       };
     });
 
-    await page.screenshot({ path: path.join(plan.shots, "dashboard-performance.png"), fullPage: true });
+    await shot("dashboard-performance.png");
 
     await step("perfToolError", async () => {
       // A value the tool refuses: its own message is shown, the page keeps working.
@@ -263,7 +269,7 @@ try {
       await page.locator('#tabs button[data-view="performance"]').click();
       await page.locator("#recommendations li").first().waitFor(WAIT);
       const p = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-      await page.screenshot({ path: path.join(plan.shots, "dashboard-performance-narrow.png"), fullPage: true });
+      await shot("dashboard-performance-narrow.png");
       return { backends: r, performance: p };
     });
 
@@ -272,7 +278,7 @@ try {
       await page.locator('#tabs button[data-view="secrets"]').click();
       await page.locator(`#secrets-table tr[data-service="${service}"]`).waitFor(WAIT);
       const r = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-      await page.screenshot({ path: path.join(plan.shots, "dashboard-narrow.png"), fullPage: true });
+      await shot("dashboard-narrow.png");
       return r;
     });
 
@@ -289,7 +295,7 @@ try {
   }
 } catch {
   out.ok = false;
-  await page.screenshot({ path: path.join(plan.shots, "dashboard-failure.png"), fullPage: true }).catch(() => {});
+  await shot("dashboard-failure.png").catch(() => {});
   out.failureMessages = await page.locator("#messages").innerText().catch(() => "");
 } finally {
   await close();
