@@ -185,7 +185,9 @@ export function backendsView(kit, samples) {
           if (!(await confirmDialog(a.question(b.name), a.label))) return;
           await busy(btn, async () => {
             const r = await kit.call("circuit_breaker_control", { action, breaker: b.name });
-            row.replaceWith(breakerRow(r.breaker));
+            // The 5 s refresh may have redrawn the table while the dialog was open: then draw it anew.
+            if (row.isConnected) row.replaceWith(breakerRow(r.breaker));
+            else await refresh();
             noteBreakers();
             notify(`Breaker ${r.breaker.name} is now ${r.breaker.state.replace("_", " ")}.`, "note");
           });
