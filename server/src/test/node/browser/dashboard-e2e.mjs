@@ -42,6 +42,17 @@ const shot = async (name, fullPage = true) => {
   await page.screenshot({ path: path.join(plan.shots, name), fullPage });
 };
 
+/** Clicks a breaker's action button, confirms, and waits for the row to show the expected state. */
+const controlBreaker = async (name, action, expectedState) => {
+  await page.locator(`#breakers-table tr[data-breaker="${name}"] button[data-action="${action}"]`).click();
+  await page.locator("dialog#confirm[open]").waitFor(WAIT);
+  const question = await page.locator("#confirm-text").innerText();
+  await page.locator("#confirm-ok").click();
+  const row = page.locator(`#breakers-table tr[data-breaker="${name}"][data-state="${expectedState}"]`);
+  await row.waitFor(WAIT);
+  return { question, state: await row.getAttribute("data-state"), rowText: await row.innerText() };
+};
+
 /** Everything a person or a script could read off the page: markup plus form field values. */
 const pageText = () => page.evaluate(() => document.documentElement.outerHTML
   + [...document.querySelectorAll("input, textarea")].map((i) => i.value).join("\n"));
@@ -209,16 +220,10 @@ try {
       };
     });
 
-    await step("breakerForceOpen", async () => {
-      await page.locator('#breakers-table tr[data-breaker="local"] button[data-action="force_open"]').click();
-      await page.locator("dialog#confirm[open]").waitFor(WAIT);
-      const question = await page.locator("#confirm-text").innerText();
-      await page.locator("#confirm-ok").click();
-      const open = page.locator('#breakers-table tr[data-breaker="local"][data-state="forced_open"]');
-      await open.waitFor(WAIT);
-      return { question, state: await open.getAttribute("data-state"), rowText: await open.innerText(),
-        note: await page.locator("#messages .msg.note").last().innerText().catch(() => "") };
-    });
+    await step("breakerForceOpen", async () => ({
+      ...(await controlBreaker("local", "force_open", "forced_open")),
+      note: await page.locator("#messages .msg.note").last().innerText().catch(() => ""),
+    }));
 
     await shot("dashboard-backends.png");
 
@@ -253,13 +258,7 @@ try {
 
     await step("breakerReset", async () => {
       await page.locator('#tabs button[data-view="backends"]').click();
-      await page.locator('#breakers-table tr[data-breaker="local"] button[data-action="reset"]').click();
-      await page.locator("dialog#confirm[open]").waitFor(WAIT);
-      const question = await page.locator("#confirm-text").innerText();
-      await page.locator("#confirm-ok").click();
-      const closed = page.locator('#breakers-table tr[data-breaker="local"][data-state="closed"]');
-      await closed.waitFor(WAIT);
-      return { question, state: await closed.getAttribute("data-state") };
+      return controlBreaker("local", "reset", "closed");
     });
 
     await step("narrowBackends", async () => {
