@@ -31,7 +31,7 @@ token="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 IPFS_KIT_HOME="$scratch/home" IPFS_KIT_HTTP_TOKEN="$token" java -jar "$jar" serve --http --port "$port" \
   >"$scratch/server.log" 2>&1 &
 server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$scratch"' EXIT
+trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; rm -rf "$scratch"' EXIT
 for _ in $(seq 1 300); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
   kill -0 "$server_pid" 2>/dev/null || { cat "$scratch/server.log" >&2; exit 1; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the dashboard into <output-dir> (index.html, style.css, app.js):
+# Builds the dashboard into <output-dir> (index.html, style.css, app.js and a .gz twin of each):
 #
 #   dashboard/build.sh server/target/classes/dashboard
 #
@@ -56,3 +56,8 @@ NODE_PATH="$deps/node_modules" "$deps/node_modules/.bin/esbuild" "$here/src/main
   --bundle --minify --format=iife --platform=browser --target=es2022 \
   --legal-comments=eof --log-level=warning --outfile="$out/app.js"
 cp "$here/src/index.html" "$here/src/style.css" "$out/"
+# gzip twins (app.js.gz, ...): the server sends them with Content-Encoding: gzip to browsers that accept
+# it (Jetty's DefaultServlet "precompressed"), so nothing is compressed per request. Level 9, no timestamp.
+node -e 'const fs = require("fs"), zlib = require("zlib");
+  for (const f of process.argv.slice(1)) fs.writeFileSync(f + ".gz", zlib.gzipSync(fs.readFileSync(f), { level: 9 }));' \
+  "$out/app.js" "$out/style.css" "$out/index.html"

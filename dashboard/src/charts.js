@@ -61,7 +61,7 @@ export function lineChart(series, { title, unit = "", height = 160 } = {}) {
   return wrap;
 }
 
-/** One row of coloured cells per backend, oldest left: [{ name, samples: ["healthy", ...] }]. */
+/** One row of coloured cells per backend, oldest left: [{ name, samples: ["healthy", ...], titles?: [tooltip, ...] }]. */
 export function healthStrip(rows, { cells = 60 } = {}) {
   const cell = 8;
   const labelW = 0;
@@ -71,13 +71,16 @@ export function healthStrip(rows, { cells = 60 } = {}) {
   for (const row of rows) {
     const svg = s("svg", { viewBox: `0 0 ${width} ${cell}`, class: "strip", role: "img", "aria-label": `${row.name} health history` });
     const recent = row.samples.slice(-cells);
+    const titles = (row.titles ?? row.samples).slice(-cells);
     recent.forEach((h, i) => {
-      const r = s("rect", { x: labelW + (cells - recent.length + i) * cell, y: 0, width: cell - 1, height: cell, class: `h-${healthClass(h)}` });
-      r.append(s("title", {}, h));
+      const r = s("rect", { x: labelW + (cells - recent.length + i) * cell, y: 0, width: cell - 1, height: cell, class: `h-${healthClass(h)}`,
+        "data-state": h });
+      r.append(s("title", {}, titles[i] ?? h));
       svg.append(r);
     });
     const line = document.createElement("div");
     line.className = "strip-row";
+    line.dataset.backend = row.name;
     const name = document.createElement("span");
     name.textContent = row.name;
     line.append(name, svg);

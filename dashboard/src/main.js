@@ -5,7 +5,8 @@ import { Kit } from "./mcp.js";
 import { h, fill, notify, clearErrors } from "./ui.js";
 import { secretsView } from "./views/secrets.js";
 import { walView } from "./views/wal.js";
-import { backendsView, performanceView } from "./views/backends.js";
+import { backendsView } from "./views/backends.js";
+import { performanceView } from "./views/performance.js";
 
 const REFRESH_MILLIS = 5000;
 const MAX_SAMPLES = 360; // 30 min at one sample per 5 s

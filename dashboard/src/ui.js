@@ -108,3 +108,12 @@ export function bytes(n) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/** A horizontal bar 0..100 (width set through the CSSOM, so a strict style-src would not block it). */
+export function meter(value, label, kind = "") {
+  const v = Math.max(0, Math.min(100, value));
+  const fillEl = h("span.fill");
+  fillEl.style.width = `${v.toFixed(0)}%`;
+  return h(`span.meter${kind ? "." + kind : ""}`, { role: "meter", "aria-valuemin": 0, "aria-valuemax": 100,
+    "aria-valuenow": Math.round(v), "aria-label": label }, fillEl);
+}

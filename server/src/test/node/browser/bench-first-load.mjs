@@ -1,6 +1,7 @@
 // Dashboard first-load time in headless Chromium, cold and warm, from the browser's own navigation
 // timing. Usage: node bench-first-load.mjs <base-url> <token> [runs]
-//   cold: a fresh profile (empty HTTP cache) per run;  warm: a second load in the same profile.
+//   cold: a fresh profile (empty HTTP cache) per run;  warm: a second load in the same profile;
+//   plain: a cold load in another fresh profile that refuses compression (Accept-Encoding: identity).
 // Per load it reads the PerformanceNavigationTiming entry (responseEnd, domContentLoadedEventEnd,
 // loadEventEnd) and the page's own "dashboard-ready" mark (MCP session initialized, tools listed,
 // first view drawn, with the "mcp-initialized" and "mcp-tools-listed" marks on the way), and app.js's transfer size. Prints a Markdown table of medians and p90s.
@@ -26,6 +27,7 @@ async function measure(page) {
 
 const cold = [];
 const warm = [];
+const plain = []; // cold loads that refuse compression (Accept-Encoding: identity), interleaved with the others
 { // one untimed load first: warms the server's JIT and the OS file cache, not the measured browsers
   const b = await launch();
   await measure(b.page).catch(() => {});
@@ -39,6 +41,13 @@ for (let i = 0; i < runs; i++) {
     warm.push(await measure(b.page));
   } finally {
     await b.close();
+  }
+  const p = await launch();
+  try {
+    await p.page.setExtraHTTPHeaders({ "Accept-Encoding": "identity" });
+    plain.push(await measure(p.page));
+  } finally {
+    await p.close();
   }
 }
 
@@ -61,3 +70,8 @@ console.log(row("MCP session initialized", "init"));
 console.log(row("tools listed", "listed"));
 console.log(row("dashboard ready (MCP connected, tools listed, first view drawn)", "ready"));
 console.log(`app.js: ${q(cold.map((x) => x.appBody), 0.5)} bytes decoded; transferred cold ${q(cold.map((x) => x.appTransfer), 0.5)} B, warm ${q(warm.map((x) => x.appTransfer), 0.5)} B (0 = from the browser cache, ~300 = revalidated)`);
+
+const ready = (xs) => q(xs.map((x) => x.ready), 0.5);
+console.log(`cold without compression (Accept-Encoding: identity, interleaved): ready p50 ${ready(plain).toFixed(0)} ms, p90 `
+  + `${q(plain.map((x) => x.ready), 0.9).toFixed(0)} ms, DOMContentLoaded p50 ${q(plain.map((x) => x.dcl), 0.5).toFixed(0)} ms; `
+  + `app.js transferred ${q(plain.map((x) => x.appTransfer), 0.5)} B; cold gzip/identity ready p50 ${(ready(cold) / ready(plain)).toFixed(2)}`);

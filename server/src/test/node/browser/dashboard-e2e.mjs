@@ -8,12 +8,20 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 
 const plan = JSON.parse(process.argv[2]);
-const out = { ok: true, steps: [], console: [], pageErrors: [], failedRequests: [] };
+const out = { ok: true, steps: [], console: [], pageErrors: [], failedRequests: [], assets: {} };
 const WAIT = { timeout: 30_000 };
 
 const { page, context, close } = await launch({ width: 1280, height: 900 });
 page.on("console", (m) => out.console.push({ type: m.type(), text: m.text() }));
 page.on("pageerror", (e) => out.pageErrors.push(e.message));
+// How the page's own files came over the wire (the server sends their gzip twins to a browser).
+page.on("response", async (r) => {
+  const name = new URL(r.url()).pathname;
+  if (/^\/(app\.js|style\.css|)$/.test(name)) {
+    const headers = await r.allHeaders().catch(() => ({}));
+    out.assets[name] = { status: r.status(), encoding: headers["content-encoding"] ?? null, length: headers["content-length"] ?? null };
+  }
+});
 page.on("requestfailed", (r) => out.failedRequests.push(`${r.method()} ${r.url()} ${r.failure()?.errorText}`));
 
 const step = async (name, fn) => {
@@ -26,6 +34,23 @@ const step = async (name, fn) => {
     out.steps.push({ name, ok: false, error: String(err && err.message || err).slice(0, 2000) });
     throw err;
   }
+};
+
+/** A screenshot from the top of the page (the header is sticky: a full-page shot of a scrolled page draws it mid-page). */
+const shot = async (name, fullPage = true) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(plan.shots, name), fullPage });
+};
+
+/** Clicks a breaker's action button, confirms, and waits for the row to show the expected state. */
+const controlBreaker = async (name, action, expectedState) => {
+  await page.locator(`#breakers-table tr[data-breaker="${name}"] button[data-action="${action}"]`).click();
+  await page.locator("dialog#confirm[open]").waitFor(WAIT);
+  const question = await page.locator("#confirm-text").innerText();
+  await page.locator("#confirm-ok").click();
+  const row = page.locator(`#breakers-table tr[data-breaker="${name}"][data-state="${expectedState}"]`);
+  await row.waitFor(WAIT);
+  return { question, state: await row.getAttribute("data-state"), rowText: await row.innerText() };
 };
 
 /** Everything a person or a script could read off the page: markup plus form field values. */
@@ -49,7 +74,7 @@ try {
         url: page.url(),
       };
     });
-    await page.screenshot({ path: path.join(plan.shots, "dashboard-refused.png") });
+    await shot("dashboard-refused.png", false);
   } else {
     const value1 = "ghp_" + randomBytes(18).toString("hex");
     const value2 = "ghp_" + randomBytes(18).toString("hex");
@@ -134,7 +159,7 @@ try {
       return { question };
     });
 
-    await page.screenshot({ path: path.join(plan.shots, "dashboard-secrets.png"), fullPage: true });
+    await shot("dashboard-secrets.png");
 
     await step("walAdd", async () => {
       const content = "hello from the dashboard e2e " + randomBytes(6).toString("hex");
@@ -169,28 +194,90 @@ try {
       return { completedRows: await page.locator("#wal-table tr[data-status=completed]").count() };
     });
 
-    await page.screenshot({ path: path.join(plan.shots, "dashboard-wal.png"), fullPage: true });
+    await shot("dashboard-wal.png");
 
     await step("backends", async () => {
       await page.locator('#tabs button[data-view="backends"]').click();
-      const row = page.locator("#backends-table tr[data-backend]").first();
+      const row = page.locator('#backends-table tr[data-backend="local"]');
       await row.waitFor(WAIT);
+      // The server's own probe history, drawn as a strip of cells (one per probe or change).
+      const strip = page.locator('#health-history .strip-row[data-backend="local"] rect');
+      await strip.first().waitFor(WAIT);
+      const breaker = page.locator('#breakers-table tr[data-breaker="local"]');
+      await breaker.waitFor(WAIT);
       return {
         backend: await row.getAttribute("data-backend"),
         health: await row.getAttribute("data-health"),
+        rowText: await row.innerText(),
+        notConfigured: await page.locator('#backends-table tr[data-health="not_configured"]').count(),
+        historyCells: await strip.count(),
+        historyStates: await strip.evaluateAll((rs) => rs.map((r) => r.getAttribute("data-state"))),
+        latencyChart: await page.locator("#health-history figure.chart svg").count(),
         summary: await page.locator("#wal-health").innerText(),
-        breakers: await page.locator("#breakers-unavailable").count() ? await page.locator("#breakers-unavailable").innerText() : null,
+        breakers: await page.locator("#breakers-table tr[data-breaker]").evaluateAll((rs) => rs.map((r) => ({
+          name: r.dataset.breaker, state: r.dataset.state, text: r.innerText }))),
+        breakerText: await breaker.innerText(),
       };
     });
 
-    await page.screenshot({ path: path.join(plan.shots, "dashboard-backends.png"), fullPage: true });
+    await step("breakerForceOpen", async () => ({
+      ...(await controlBreaker("local", "force_open", "forced_open")),
+      note: await page.locator("#messages .msg.note").last().innerText().catch(() => ""),
+    }));
+
+    await shot("dashboard-backends.png");
+
+    await step("performance", async () => {
+      await page.locator('#tabs button[data-view="performance"]').click();
+      // The forced-open breaker shows up in the report as a warning recommendation.
+      const rec = page.locator('#recommendations li[data-area="breaker"][data-subject="local"][data-severity="warning"]');
+      await rec.waitFor(WAIT);
+      return {
+        recommendation: await rec.innerText(),
+        recommendations: await page.locator("#recommendations li").count(),
+        scores: await page.locator("#perf-scores").innerText(),
+        scoreCards: await page.locator("#perf-scores [data-score]").count(),
+        sections: await page.locator("#performance-view section h2").allInnerTexts(),
+      };
+    });
+
+    await shot("dashboard-performance.png");
+
+    await step("perfToolError", async () => {
+      // A value the tool refuses: its own message is shown, the page keeps working.
+      await page.locator("#performance-view input[name=leak_threshold_seconds]").fill("-5");
+      await page.locator("#perf-refresh").click();
+      const msg = page.locator("#messages .msg.error", { hasText: "leak_threshold_seconds" }).first();
+      await msg.waitFor(WAIT);
+      const text = await msg.innerText();
+      await msg.locator("button.close").click();
+      await page.locator("#performance-view input[name=leak_threshold_seconds]").fill("300");
+      await page.locator("#perf-refresh").click();
+      return { message: text };
+    });
+
+    await step("breakerReset", async () => {
+      await page.locator('#tabs button[data-view="backends"]').click();
+      return controlBreaker("local", "reset", "closed");
+    });
+
+    await step("narrowBackends", async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator('#breakers-table tr[data-breaker="local"]').waitFor(WAIT);
+      const r = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      await page.locator('#tabs button[data-view="performance"]').click();
+      await page.locator("#recommendations li").first().waitFor(WAIT);
+      const p = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      await shot("dashboard-performance-narrow.png");
+      return { backends: r, performance: p };
+    });
 
     await step("narrow", async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.locator('#tabs button[data-view="secrets"]').click();
       await page.locator(`#secrets-table tr[data-service="${service}"]`).waitFor(WAIT);
       const r = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-      await page.screenshot({ path: path.join(plan.shots, "dashboard-narrow.png"), fullPage: true });
+      await shot("dashboard-narrow.png");
       return r;
     });
 
@@ -207,7 +294,7 @@ try {
   }
 } catch {
   out.ok = false;
-  await page.screenshot({ path: path.join(plan.shots, "dashboard-failure.png"), fullPage: true }).catch(() => {});
+  await shot("dashboard-failure.png").catch(() => {});
   out.failureMessages = await page.locator("#messages").innerText().catch(() => "");
 } finally {
   await close();

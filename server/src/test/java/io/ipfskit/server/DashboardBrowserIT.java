@@ -114,7 +114,47 @@ class DashboardBrowserIT {
 
     JsonNode backends = step(out, "backends");
     assertEquals("local", backends.get("backend").asString(), backends.toString());
-    assertEquals("healthy", backends.get("health").asString(), backends.toString());
+    assertEquals("healthy", backends.get("health").asString(), "backend_health's state for local: " + backends);
+    assertTrue(backends.get("notConfigured").asInt() >= 1, "backends this server does not run are listed as such: " + backends);
+    assertTrue(backends.get("historyCells").asInt() >= 1, "local's probe history is drawn: " + backends);
+    assertEquals("healthy", backends.get("historyStates").get(backends.get("historyCells").asInt() - 1).asString(), backends.toString());
+    assertEquals(1, backends.get("latencyChart").asInt(), "a latency chart beside the history: " + backends);
+    JsonNode local = null;
+    for (JsonNode b : backends.get("breakers")) if (b.get("name").asString().equals("local")) local = b;
+    assertTrue(local != null && local.get("state").asString().equals("closed"), "local's breaker is listed closed: " + backends);
+    assertTrue(backends.get("breakerText").asString().contains("full traffic"), "the ramp column: " + backends);
+
+    JsonNode forced = step(out, "breakerForceOpen");
+    assertTrue(forced.get("question").asString().startsWith("Force the breaker \"local\" open?"), "force open asks first: " + forced);
+    assertEquals("forced_open", forced.get("state").asString(), forced.toString());
+    assertTrue(forced.get("rowText").asString().contains("forced open"), forced.toString());
+
+    JsonNode perf = step(out, "performance");
+    assertTrue(perf.get("recommendation").asString().contains("FORCED_OPEN"),
+        "the report's warning about the forced-open breaker is shown: " + perf);
+    assertEquals(2, perf.get("scoreCards").asInt(), "pool and cache scores: " + perf);
+    assertTrue(perf.get("scores").asString().contains("WAL append p99"), perf.toString());
+    for (String section : List.of("Recommendations", "Connection pools", "Caches", "Leased resources and leaks"))
+      assertTrue(perf.get("sections").toString().contains(section), section + " in " + perf);
+
+    JsonNode perfError = step(out, "perfToolError");
+    assertTrue(perfError.get("message").asString().contains("leak_threshold_seconds must be an integer within 0..604800, but was -5"),
+        "a tool error is shown as the tool's own message: " + perfError);
+
+    JsonNode reset = step(out, "breakerReset");
+    assertTrue(reset.get("question").asString().startsWith("Reset the breaker \"local\"?"), reset.toString());
+    assertEquals("closed", reset.get("state").asString(), reset.toString());
+
+    JsonNode narrowViews = step(out, "narrowBackends");
+    for (String view : List.of("backends", "performance")) {
+      JsonNode w = narrowViews.get(view);
+      assertTrue(w.get("scrollWidth").asInt() <= w.get("innerWidth").asInt(), "no sideways scrolling of " + view + " at 390 px: " + w);
+    }
+
+    for (String asset : List.of("/app.js", "/style.css")) {
+      assertEquals("gzip", out.get("assets").path(asset).path("encoding").asString(null),
+          asset + " reaches the browser as its gzip twin: " + out.get("assets"));
+    }
 
     JsonNode narrow = step(out, "narrow");
     assertTrue(narrow.get("scrollWidth").asInt() <= narrow.get("innerWidth").asInt(),
