@@ -338,7 +338,9 @@ final class Dispatcher {
    *       ({@link WalRetries#deferMicros}) when the budget refuses.
    *   <li>a retryable failure with retries left: the budget must grant the retry; then one retry is
    *       spent and the next attempt is due after {@link WalRetries#delayMicros}. Refused: deferred
-   *       (waits {@link WalRetries#deferMicros}, no retry spent, not failed).
+   *       (waits {@link WalRetries#deferMicros}, no retry spent, not failed), and when due the worker
+   *       asks the budget again before running it ({@link #deferLocked} while it still refuses), so
+   *       a deferred operation never reaches the backend without a granted retry.
    *   <li>anything else fails.
    * </ol>
    */
@@ -369,6 +371,23 @@ final class Dispatcher {
     return "; retry deferred, no retry spent: the retry budget of backend '" + backend + "' is used up";
   }
 
+  /** Whether {@code s} is a deferral by the budget ({@link #afterFailure}); its next run must ask the budget again. */
+  static boolean deferredByBudget(OpState s, String backend) {
+    return s.waiting() && s.error != null && s.error.endsWith(budgetNote(backend));
+  }
+
+  /**
+   * Puts a due operation whose next run the budget refused back in the timer queue until {@code due},
+   * in memory only: its recorded {@code next_retry_at} stays the first deferral's (a restart runs it
+   * once without asking). Writing a record for each refusal would fill the log during an outage.
+   */
+  private void deferLocked(Entry e, long due) {
+    if (e.inTimer) return;
+    e.inTimer = true;
+    e.timerDue = due;
+    timers.add(e);
+  }
+
   // ---------------------------------------------------------------- workers
 
   private void workerLoop(String backendName) {
@@ -389,7 +408,12 @@ final class Dispatcher {
           boolean unhealthy = !paused && healthPaused(backendName);
           if (unhealthy) healthPausedRounds.increment();
           e = paused || unhealthy ? null : pollLocked(backendName, now);
+          if (e != null && e.budgetDeferred && !retries.tryAcquireRetry(backendName)) {
+            deferLocked(e, now + retries.deferMicros(e.type, e.latest.retryCount, config.get()));
+            continue; // still no budget for it: look at the others
+          }
           if (e != null) {
+            e.budgetDeferred = false;
             firstRun = e.latest.retryCount == 0 && e.latest.error == null; // not a retry, not a re-run
             claimed = Lifecycle.claim(e.id, e.latest, now);
             seq = journal.appendStateLocked(e, claimed);
@@ -452,6 +476,7 @@ final class Dispatcher {
         else if (stop.get() || OperationRunner.cancelled(failure)) next = Lifecycle.cancel(e.id, claimed, now);
         else next = afterFailure(e.id, e.type, backendName, claimed, failure, now);
         running.remove(e.id);
+        e.budgetDeferred = deferredByBudget(next, backendName);
         s2 = journal.appendStateLocked(e, next);
         enqueueLocked(e, next.updatedAt);
       } catch (IOException ex) {
