@@ -25,29 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The rules of the log's durable retries alone: which keys win, delays per class, the budget. */
 class WalRetriesTest {
   /** Every jitter draw takes nothing off: delays are the capped values. */
-  static final RandomGenerator NO_JITTER = new RandomGenerator() {
-    @Override
-    public long nextLong() {
-      return 0;
-    }
-
-    @Override
-    public long nextLong(long bound) {
-      return 0;
-    }
-  };
+  static final RandomGenerator NO_JITTER = RetryTimingTest.LOWEST;
   /** Every full-jitter draw is the highest allowed value: the cap itself. */
-  static final RandomGenerator HIGHEST = new RandomGenerator() {
-    @Override
-    public long nextLong() {
-      return Long.MAX_VALUE;
-    }
-
-    @Override
-    public long nextLong(long bound) {
-      return bound - 1;
-    }
-  };
+  static final RandomGenerator HIGHEST = RetryTimingTest.HIGHEST;
 
   @TempDir java.nio.file.Path tmp;
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
