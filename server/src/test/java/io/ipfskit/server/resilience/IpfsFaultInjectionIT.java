@@ -451,7 +451,7 @@ class IpfsFaultInjectionIT {
         Duration recovery = Duration.ofNanos(time.nanos() - back);
 
         List<BreakerTransition> history = status(r).history();
-        BreakerTransition opened = history.stream().filter(t -> t.to() == BreakerState.OPEN).reduce((a, b) -> b)
+        BreakerTransition opened = history.stream().filter(t -> t.to() == BreakerState.OPEN).reduce((first, last) -> last)
             .orElseThrow();
         BreakerTransition early = history.stream()
             .filter(t -> t.to() == BreakerState.HALF_OPEN && t.cause().equals(Resilience.HEALTHY_PROBE_CAUSE))
