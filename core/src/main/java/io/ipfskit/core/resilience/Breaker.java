@@ -163,6 +163,28 @@ final class Breaker {
     observe("forced closed: " + reason);
   }
 
+  /**
+   * Lets the half-open probes through now instead of after the open wait, because outside evidence
+   * says the backend is back (a healthy health probe): Resilience4j's {@code
+   * transitionToHalfOpenState}. Only an {@code OPEN} breaker moves (not a forced one, not one already
+   * half-open or closed); the probes then decide, as after the wait. Recorded with {@code cause}.
+   *
+   * @return whether the breaker moved to half-open
+   */
+  boolean halfOpenEarly(String cause) {
+    requireNonNull(cause, "cause");
+    synchronized (this) {
+      if (cb.getState() != CircuitBreaker.State.OPEN) return false;
+      try {
+        cb.transitionToHalfOpenState();
+      } catch (io.github.resilience4j.circuitbreaker.IllegalStateTransitionException raced) {
+        return false; // another thread moved it first
+      }
+      observe(cause);
+      return true;
+    }
+  }
+
   /** Back to closed with an empty window, no ramp. */
   void reset(String reason) {
     cb.reset();

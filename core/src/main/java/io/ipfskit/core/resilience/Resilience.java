@@ -147,6 +147,40 @@ public final class Resilience {
     }
   }
 
+  /** Why {@link #healthyProbe} moves a breaker, as its transition history shows it. */
+  public static final String HEALTHY_PROBE_CAUSE = "health probe succeeded";
+
+  /**
+   * Outside evidence that {@code backend} is back (its periodic health probe answered healthy): an
+   * OPEN breaker of that backend goes to HALF_OPEN now instead of after its open wait, so its probe
+   * calls run and recovery follows the evidence ({@link Breaker#halfOpenEarly}; recorded with cause
+   * {@value #HEALTHY_PROBE_CAUSE}). A breaker that is closed, half-open or forced is left alone, and
+   * so is a backend never wrapped.
+   *
+   * @return whether a breaker moved
+   */
+  public boolean healthyProbe(String backend) {
+    Breaker b = backendBreakers.get(requireNonNull(backend, "backend"));
+    return b != null && b.halfOpenEarly(HEALTHY_PROBE_CAUSE);
+  }
+
+  /**
+   * Counts one first attempt against {@code backend} for its retry budget (a call that is not a
+   * retry). The write-ahead log calls it when an operation runs for the first time.
+   */
+  public void recordFirstAttempt(String backend) {
+    budget(requireNonNull(backend, "backend")).recordCall(nanos.getAsLong());
+  }
+
+  /**
+   * Takes one retry from {@code backend}'s retry budget if it has room ({@link
+   * ResilienceConfig.Budget}); counted in {@link #retryFigures}. The write-ahead log asks before it
+   * schedules a retry and defers the retry (without spending one) when refused.
+   */
+  public boolean tryAcquireRetry(String backend) {
+    return budget(requireNonNull(backend, "backend")).tryAcquireRetry(nanos.getAsLong());
+  }
+
   /**
    * Runs {@code call} under the breaker of {@code peer} of {@code backend} (e.g. one IPFS node). The
    * registry is bounded ({@link ResilienceConfig.Peers}); a peer dropped for idleness starts closed.

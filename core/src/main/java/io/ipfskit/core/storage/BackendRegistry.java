@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@link #get} and {@link #find} hand out the wrapped backend, so the write-ahead log's dispatcher
  * calls go through the breaker. The registry owns the {@link Resilience} ({@link #resilience()}:
  * breaker status and control). Health probes do not pass the breaker (a wrapped backend's {@code
- * health()} goes straight to the backend), since they are how recovery is noticed.
+ * health()} goes straight to the backend), since they are how recovery is noticed: a healthy probe
+ * moves the backend's OPEN breaker to HALF_OPEN at once ({@link Resilience#healthyProbe}).
  *
  * <p><b>Caller's duty.</b> {@link #close()} the registry: it stops the probes, then closes every
  * backend. It is thread-safe; the set of backends is fixed when it is opened.
@@ -83,6 +84,8 @@ public final class BackendRegistry implements AutoCloseable {
     this.notConfigured = notConfigured;
     this.healthCache = new HealthCache(backends, health.probeInterval(),
         new HealthMonitor(backends.keySet(), health, clock));
+    // A healthy probe half-opens the backend's open breaker: recovery follows evidence, not the open wait.
+    healthCache.monitor().onHealthyProbe(resilience::healthyProbe);
   }
 
   /**

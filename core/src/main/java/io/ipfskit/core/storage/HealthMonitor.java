@@ -88,6 +88,8 @@ public final class HealthMonitor {
   private final Set<String> callsFailing = ConcurrentHashMap.newKeySet();
   private volatile HealthChangeListener listener; // the registry's one listener; null: none
   private final CopyOnWriteArrayList<HealthChangeListener> observers = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<java.util.function.Consumer<String>> healthyProbeListeners =
+      new CopyOnWriteArrayList<>();
 
   /** One call outcome: epoch millis, whether it succeeded, its latency. */
   private record Call(long atMillis, boolean ok, long nanos) {}
@@ -157,6 +159,8 @@ public final class HealthMonitor {
     BackendHealth state = evaluate(t, now);
     markCalls(backend, t, now);
     addHistory(t, new HistoryEntry(at, state.status(), state.detail(), latency));
+    // Before the change is published: a resumed queue's first call then finds the breaker half-open.
+    if (probe.status() == Status.HEALTHY) for (var l : healthyProbeListeners) tellHealthyProbe(l, backend);
     publish(backend, state, at);
   }
 
@@ -197,6 +201,24 @@ public final class HealthMonitor {
   /** Adds a listener besides {@link #onChange}'s (the WAL dispatcher, to resume a paused queue). */
   public void addObserver(HealthChangeListener observer) {
     observers.add(requireNonNull(observer, "observer"));
+  }
+
+  /**
+   * Adds a listener told of every probe that found its backend HEALTHY, whatever the state before
+   * (the registry half-opens the backend's open circuit breaker on it: recovery follows evidence
+   * instead of a fixed wait). Called under this monitor's lock, before a resulting change of state
+   * is published; it must return quickly and not call back into the monitor.
+   */
+  public void onHealthyProbe(java.util.function.Consumer<String> listener) {
+    healthyProbeListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  private static void tellHealthyProbe(java.util.function.Consumer<String> l, String backend) {
+    try {
+      l.accept(backend);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(HealthMonitor.class).warn("a healthy-probe listener failed: {}", e.toString());
+    }
   }
 
   /** The report of {@code backend} at the clock's now (UNKNOWN with no history for a name never recorded). */

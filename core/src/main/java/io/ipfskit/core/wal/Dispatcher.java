@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * queue and appends the {@code processing} claim ({@link Lifecycle#claim}). Without the lock: waits
  * until the claim is durable (an operation runs only after its {@code processing} record is on
  * disk), runs the operation, then appends the outcome ({@link Lifecycle#complete}, or the failure
- * rules of {@link #afterFailure}, whose retry delays come from the injected {@link RetryTiming}) and
+ * rules of {@link #afterFailure}, whose retry counts, delays and budget come from the injected {@link
+ * WalRetries}) and
  * publishes it once durable.
  *
  * <p><b>Cancelling a running operation:</b> each claimed operation has a cancellation flag ({@link
@@ -80,7 +81,7 @@ final class Dispatcher {
   private final Map<String, StorageBackend> backends;
   private final Supplier<WalConfig> config;
   private final Clock clock;
-  private final RetryTiming retryTiming;
+  private final WalRetries retries;
   private final Map<String, Counters> counters;
   private final LatencyHistogram operationMillis;
   private final Map<String, Condition> backendWork = new HashMap<>();
@@ -103,14 +104,14 @@ final class Dispatcher {
    * @param operationMillis records created → completed times
    */
   Dispatcher(ReentrantLock lock, Journal journal, Map<String, StorageBackend> backends, Supplier<WalConfig> config,
-      Clock clock, RetryTiming retryTiming, boolean startPaused, Map<String, Counters> counters,
+      Clock clock, WalRetries retries, boolean startPaused, Map<String, Counters> counters,
       LatencyHistogram operationMillis) {
     this.lock = requireNonNull(lock, "lock");
     this.journal = requireNonNull(journal, "journal");
     this.backends = requireNonNull(backends, "backends");
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(clock, "clock");
-    this.retryTiming = requireNonNull(retryTiming, "retryTiming");
+    this.retries = requireNonNull(retries, "retries");
     this.counters = requireNonNull(counters, "counters");
     this.operationMillis = requireNonNull(operationMillis, "operationMillis");
     this.paused = startPaused;
@@ -326,23 +327,65 @@ final class Dispatcher {
   // ---------------------------------------------------------------- rules
 
   /**
-   * The state after a failed run: an offline backend waits (retry_delay, at most
-   * {@link #BACKEND_WAIT_MAX}) without spending a retry; a retryable failure with retries left is
-   * retried after {@link RetryTiming#delayMicros}; anything else fails.
+   * The state after a failed run of operation {@code id} ({@code opType} on {@code backend}), by the
+   * rules of {@link WalRetries}:
+   *
+   * <ol>
+   *   <li>UNAVAILABLE: waits without spending a retry, the rules' first delay capped at {@link
+   *       #BACKEND_WAIT_MAX}. A refusal by the resilience layer ({@link CallRejectedException}: open
+   *       breaker, recovery ramp, in-flight limit) made no call, so that is all; a backend that was
+   *       really unreachable was called, so the next run takes from the retry budget, and waits longer
+   *       ({@link WalRetries#deferMicros}) when the budget refuses.
+   *   <li>a retryable failure with retries left: the budget must grant the retry; then one retry is
+   *       spent and the next attempt is due after {@link WalRetries#delayMicros}. Refused: deferred
+   *       (waits {@link WalRetries#deferMicros}, no retry spent, not failed), and when due the worker
+   *       asks the budget again before running it ({@link #deferLocked} while it still refuses), so
+   *       a deferred operation never reaches the backend without a granted retry.
+   *   <li>anything else fails.
+   * </ol>
    */
-  OpState afterFailure(String id, OpState cur, Exception ex, long now) {
+  OpState afterFailure(String id, OperationType opType, String backend, OpState cur, Exception ex, long now) {
     WalConfig c = config.get();
     String msg = OperationRunner.failureMessage(ex);
     Throwable own = OperationRunner.ownFailure(ex);
     String type = OperationRunner.errorType(own != null ? own : ex);
     if (OperationRunner.classify(ex) == StorageErrorClass.UNAVAILABLE) {
-      long waitMicros = Math.min(c.retryDelay().toNanos(), BACKEND_WAIT_MAX.toNanos()) / 1000;
-      return Lifecycle.waitForBackend(id, cur, now, waitMicros, msg, type);
+      long waitMicros = Math.min(retries.firstDelay(opType, c).toNanos(), BACKEND_WAIT_MAX.toNanos()) / 1000;
+      if (ex instanceof CallRejectedException || retries.tryAcquireRetry(backend))
+        return Lifecycle.waitForBackend(id, cur, now, waitMicros, msg, type);
+      long deferMicros = Math.max(waitMicros, retries.deferMicros(opType, cur.retryCount, c));
+      return Lifecycle.waitForBackend(id, cur, now, deferMicros, msg + budgetNote(backend), type);
     }
-    if (OperationRunner.retryable(ex) && cur.retryCount < cur.maxRetries)
-      return Lifecycle.scheduleRetry(id, cur, now, retryTiming.delayMicros(cur.retryCount), msg, type);
+    if (OperationRunner.retryable(ex) && cur.retryCount < cur.maxRetries) {
+      if (!retries.tryAcquireRetry(backend))
+        return Lifecycle.waitForBackend(id, cur, now, retries.deferMicros(opType, cur.retryCount, c),
+            msg + budgetNote(backend), type);
+      return Lifecycle.scheduleRetry(id, cur, now, retries.delayMicros(opType, cur.retryCount, c), msg, type);
+    }
     String error = OperationRunner.retryable(ex) ? "gave up after " + cur.retryCount + " retries: " + msg : msg;
     return Lifecycle.fail(id, cur, now, error, type);
+  }
+
+  /** Appended to the error of an operation whose retry the budget deferred. */
+  static String budgetNote(String backend) {
+    return "; retry deferred, no retry spent: the retry budget of backend '" + backend + "' is used up";
+  }
+
+  /** Whether {@code s} is a deferral by the budget ({@link #afterFailure}); its next run must ask the budget again. */
+  static boolean deferredByBudget(OpState s, String backend) {
+    return s.waiting() && s.error != null && s.error.endsWith(budgetNote(backend));
+  }
+
+  /**
+   * Puts a due operation whose next run the budget refused back in the timer queue until {@code due},
+   * in memory only: its recorded {@code next_retry_at} stays the first deferral's (a restart runs it
+   * once without asking). Writing a record for each refusal would fill the log during an outage.
+   */
+  private void deferLocked(Entry e, long due) {
+    if (e.inTimer) return;
+    e.inTimer = true;
+    e.timerDue = due;
+    timers.add(e);
   }
 
   // ---------------------------------------------------------------- workers
@@ -356,6 +399,7 @@ final class Dispatcher {
       OpState claimed;
       long seq;
       AtomicBoolean stop;
+      boolean firstRun;
       lock.lock();
       try {
         while (true) {
@@ -364,7 +408,13 @@ final class Dispatcher {
           boolean unhealthy = !paused && healthPaused(backendName);
           if (unhealthy) healthPausedRounds.increment();
           e = paused || unhealthy ? null : pollLocked(backendName, now);
+          if (e != null && e.budgetDeferred && !retries.tryAcquireRetry(backendName)) {
+            deferLocked(e, now + retries.deferMicros(e.type, e.latest.retryCount, config.get()));
+            continue; // still no budget for it: look at the others
+          }
           if (e != null) {
+            e.budgetDeferred = false;
+            firstRun = e.latest.retryCount == 0 && e.latest.error == null; // not a retry, not a re-run
             claimed = Lifecycle.claim(e.id, e.latest, now);
             seq = journal.appendStateLocked(e, claimed);
             stop = new AtomicBoolean();
@@ -392,6 +442,7 @@ final class Dispatcher {
         stopping(backendName, ex);
         return;
       }
+      if (firstRun) retries.recordFirstAttempt(backendName); // the traffic the retry budget is a share of
       OperationResult result = null;
       Exception failure = null;
       long started = System.nanoTime();
@@ -423,8 +474,9 @@ final class Dispatcher {
         long now = nowMicros();
         if (failure == null && result != null) next = Lifecycle.complete(e.id, claimed, now, result);
         else if (stop.get() || OperationRunner.cancelled(failure)) next = Lifecycle.cancel(e.id, claimed, now);
-        else next = afterFailure(e.id, claimed, failure, now);
+        else next = afterFailure(e.id, e.type, backendName, claimed, failure, now);
         running.remove(e.id);
+        e.budgetDeferred = deferredByBudget(next, backendName);
         s2 = journal.appendStateLocked(e, next);
         enqueueLocked(e, next.updatedAt);
       } catch (IOException ex) {

@@ -22,6 +22,8 @@ final class Entry implements Comparable<Entry> {
   boolean inReady;
   boolean inTimer;
   long timerDue;
+  /** Its last retry was deferred by the retry budget: the budget must grant its next run (memory only). */
+  boolean budgetDeferred;
 
   Entry(String id, OperationType type, String backend, byte[] params, int priority, long timestamp, long createdSeq) {
     this.id = id;

@@ -53,8 +53,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@link SegmentLog}: sequencing, group commit, fsync, segments ({@link Checkpoints},
  *       {@link SegmentScanner}, {@link RecordCodec} beside it);
  *   <li>{@link Lifecycle}: the operation state machine (one transition table, named transitions);
- *   <li>{@link Dispatcher}: ready and timer queues, per-backend workers, priorities, retry timing
- *       ({@link RetryTiming});
+ *   <li>{@link Dispatcher}: ready and timer queues, per-backend workers, priorities, retry rules
+ *       ({@link WalRetries}: the log's own keys, or the resilience layer's per-class policies and
+ *       retry budget; {@link RetryTiming});
  *   <li>{@link Archiver}: the ARCHIVING / archive / ARCHIVED protocol;
  *   <li>{@link Maintenance}: archiving, cleanup (at start, then hourly) and automatic checkpoints,
  *       {@code runOnce(now)} returning when to run next;
@@ -164,6 +165,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final HashMap<String, Entry> entries;
   private final Journal journal = new LiveJournal();
   private final Dispatcher dispatcher;
+  private final WalRetries retries;
   private final Archiver archiver;
   private final Maintenance housekeeping;
   private final SegmentLog log;
@@ -211,13 +213,30 @@ public final class WriteAheadLog implements AutoCloseable {
    */
   public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends,
       io.ipfskit.core.storage.HealthMonitor monitor, Clock clock) throws IOException {
+    return open(config, backends, monitor, WalRetries.walKeys(), clock);
+  }
+
+  /**
+   * {@link #open(WalConfig, Map, io.ipfskit.core.storage.HealthMonitor, Clock)} with its durable
+   * retries ruled by {@code retries} (in a server: {@link WalRetries#perClass}, the resilience layer's
+   * per-class policies and retry budget).
+   */
+  public static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends,
+      io.ipfskit.core.storage.HealthMonitor monitor, WalRetries retries, Clock clock) throws IOException {
     requireNonNull(monitor, "monitor");
     requireNonNull(config, "config");
     requireNonNull(backends, "backends");
+    requireNonNull(retries, "retries");
     requireNonNull(clock, "clock");
     return new WriteAheadLog(config, backends, clock,
         new Options(null, null, false, true, WriteAheadLog::defaultArchive, true),
-        name -> monitor.current(name).health(), monitor);
+        name -> monitor.current(name).health(), monitor, retries);
+  }
+
+  /** {@link #open(WalConfig, Map, Clock)} with its durable retries ruled by {@code retries} (tests). */
+  static WriteAheadLog open(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options,
+      WalRetries retries) throws IOException {
+    return new WriteAheadLog(config, backends, clock, options, NOT_PROBED, null, requireNonNull(retries, "retries"));
   }
 
   /** Health when nobody probes the backends: unknown. */
@@ -245,20 +264,20 @@ public final class WriteAheadLog implements AutoCloseable {
     requireNonNull(config, "config");
     requireNonNull(backends, "backends");
     requireNonNull(clock, "clock");
-    return new WriteAheadLog(config, backends, clock, options, cachedHealth, null);
+    return new WriteAheadLog(config, backends, clock, options, cachedHealth, null, WalRetries.walKeys());
   }
 
   private WriteAheadLog(WalConfig config, Map<String, StorageBackend> backends, Clock clock, Options options,
-      Function<String, BackendHealth> cachedHealth, io.ipfskit.core.storage.HealthMonitor monitorOrNull)
-      throws IOException {
+      Function<String, BackendHealth> cachedHealth, io.ipfskit.core.storage.HealthMonitor monitorOrNull,
+      WalRetries retries) throws IOException {
     this.dir = config.directory();
     this.clock = clock;
     this.config = config;
     this.mode = config.fsyncMode();
     this.backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
-    this.dispatcher = new Dispatcher(lock, journal, this.backends, this::config, clock,
-        RetryTiming.fullJitter(this::config, RetryTiming.threadLocalRandom()), options.startPaused(), counters,
-        operationMillis);
+    this.retries = retries;
+    this.dispatcher = new Dispatcher(lock, journal, this.backends, this::config, clock, retries,
+        options.startPaused(), counters, operationMillis);
     if (monitorOrNull != null) dispatcher.watchHealth(monitorOrNull);
     this.housekeeping = new Maintenance(new MaintenanceTasks(), this::config, options.autoCheckpoint());
     this.cachedHealth = cachedHealth;
@@ -350,7 +369,7 @@ public final class WriteAheadLog implements AutoCloseable {
     ObjectNode params = op.parametersView();
     byte[] paramBytes = JsonText.toBytes(params, jsonScratch.get());
     String backend = backendKey(op.backend());
-    OpState s = Lifecycle.created(now, config.maxRetries());
+    OpState s = Lifecycle.created(now, retries.maxRetries(op.operationType(), config));
     Bytes buf = encoders.get();
     RecordCodec.created(buf, id, op.operationType(), backend, op.priority(), now, 0L, false, paramBytes, s);
     // Built outside the lock (the id's hash too, which String caches): the critical section is the
@@ -542,7 +561,7 @@ public final class WriteAheadLog implements AutoCloseable {
     try {
       e = entries.get(operationId);
       if (e != null) {
-        next = Lifecycle.retry(operationId, e.latest.status, now, config.maxRetries());
+        next = Lifecycle.retry(operationId, e.latest.status, now, retries.maxRetries(e.type, config));
         seq = appendStateLocked(e, next);
         archiver.forgetLocked(e);
         dispatcher.enqueueLocked(e, now);
@@ -562,7 +581,7 @@ public final class WriteAheadLog implements AutoCloseable {
 
   private Operation retryArchived(String operationId, long now) throws IOException {
     Operation old = findArchived(operationId).orElseThrow(() -> new OperationNotFoundException(operationId));
-    OpState s = Lifecycle.retry(operationId, old.status(), now, config.maxRetries());
+    OpState s = Lifecycle.retry(operationId, old.status(), now, retries.maxRetries(old.operationType(), config));
     if (!backends.containsKey(old.backend())) throw new BackendNotConfiguredException(old.backend(), backends.keySet());
     byte[] params = JSON.writeValueAsBytes(old.parameters());
     Bytes buf = encoders.get();
@@ -772,6 +791,7 @@ public final class WriteAheadLog implements AutoCloseable {
       WalConfig before = config;
       next = before.with(changes);
       config = next;
+      retries.keysChanged(changes.keySet()); // a retry key set now wins over the class policies
       log.updateConfig(next);
       lock.lock();
       try {

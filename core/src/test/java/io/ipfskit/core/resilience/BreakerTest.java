@@ -196,6 +196,44 @@ class BreakerTest {
   }
 
   @Test
+  void halfOpenEarly_openBreaker_halfOpensBeforeTheWaitThenProbesClose() throws Exception {
+    open();
+    time.advance(Duration.ofSeconds(1)); // 9 s of the 10 s open wait left
+    assertTrue(breaker.halfOpenEarly("health probe succeeded"));
+    assertEquals(BreakerState.HALF_OPEN, breaker.state());
+    assertEquals(new BreakerTransition(FakeTime.START.plusSeconds(1), BreakerState.OPEN, BreakerState.HALF_OPEN,
+        "health probe succeeded"), history().get(history().size() - 1));
+    succeed(1_000_000);
+    succeed(1_000_000);
+    assertEquals(BreakerState.CLOSED, breaker.state(), "the two probes decide, as after the wait");
+  }
+
+  @Test
+  void halfOpenEarly_probeCallFails_opensAgainForAFullWait() throws Exception {
+    open();
+    assertTrue(breaker.halfOpenEarly("health probe succeeded"));
+    fail(TRANSIENT);
+    fail(TRANSIENT);
+    assertEquals(BreakerState.OPEN, breaker.state());
+    time.advance(Duration.ofSeconds(9));
+    assertThrows(CallRejectedException.class, breaker::acquire, "a new 10 s wait");
+  }
+
+  @Test
+  void halfOpenEarly_notOpen_leavesTheBreakerAndItsHistoryAlone() throws Exception {
+    assertFalse(breaker.halfOpenEarly("health probe succeeded"), "closed");
+    breaker.forceOpen("maintenance");
+    assertFalse(breaker.halfOpenEarly("health probe succeeded"), "forced open stays until the operator says");
+    assertEquals(BreakerState.FORCED_OPEN, breaker.state());
+    breaker.reset("done");
+    open();
+    time.advance(Duration.ofSeconds(11));
+    breaker.acquire(); // half-open by the wait
+    assertFalse(breaker.halfOpenEarly("health probe succeeded"), "already half-open");
+    assertEquals(4, breaker.status().transitions(), "forced, reset, opened, half-opened: nothing more");
+  }
+
+  @Test
   void reset_openBreaker_closesWithAnEmptyWindow() throws Exception {
     open();
     breaker.reset("backend replaced");

@@ -257,4 +257,23 @@ class ResilienceTest {
     assertEquals(BreakerState.CLOSED, r.reset("ipfs", "ops done").state());
     assertEquals(2, r.breaker("ipfs").orElseThrow().transitions());
   }
+
+  @Test
+  void healthyProbe_openBreaker_halfOpensItOthersUntouched() throws Exception {
+    Resilience r = resilience();
+    StorageBackend b = r.wrap(ipfs);
+    assertFalse(r.healthyProbe("ipfs"), "closed: nothing to do");
+    assertFalse(r.healthyProbe("s3"), "never wrapped: no breaker");
+    ipfs.offline = true;
+    for (int i = 0; i < 2; i++) assertThrows(StorageException.class, () -> b.pin("id-x"));
+    assertEquals(BreakerState.OPEN, r.breaker("ipfs").orElseThrow().state());
+    ipfs.offline = false;
+    assertTrue(r.healthyProbe("ipfs"));
+    BreakerStatus s = r.breaker("ipfs").orElseThrow();
+    assertEquals(BreakerState.HALF_OPEN, s.state());
+    assertEquals(Resilience.HEALTHY_PROBE_CAUSE, s.history().get(s.history().size() - 1).cause());
+    b.unpin("id-x");
+    b.unpin("id-x");
+    assertEquals(BreakerState.CLOSED, r.breaker("ipfs").orElseThrow().state(), "the two probes closed it");
+  }
 }

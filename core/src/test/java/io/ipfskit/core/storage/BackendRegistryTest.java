@@ -72,6 +72,30 @@ class BackendRegistryTest {
   }
 
   @Test
+  void probeHealthDue_healthyProbeWhileBreakerOpen_halfOpensItAtOnceNamingTheCause() throws Exception {
+    ProbedBackend ipfs = new ProbedBackend("ipfs");
+    try (BackendRegistry r = open(factories("ipfs", (BackendRegistry.Factory) c -> Optional.of(ipfs)))) {
+      ipfs.dataFailure = StorageErrorClass.UNAVAILABLE;
+      ipfs.answer = () -> BackendHealth.unhealthy("connection refused");
+      for (int i = 0; i < 10; i++) // the default breaker's minimum of 10 calls, all failing
+        assertThrows(StorageException.class, () -> r.get("ipfs").pin("bafy"));
+      var resilience = r.resilience();
+      assertEquals(io.ipfskit.core.resilience.BreakerState.OPEN, resilience.breaker("ipfs").orElseThrow().state());
+
+      r.probeHealthDue(0); // the node is still down: the breaker waits out its 30 s
+      assertEquals(io.ipfskit.core.resilience.BreakerState.OPEN, resilience.breaker("ipfs").orElseThrow().state());
+
+      ipfs.answer = () -> BackendHealth.healthy("node answers id");
+      r.probeHealthDue(Duration.ofSeconds(15).toNanos()); // the next round, seconds before the open wait ends
+      var s = resilience.breaker("ipfs").orElseThrow();
+      assertEquals(io.ipfskit.core.resilience.BreakerState.HALF_OPEN, s.state());
+      var last = s.history().get(s.history().size() - 1);
+      assertEquals(io.ipfskit.core.resilience.BreakerState.OPEN, last.from());
+      assertEquals("health probe succeeded", last.cause());
+    }
+  }
+
+  @Test
   void get_ipfsNotConfigured_throwsNamingItAndTheConfiguredOnes() throws Exception {
     try (BackendRegistry r = BackendRegistry.open(BackendsConfig.embedded(home))) {
       NoSuchElementException e = assertThrows(NoSuchElementException.class, () -> r.get("ipfs"));

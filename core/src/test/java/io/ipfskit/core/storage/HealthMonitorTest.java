@@ -258,4 +258,20 @@ class HealthMonitorTest {
     assertEquals(80, d.degradedPercent());
     assertEquals(Duration.ofSeconds(15), d.probeInterval());
   }
+
+  @Test
+  void onHealthyProbe_everyHealthyProbe_toldBeforeTheChangeIsPublishedOthersNot() {
+    List<String> seen = new ArrayList<>();
+    monitor.onHealthyProbe(b -> seen.add("healthy probe of " + b + " while " + monitor.current(b).status()));
+    monitor.onHealthyProbe(b -> {
+      throw new IllegalStateException("a failing listener");
+    });
+    monitor.addObserver((b, before, after) -> seen.add("change to " + after.status()));
+    monitor.recordProbe("ipfs", BackendHealth.unhealthy("connection refused"), FAST);
+    monitor.recordProbe("ipfs", new BackendHealth(Status.DEGRADED, "slow"), FAST);
+    monitor.recordProbe("ipfs", BackendHealth.healthy("node answers id"), FAST);
+    monitor.recordProbe("ipfs", BackendHealth.healthy("node answers id"), FAST);
+    assertEquals(List.of("change to UNHEALTHY", "change to DEGRADED", "healthy probe of ipfs while DEGRADED",
+        "change to HEALTHY", "healthy probe of ipfs while HEALTHY"), seen);
+  }
 }

@@ -16,6 +16,8 @@ final class ProbedBackend implements StorageBackend {
   final AtomicBoolean closed = new AtomicBoolean();
   volatile Supplier<BackendHealth> answer = () -> BackendHealth.healthy("fine");
   volatile RuntimeException failOnClose;
+  /** The class of the failure every data call throws (a backend that stores nothing). */
+  volatile StorageErrorClass dataFailure = StorageErrorClass.PERMANENT;
 
   ProbedBackend(String name) {
     this.name = name;
@@ -39,7 +41,7 @@ final class ProbedBackend implements StorageBackend {
   }
 
   private StorageException unsupported() {
-    return new StorageException(name + " stores nothing (test backend)", StorageErrorClass.PERMANENT);
+    return new StorageException(name + " stores nothing (test backend)", dataFailure);
   }
 
   @Override

@@ -41,7 +41,7 @@ class DispatcherTest {
   Dispatcher dispatcher(boolean paused) {
     Map<String, StorageBackend> backends = Map.of("local", local);
     WalConfig c = config();
-    dispatcher = new Dispatcher(lock, journal, backends, () -> c, clock, timing, paused, counters,
+    dispatcher = new Dispatcher(lock, journal, backends, () -> c, clock, WalRetries.walKeys(timing), paused, counters,
         new LatencyHistogram());
     return dispatcher;
   }
@@ -137,7 +137,7 @@ class DispatcherTest {
   void afterFailure_backendOffline_waitsWithoutSpendingARetry() {
     Dispatcher d = dispatcher(true);
     OpState claimed = Lifecycle.claim("x", Lifecycle.created(NOW, 2), NOW);
-    OpState s = d.afterFailure("x", claimed, new BackendUnavailableException("local is offline", null), NOW);
+    OpState s = d.afterFailure("x", OperationType.ADD, "local", claimed, new BackendUnavailableException("local is offline", null), NOW);
     assertEquals(OperationStatus.PENDING, s.status);
     assertEquals(0, s.retryCount);
     assertEquals(NOW + Dispatcher.BACKEND_WAIT_MAX.toNanos() / 1000, s.nextRetryAt, "min(retry_delay 10 s, 5 s)");
@@ -148,11 +148,11 @@ class DispatcherTest {
   void afterFailure_retryableWithRetriesLeft_retriesAfterTheInjectedDelay() {
     Dispatcher d = dispatcher(true);
     OpState claimed = Lifecycle.claim("x", Lifecycle.created(NOW, 2), NOW);
-    OpState first = d.afterFailure("x", claimed, new StorageException("local answered 503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
+    OpState first = d.afterFailure("x", OperationType.ADD, "local", claimed, new StorageException("local answered 503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
     assertEquals(OperationStatus.RETRYING, first.status);
     assertEquals(1, first.retryCount);
     assertEquals(NOW + 1000, first.nextRetryAt);
-    OpState second = d.afterFailure("x", Lifecycle.claim("x", first, NOW), new StorageException("503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
+    OpState second = d.afterFailure("x", OperationType.ADD, "local", Lifecycle.claim("x", first, NOW), new StorageException("503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
     assertEquals(NOW + 2000, second.nextRetryAt);
     assertEquals(2, second.retryCount);
   }
@@ -162,7 +162,7 @@ class DispatcherTest {
     Dispatcher d = dispatcher(true);
     OpState spent = new OpState(OperationStatus.PROCESSING, NOW, OpState.NONE, 2, 2, OpState.NONE, null, -1, null,
         null, null);
-    OpState s = d.afterFailure("x", spent, new StorageException("local answered 503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
+    OpState s = d.afterFailure("x", OperationType.ADD, "local", spent, new StorageException("local answered 503", io.ipfskit.core.storage.StorageErrorClass.TRANSIENT), NOW);
     assertEquals(OperationStatus.FAILED, s.status);
     assertEquals("gave up after 2 retries: local answered 503", s.error);
     assertEquals(NOW, s.completedAt);
@@ -172,7 +172,7 @@ class DispatcherTest {
   void afterFailure_notRetryable_failsAtOnceWithTheBackendMessage() {
     Dispatcher d = dispatcher(true);
     OpState claimed = Lifecycle.claim("x", Lifecycle.created(NOW, 5), NOW);
-    OpState s = d.afterFailure("x", claimed, new ContentNotFoundException("local", "bafy"), NOW);
+    OpState s = d.afterFailure("x", OperationType.ADD, "local", claimed, new ContentNotFoundException("local", "bafy"), NOW);
     assertEquals(OperationStatus.FAILED, s.status);
     assertEquals(0, s.retryCount);
     assertEquals("ContentNotFound", s.errorType);

@@ -28,6 +28,19 @@ class RetryTimingTest {
     }
   };
 
+  /** Always draws 0: full jitter gives 0, a fraction of jitter takes nothing off. */
+  static final RandomGenerator LOWEST = new RandomGenerator() {
+    @Override
+    public long nextLong() {
+      return 0;
+    }
+
+    @Override
+    public long nextLong(long bound) {
+      return 0;
+    }
+  };
+
   WalConfig config(Duration retryDelay, Duration maxRetryDelay) {
     return new WalConfig(tmp, FsyncMode.ALWAYS, 256, Duration.ofMillis(10), Duration.ofMillis(100), 1L << 20, 1000,
         3, retryDelay, maxRetryDelay, true, Duration.ofSeconds(1), 30, 1);
@@ -43,18 +56,7 @@ class RetryTimingTest {
   @Test
   void fullJitter_lowestDraw_isZero() {
     WalConfig c = config(Duration.ofSeconds(10), Duration.ofSeconds(60));
-    RandomGenerator lowest = new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        return 0;
-      }
-
-      @Override
-      public long nextLong(long bound) {
-        return 0;
-      }
-    };
-    assertEquals(0, RetryTiming.fullJitter(() -> c, lowest).delayMicros(4));
+    assertEquals(0, RetryTiming.fullJitter(() -> c, LOWEST).delayMicros(4));
   }
 
   @Test

@@ -74,4 +74,75 @@ class WalResilienceTest {
     assertEquals(2, local.calls.get());
     assertEquals(BreakerState.CLOSED, resilience.breaker("local").orElseThrow().state());
   }
+
+  /**
+   * The per-class policies and the retry budget in the running log: a 30 s outage of the backend
+   * itself (every call refused), 10 adds queued, the clock moved a second at a time. Retries may add
+   * 1 a second over a 10 s window (ratio 0): every backend call after an operation's first must have
+   * been granted, deferred operations wait without failing, and all complete once the backend returns.
+   */
+  @Test
+  void processor_longOutageTightBudget_callsCappedByTheBudgetNoneFailedAllCompleteAfter() throws Exception {
+    ResilienceConfig d = ResilienceConfig.defaults();
+    Resilience layer = Resilience.create(new ResilienceConfig(d.breaker(), d.ramp(), d.retry(),
+        new ResilienceConfig.Budget(0, 1, Duration.ofSeconds(10)), d.concurrency(), d.peers()), clock,
+        () -> WriteAheadLog.micros(clock.instant()) * 1000);
+    wal = WriteAheadLog.open(config(tmp.resolve("wal"), FsyncMode.ALWAYS, 1L << 20, 7, Duration.ofSeconds(10)),
+        Map.of("local", local), clock, new WriteAheadLog.Options(null, null, true), // paused until the pin is gone
+        WalRetries.perClass(layer, java.util.Set.of(), WalRetriesTest.NO_JITTER));
+    local.setOffline(true);
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++)
+      ids.add(wal.add(new NewOperation(OperationType.ADD, "local", content("queued " + i))).operationId());
+    String pin = wal.add(new NewOperation(OperationType.PIN, "local", cidParams("sha256-00"))).operationId();
+    assertEquals(3, wal.get(ids.get(0)).orElseThrow().maxRetries(), "write: 3 retries (IPFS_KIT_RETRY_WRITE_*)");
+    assertEquals(10, wal.get(pin).orElseThrow().maxRetries(), "pin: 10 retries (IPFS_KIT_RETRY_PIN_*)");
+    wal.cancel(pin);
+    wal.resumeProcessing();
+
+    for (int second = 0; second < 30; second++) {
+      clock.advance(Duration.ofSeconds(1));
+      wal.wakeProcessor();
+      quiet(wal);
+    }
+    Resilience.RetryFigures f = layer.retryFigures("local");
+    int calls = local.calls.get();
+    org.junit.jupiter.api.Assertions.assertTrue(calls <= 10 + f.retriesGranted(),
+        "every call after an operation's first was granted by the budget: " + calls + " calls, " + f);
+    org.junit.jupiter.api.Assertions.assertTrue(f.retriesGranted() <= 40, "10 a window, 4 windows at most: " + f);
+    org.junit.jupiter.api.Assertions.assertTrue(f.retriesDenied() > 0, f.toString());
+    for (String id : ids) {
+      Operation op = wal.get(id).orElseThrow();
+      org.junit.jupiter.api.Assertions.assertTrue(op.status() == OperationStatus.PENDING
+          || op.status() == OperationStatus.PROCESSING, "waiting, not failed: " + op);
+      assertEquals(0, op.retryCount(), "an unreachable backend spends no retry");
+    }
+
+    local.setOffline(false);
+    for (int second = 0; second < 120
+        && !ids.stream().allMatch(id -> wal.get(id).orElseThrow().status() == OperationStatus.COMPLETED); second++) {
+      clock.advance(Duration.ofSeconds(1));
+      wal.wakeProcessor();
+      quiet(wal);
+    }
+    for (String id : ids) assertEquals(OperationStatus.COMPLETED, wal.get(id).orElseThrow().status(), id);
+  }
+
+  private static tools.jackson.databind.node.ObjectNode cidParams(String cid) {
+    tools.jackson.databind.node.ObjectNode p = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    p.put("cid", cid);
+    return p;
+  }
+
+  /** Lets the workers act on the moved clock: returns after 100 ms without a visible change (or 5 s). */
+  private static void quiet(WriteAheadLog wal) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < end) {
+      try {
+        wal.nextVisibleChange().get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException quietNow) {
+        return;
+      }
+    }
+  }
 }

@@ -13,6 +13,7 @@ import io.ipfskit.core.wal.WalException;
 import io.ipfskit.core.wal.WalMetrics;
 import io.ipfskit.core.wal.WalStatus;
 import io.ipfskit.core.wal.WalLockedException;
+import io.ipfskit.core.wal.WalRetries;
 import io.ipfskit.core.wal.WriteAheadLog;
 import io.ipfskit.server.KitConfig;
 import java.io.IOException;
@@ -64,6 +65,15 @@ public final class SharedWal implements AutoCloseable {
   @FunctionalInterface
   public interface RegistryFactory {
     BackendRegistry open() throws IOException;
+
+    /**
+     * The rules of the log's durable retries with {@code registry}'s backends: by default the log's own
+     * {@code IPFS_KIT_WAL_*} retry keys; {@link #forHome} uses the registry's per-class retry policies
+     * and retry budget ({@link WalRetries#perClass}).
+     */
+    default WalRetries retries(BackendRegistry registry) {
+      return WalRetries.walKeys();
+    }
   }
 
   private record Owned(WriteAheadLog wal, BackendRegistry backends, OwnerSocketServer server,
@@ -145,8 +155,18 @@ public final class SharedWal implements AutoCloseable {
     io.ipfskit.core.resilience.ResilienceConfig resilience = kit.resilience();
     io.ipfskit.core.storage.HealthThresholds health = io.ipfskit.core.storage.HealthThresholds.from(kit.settings());
     // A new layer each time ownership is taken: breakers live in the owning process only.
-    return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends, secrets, health,
-        io.ipfskit.core.resilience.Resilience.create(resilience)), Clock.systemUTC(), ownerWatchInterval);
+    RegistryFactory registries = new RegistryFactory() {
+      @Override
+      public BackendRegistry open() throws IOException {
+        return BackendRegistry.open(backends, secrets, health, io.ipfskit.core.resilience.Resilience.create(resilience));
+      }
+
+      @Override
+      public WalRetries retries(BackendRegistry registry) { // per-class policies and budget; given WAL keys win
+        return WalRetries.perClass(registry.resilience(), kit.settings());
+      }
+    };
+    return open(kit.home(), kit.wal(), registries, Clock.systemUTC(), ownerWatchInterval);
   }
 
   /**
@@ -337,7 +357,7 @@ public final class SharedWal implements AutoCloseable {
     WriteAheadLog wal;
     try {
       // The monitor shows in wal_metrics, hears each run's outcome and pauses an unhealthy backend's queue.
-      wal = WriteAheadLog.open(config, backends.backends(), backends.monitor(), clock);
+      wal = WriteAheadLog.open(config, backends.backends(), backends.monitor(), backendsFactory.retries(backends), clock);
     } catch (WalLockedException e) {
       closeBackends(backends);
       return false;

@@ -25,7 +25,15 @@ import io.ipfskit.core.wal.Operation;
 import io.ipfskit.core.wal.OperationStatus;
 import io.ipfskit.core.wal.OperationType;
 import io.ipfskit.core.wal.WalConfig;
+import io.ipfskit.core.wal.WalRetries;
 import io.ipfskit.core.wal.WriteAheadLog;
+import io.ipfskit.core.config.Settings;
+import io.ipfskit.core.resilience.BreakerTransition;
+import io.ipfskit.core.storage.BackendHealth;
+import io.ipfskit.core.storage.BackendRegistry;
+import io.ipfskit.core.storage.BackendsConfig;
+import io.ipfskit.core.storage.HealthMonitor;
+import io.ipfskit.core.storage.HealthThresholds;
 import io.ipfskit.server.testing.FaultProxy;
 import io.ipfskit.server.testing.JsIpfsNode;
 import java.io.ByteArrayInputStream;
@@ -365,17 +373,8 @@ class IpfsFaultInjectionIT {
       proxy.reset(); // the outage starts before the operations are queued
       try (StorageBackend wrapped = r.wrap(counting); // the log does not close its backends
           WriteAheadLog wal = WriteAheadLog.open(walConfig, Map.of(IPFS, wrapped), Clock.systemUTC())) {
-        List<String> ids = new ArrayList<>();
-        Map<String, String> texts = new java.util.HashMap<>();
-        String run = Long.toString(System.nanoTime());
-        for (int i = 0; i < 50; i++) {
-          ObjectNode p = JsonNodeFactory.instance.objectNode();
-          String text = "queued during the outage #" + i + " of run " + run;
-          p.put("content", text);
-          String id = wal.add(new NewOperation(OperationType.ADD, IPFS, p)).operationId();
-          ids.add(id);
-          texts.put(id, text);
-        }
+        Map<String, String> texts = queueAdds(wal, 50, "queued during the outage");
+        List<String> ids = new ArrayList<>(texts.keySet());
 
         // the outage: the breaker opens, then the log keeps meeting it (no network, no retries spent)
         awaitWal(wal, () -> status(r).state() == BreakerState.OPEN && status(r).notPermittedCalls() >= 200,
@@ -399,20 +398,179 @@ class IpfsFaultInjectionIT {
           return ids.stream().allMatch(id -> wal.get(id).orElseThrow().status() == OperationStatus.COMPLETED);
         }, "all 50 operations completed");
 
-        Set<String> cids = new HashSet<>();
-        for (String id : ids) {
-          Operation op = wal.get(id).orElseThrow();
-          String cid = op.result().cid();
-          assertEquals(cid, direct.add(bytes(texts.get(id))).cid(), "the result is this operation's content");
-          assertTrue(nodePins(cid), "pinned on the node: " + cid);
-          cids.add(cid);
-        }
-        assertEquals(50, cids.size(), "50 distinct contents, none lost");
-        Map<String, Integer> adds = counting.adds();
-        assertEquals(50, adds.size(), adds.toString());
-        assertTrue(adds.values().stream().allMatch(n -> n == 1), "each applied once by the backend: " + adds);
+        assertAllAppliedOnceAndPinned(wal, texts, counting);
       }
     }
+  }
+
+  /**
+   * Recovery follows evidence: the log runs on the registry's backends (the real wiring: breaker,
+   * health monitor probing {@code id} through the proxy every {@link #PROBE_INTERVAL}, per-class
+   * retry policies and budget). 50 adds are queued while the node is unreachable; the breaker opens
+   * and the queue waits. The breaker's open wait is an hour, so only the evidence can end it: when the
+   * node returns, the first healthy probe half-opens the breaker (cause {@value
+   * Resilience#HEALTHY_PROBE_CAUSE}) and every add completes: none lost, none applied twice, each
+   * pinned on the node. The clock is never moved; the real recovery time is logged, not asserted.
+   */
+  @Test
+  void wal_nodeReturns_healthyProbeHalfOpensTheBreakerAndFiftyQueuedAddsComplete(@TempDir Path home)
+      throws Exception {
+    ShiftedTime time = new ShiftedTime(); // never advanced: real time
+    ResilienceConfig base = config(2, GENEROUS);
+    ResilienceConfig d = ResilienceConfig.defaults();
+    // reference retry policies (write: 3 retries from 2 s); a quick ramp so the whole queue is measured
+    ResilienceConfig.Breaker b = base.breaker();
+    ResilienceConfig.Breaker hourLong = new ResilienceConfig.Breaker(b.failureRateThreshold(), b.slowCallRateThreshold(),
+        b.slowCallDuration(), b.windowType(), b.windowSize(), b.minimumCalls(), Duration.ofHours(1), b.halfOpenProbes(),
+        b.historySize());
+    ResilienceConfig c = new ResilienceConfig(hourLong, new ResilienceConfig.Ramp(RampStrategy.LINEAR, 0.25, 0.25,
+        Duration.ofSeconds(1), 4, 2, Duration.ofMinutes(5), Duration.ZERO), d.retry(), GENEROUS, d.concurrency(), d.peers());
+    Resilience r = Resilience.create(c, time, time::nanos);
+    HealthThresholds health = new HealthThresholds(PROBE_INTERVAL, 95, 80, Duration.ofSeconds(5), 3,
+        Duration.ofSeconds(60), 10, 100);
+    try (FaultProxy proxy = FaultProxy.start(node.api())) {
+      CountingBackend counting = new CountingBackend(through(proxy));
+      proxy.reset(); // the outage starts before the operations are queued
+      try (BackendRegistry registry = BackendRegistry.open(BackendsConfig.embedded(home),
+              Map.of(IPFS, (BackendRegistry.Factory) cfg -> java.util.Optional.of(counting)), health, time, r);
+          WriteAheadLog wal = WriteAheadLog.open(walConfig(home), registry.backends(), registry.monitor(),
+              WalRetries.perClass(r, Settings.empty()), time)) {
+        registry.startHealthProbes();
+        Map<String, String> texts = queueAdds(wal, 50, "queued before the node came back");
+        List<String> ids = new ArrayList<>(texts.keySet());
+        awaitWal(wal, () -> status(r).state() == BreakerState.OPEN, "the breaker open");
+        awaitWal(wal, () -> registry.monitor().report(IPFS).history().stream()
+            .filter(h -> h.state() == BackendHealth.Status.UNHEALTHY).count() >= 2, "two probes finding the node down");
+        assertEquals(BreakerState.OPEN, status(r).state(), "failed probes leave the breaker open");
+        assertTrue(counting.adds().isEmpty(), "nothing reached the node");
+
+        proxy.pass();
+        long back = time.nanos();
+        awaitWal(wal, () -> ids.stream().allMatch(id -> wal.get(id).orElseThrow().status() == OperationStatus.COMPLETED),
+            "all 50 operations completed");
+        Duration recovery = Duration.ofNanos(time.nanos() - back);
+
+        List<BreakerTransition> history = status(r).history();
+        BreakerTransition opened = history.stream().filter(t -> t.to() == BreakerState.OPEN).reduce((first, last) -> last)
+            .orElseThrow();
+        BreakerTransition early = history.stream()
+            .filter(t -> t.to() == BreakerState.HALF_OPEN && t.cause().equals(Resilience.HEALTHY_PROBE_CAUSE))
+            .findFirst().orElseThrow(() -> new AssertionError("no half-open by a health probe: " + history));
+        assertEquals(BreakerState.OPEN, early.from(), history.toString());
+        assertEquals(BreakerState.CLOSED, status(r).state());
+
+        assertAllAppliedOnceAndPinned(wal, texts, counting);
+        for (String id : ids) assertEquals(3, wal.get(id).orElseThrow().maxRetries(), "write's policy: 3 retries");
+        LoggerFactory.getLogger(IpfsFaultInjectionIT.class).info(
+            "recovery after the node returned: 50 queued adds completed in {} ms (probe interval {} ms, breaker open"
+                + " wait 1 h; half-opened {} ms after opening, by a health probe)", recovery.toMillis(),
+            PROBE_INTERVAL.toMillis(), Duration.between(opened.at(), early.at()).toMillis());
+      }
+    }
+  }
+
+  /**
+   * The retry budget caps the log's attempts during a long outage, counted at the proxy: 20 pins
+   * whose policy would retry within 5 ms, forever, meet a node that resets every connection. The
+   * breaker is held closed and the health monitor cannot pause the queue, so only the budget (5
+   * retries per 1 s window, ratio 0) stands between the queue and the node. No operation fails
+   * (a refused retry is deferred, not spent); all complete once the node returns.
+   */
+  @Test
+  void wal_longOutage_retryBudgetCapsAttemptsAtTheProxyAndNothingFails(@TempDir Path home) throws Exception {
+    ShiftedTime time = new ShiftedTime();
+    ResilienceConfig base = config(2, GENEROUS);
+    Map<OperationClass, RetryPolicy> eager = new EnumMap<>(OperationClass.class);
+    for (OperationClass k : OperationClass.values())
+      eager.put(k, RetryPolicy.fullJitter(RetryPolicy.MAX_MAX_RETRIES, Duration.ofMillis(1), Duration.ofMillis(5)));
+    ResilienceConfig.Budget budget = new ResilienceConfig.Budget(0, 5, Duration.ofSeconds(1));
+    Resilience r = Resilience.create(new ResilienceConfig(base.breaker(), base.ramp(), eager, budget,
+        base.concurrency(), base.peers()), time, time::nanos);
+    // a monitor that never pauses the queue: no success rate low enough, no run of errors long enough
+    HealthMonitor neverPauses = new HealthMonitor(List.of(IPFS), new HealthThresholds(Duration.ofHours(1), 95, 0,
+        Duration.ofSeconds(5), Integer.MAX_VALUE, Duration.ofSeconds(60), Integer.MAX_VALUE, 10), time);
+    List<String> cids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String cid = stored("budgeted pin " + i + " " + System.nanoTime());
+      direct.unpin(cid); // so the log's pin is what the node shows at the end
+      assertFalse(nodePins(cid));
+      cids.add(cid);
+    }
+    try (FaultProxy proxy = FaultProxy.start(node.api()); StorageBackend b = r.wrap(through(proxy))) {
+      r.forceClosed(IPFS, "only the retry budget is under test");
+      proxy.reset();
+      int before = proxy.settle();
+      try (WriteAheadLog wal = WriteAheadLog.open(walConfig(home), Map.of(IPFS, b), neverPauses,
+          WalRetries.perClass(r, Settings.empty()), time)) {
+        long start = time.nanos();
+        List<String> ids = new ArrayList<>();
+        for (String cid : cids) {
+          ObjectNode p = JsonNodeFactory.instance.objectNode();
+          p.put("cid", cid);
+          ids.add(wal.add(new NewOperation(OperationType.PIN, IPFS, p)).operationId());
+        }
+        awaitWal(wal, () -> r.retryFigures(IPFS).retriesDenied() >= 200, "the budget refusing 200 retries");
+        Resilience.RetryFigures f = r.retryFigures(IPFS);
+        double seconds = (time.nanos() - start) / 1e9;
+        int connections = proxy.settle() - before;
+        long attempts = cids.size() + f.retriesGranted(); // first attempts plus granted retries, at most
+        // each attempt is one connection, plus the backend's own one-connect check of a broken call
+        assertTrue(connections <= 2 * attempts, connections + " connections for at most " + attempts + " attempts; " + f);
+        assertTrue(f.retriesGranted() <= 5 * (Math.ceil(seconds) + 1), "5 a second: " + f + " in " + seconds + " s");
+        for (String id : ids) {
+          Operation op = wal.get(id).orElseThrow();
+          assertTrue(op.status() != OperationStatus.FAILED, "deferred, not failed: " + op);
+        }
+        LoggerFactory.getLogger(IpfsFaultInjectionIT.class).info(
+            "retry budget during a {} s outage: {} connections at the proxy for 20 queued pins ({} retries granted, {}"
+                + " denied); retries every <= 5 ms without it would be ~{} attempts", String.format("%.1f", seconds),
+            connections, f.retriesGranted(), f.retriesDenied(), Math.round(20 * seconds * 1000 / 5));
+
+        proxy.pass();
+        awaitWal(wal, () -> ids.stream().allMatch(id -> wal.get(id).orElseThrow().status() == OperationStatus.COMPLETED),
+            "all 20 pins completed");
+        for (String cid : cids) assertTrue(nodePins(cid), "pinned on the node: " + cid);
+      }
+    }
+  }
+
+  private static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
+
+  /**
+   * Each queued add completed with its own content's CID, pinned on the node, the backend answering
+   * exactly one add per content: none lost, none applied twice.
+   */
+  private void assertAllAppliedOnceAndPinned(WriteAheadLog wal, Map<String, String> texts, CountingBackend counting)
+      throws Exception {
+    Set<String> cids = new HashSet<>();
+    for (Map.Entry<String, String> e : texts.entrySet()) {
+      String cid = wal.get(e.getKey()).orElseThrow().result().cid();
+      assertEquals(cid, direct.add(bytes(e.getValue())).cid(), "the result is this operation's content");
+      assertTrue(nodePins(cid), "pinned on the node: " + cid);
+      cids.add(cid);
+    }
+    assertEquals(texts.size(), cids.size(), texts.size() + " distinct contents, none lost");
+    Map<String, Integer> adds = counting.adds();
+    assertEquals(texts.size(), adds.size(), adds.toString());
+    assertTrue(adds.values().stream().allMatch(n -> n == 1), "each applied once by the backend: " + adds);
+  }
+
+  /** Queues {@code n} adds of distinct texts; returns operation id → text, in queueing order. */
+  private static Map<String, String> queueAdds(WriteAheadLog wal, int n, String label) throws Exception {
+    Map<String, String> texts = new java.util.LinkedHashMap<>();
+    String run = Long.toString(System.nanoTime());
+    for (int i = 0; i < n; i++) {
+      ObjectNode p = JsonNodeFactory.instance.objectNode();
+      String text = label + " #" + i + " of run " + run;
+      p.put("content", text);
+      texts.put(wal.add(new NewOperation(OperationType.ADD, IPFS, p)).operationId(), text);
+    }
+    return texts;
+  }
+
+  private static WalConfig walConfig(Path home) {
+    return new WalConfig(home.resolve("wal"), FsyncMode.ALWAYS, 256, Duration.ofMillis(10), Duration.ofMillis(100),
+        64L << 20, 1000, 5, Duration.ofMillis(50), Duration.ofSeconds(1), false, Duration.ofMillis(50), 30, 4);
   }
 
   /** Bounded polling of the log's real state: waits for its next visible change (or 100 ms) between checks. */
