@@ -144,9 +144,14 @@ public final class SharedWal implements AutoCloseable {
     BackendsConfig backends = kit.backends();
     io.ipfskit.core.resilience.ResilienceConfig resilience = kit.resilience();
     io.ipfskit.core.storage.HealthThresholds health = io.ipfskit.core.storage.HealthThresholds.from(kit.settings());
-    // A new layer each time ownership is taken: breakers live in the owning process only.
+    io.ipfskit.core.storage.PoolConfig pool = kit.pool();
+    io.ipfskit.core.resilience.ContentCacheConfig cache = kit.contentCache();
+    // A new layer each time ownership is taken: breakers, the read cache and the lease registry live in the
+    // owning process only (closing its registry releases every lease and says what it released).
     return open(kit.home(), kit.wal(), () -> BackendRegistry.open(backends, secrets, health,
-        io.ipfskit.core.resilience.Resilience.create(resilience)), Clock.systemUTC(), ownerWatchInterval);
+        io.ipfskit.core.resilience.Resilience.create(resilience,
+            cache.enabled() ? io.ipfskit.core.resilience.ContentCache.create(cache) : null,
+            new io.ipfskit.core.resilience.Leases(Clock.systemUTC())), pool), Clock.systemUTC(), ownerWatchInterval);
   }
 
   /**

@@ -108,10 +108,25 @@ public final class S3Backend implements StorageBackend {
    * and builds the client. Contacts neither S3 nor the vault (the vault may still be unlocking).
    */
   public static S3Backend open(S3Config config, SecretLookup secrets) throws IOException {
-    return open(config, secrets, Clock.systemUTC());
+    return open(config, secrets, null, Clock.systemUTC());
+  }
+
+  /**
+   * {@link #open(S3Config, SecretLookup)} with the SDK client's connection pool sized and recycled as
+   * {@code pool} says ({@code IPFS_KIT_POOL_*}: total, acquire timeout, time to live, idle time).
+   */
+  public static S3Backend open(S3Config config, SecretLookup secrets, io.ipfskit.core.storage.PoolConfig pool)
+      throws IOException {
+    return open(config, secrets, requireNonNull(pool, "pool"), Clock.systemUTC());
   }
 
   static S3Backend open(S3Config config, SecretLookup secrets, Clock clock) throws IOException {
+    return open(config, secrets, null, clock);
+  }
+
+  /** @param poolOrNull the pool settings, or null for the SDK's defaults */
+  static S3Backend open(S3Config config, SecretLookup secrets, io.ipfskit.core.storage.PoolConfig poolOrNull,
+      Clock clock) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(secrets, "secrets");
     requireNonNull(clock, "clock");
@@ -120,8 +135,18 @@ public final class S3Backend implements StorageBackend {
         : new VaultCredentials(config.accessKeyIdOrNull(), config.secretKeyRefOrNull(), secrets, clock);
     AwsCredentialsProvider credentials = vault != null ? vault : DefaultCredentialsProvider.builder().build();
     PoolMetrics poolMetrics = new PoolMetrics();
+    Apache5HttpClient.Builder http = Apache5HttpClient.builder().connectionTimeout(CONNECT_TIMEOUT)
+        .socketTimeout(SOCKET_TIMEOUT);
+    if (poolOrNull != null) {
+      // The SDK's apache5 client sets its per-route limit to maxConnections itself (one endpoint per client).
+      http.maxConnections(poolOrNull.maxConnections())
+          .connectionAcquisitionTimeout(poolOrNull.acquireTimeout())
+          .connectionTimeToLive(poolOrNull.maxLifetime())
+          .connectionMaxIdleTime(poolOrNull.maxIdle())
+          .useIdleConnectionReaper(true);
+    }
     S3ClientBuilder b = S3Client.builder()
-        .httpClientBuilder(Apache5HttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT))
+        .httpClientBuilder(http)
         .region(Region.of(config.region()))
         .credentialsProvider(credentials)
         .forcePathStyle(config.pathStyle())
