@@ -261,6 +261,11 @@ public final class SharedWal implements AutoCloseable {
     }
 
     @Override
+    public List<io.ipfskit.core.storage.HealthMonitor.Report> backendHealth() {
+      return route(WalMethod.BACKEND_HEALTH, true, WalService::backendHealth);
+    }
+
+    @Override
     public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String breaker, BreakerAction action) {
       return route(WalMethod.BREAKER_CONTROL, false, s -> s.controlBreaker(breaker, action));
     }
@@ -354,7 +359,8 @@ public final class SharedWal implements AutoCloseable {
     backends.onHealthChange(new HealthNotices()); // a backend going down or recovering reaches the client
     backends.resilience().onTransition(HealthNotices::breakerChanged); // and so does a breaker's transition
     backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
-    InProcessWalService service = new InProcessWalService(wal, backends.resilience());
+    InProcessWalService service = new InProcessWalService(wal, backends.resilience(),
+        () -> backends.names().stream().map(backends.monitor()::report).toList());
     WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant(), ownerPolicy);
     OwnerSocketServer server;
     try {
