@@ -21,6 +21,7 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import io.ipfskit.core.storage.LeaseTracker;
 import io.ipfskit.core.storage.PoolConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.IdleConnectionEvictor;
 import org.apache.hc.client5.http.entity.mime.InputStreamBody;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -56,6 +57,7 @@ final class KuboRpc implements AutoCloseable {
   private final PoolingHttpClientConnectionManager pool;
   private final MeteredConnectionManager metered;
   private final CloseableHttpClient client;
+  private final IdleConnectionEvictor evictor;
 
   /** The default pool ({@link PoolConfig#DEFAULTS}) waiting up to {@code timeout} for a connection; no lease tracking. */
   KuboRpc(URI api, Duration timeout) {
@@ -96,13 +98,16 @@ final class KuboRpc implements AutoCloseable {
             .setResponseTimeout(read)
             .setConnectionRequestTimeout(Timeout.ofMilliseconds(pool.acquireTimeout().toMillis()))
             .build())
-        .evictExpiredConnections() // one daemon thread per client closes expired and idle connections
-        .evictIdleConnections(TimeValue.ofMilliseconds(pool.maxIdle().toMillis()))
         .disableAutomaticRetries() // a streamed add cannot be repeated; the WAL retries whole operations
         .disableRedirectHandling()
         .disableCookieManagement()
         .disableAuthCaching()
         .build();
+    // The builder's own evictor only runs on a pool it can control, which the metered wrapper is not:
+    // one daemon thread per client closes the pool's expired and idle connections itself.
+    TimeValue idle = TimeValue.ofMilliseconds(pool.maxIdle().toMillis());
+    this.evictor = new IdleConnectionEvictor(this.pool, idle, idle);
+    this.evictor.start();
   }
 
   String node() {
@@ -235,6 +240,7 @@ final class KuboRpc implements AutoCloseable {
 
   @Override
   public void close() {
+    evictor.shutdown();
     client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
     pool.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
   }

@@ -79,10 +79,12 @@ final class MeteredConnectionManager implements HttpClientConnectionManager {
                 () -> endpoint.close(CloseMode.IMMEDIATE)));
           return endpoint;
         } catch (TimeoutException e) {
+          // The figures first, then the count: whoever sees the count sees figures taken before it moved.
+          String figures = stats().describe();
           exhaustions.incrementAndGet();
           // HttpClient turns this into a ConnectionRequestTimeoutException carrying this message.
           TimeoutException named = new TimeoutException("no pooled connection within " + timeout + " ("
-              + stats().describe() + "); raise the pool size or lower concurrent calls");
+              + figures + "); raise the pool size or lower concurrent calls");
           named.initCause(e);
           throw named;
         }

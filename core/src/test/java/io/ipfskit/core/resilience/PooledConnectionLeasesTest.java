@@ -1,0 +1,138 @@
+package io.ipfskit.core.resilience;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.ipfskit.core.storage.PoolConfig;
+import io.ipfskit.core.storage.StorageException;
+import io.ipfskit.core.storage.ipfs.IpfsBackend;
+import io.ipfskit.core.storage.ipfs.IpfsConfig;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The IPFS backend's pooled connections in the lease registry, against a real local HTTP server (the
+ * JDK's) that holds its {@code cat} answer until the test lets it go: a connection a call holds is
+ * a lease with the borrower's stack, a leak once older than the threshold (on a fake clock), gone when
+ * the call returns it, and closed by {@link Leases#closeAll} (the call fails instead of hanging).
+ */
+@Timeout(60)
+class PooledConnectionLeasesTest {
+  private static final String CID = "bafkreidon73zkcrwdb5iafqtijxildoonbwnpv7dyd6ef3qdgads2jc4su";
+
+  private final FakeTime time = new FakeTime();
+  private final Leases leases = new Leases(time);
+  private final CountDownLatch arrived = new CountDownLatch(1);
+  private final CountDownLatch answer = new CountDownLatch(1);
+  private HttpServer server;
+  private ExecutorService serverThreads;
+  private IpfsBackend ipfs;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    serverThreads = Executors.newCachedThreadPool();
+    server.setExecutor(serverThreads);
+    server.createContext("/api/v0/cat", exchange -> {
+      arrived.countDown();
+      try {
+        answer.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] body = "hello".getBytes(UTF_8);
+      try {
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      } catch (java.io.IOException clientWentAway) {
+        // closeAll closed the client's end
+      }
+      exchange.close();
+    });
+    server.start();
+    URI api = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    ipfs = IpfsBackend.open(new IpfsConfig(api, Duration.ofSeconds(20), true), PoolConfig.DEFAULTS, leases);
+  }
+
+  @AfterEach
+  void stop() {
+    answer.countDown();
+    ipfs.close();
+    server.stop(0);
+    serverThreads.shutdownNow();
+  }
+
+  /** The borrower whose frame the leak report must show. */
+  private String borrowerThatHoldsTheConnection() throws StorageException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ipfs.get(CID, out);
+    return out.toString(UTF_8);
+  }
+
+  @Test
+  void leaks_connectionHeldPastThreshold_reportedWithTheBorrowersStackThenReleasedWhenReturned() throws Exception {
+    CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
+      try {
+        return borrowerThatHoldsTheConnection();
+      } catch (StorageException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    assertTrue(arrived.await(30, TimeUnit.SECONDS), "the cat reached the server");
+    assertEquals(List.of(), leases.leaks(Duration.ofMinutes(5)), "young: not a leak yet");
+    time.advance(Duration.ofMinutes(6));
+
+    List<LeaseInfo> leaks = leases.leaks(Duration.ofMinutes(5));
+    assertEquals(1, leaks.size(), leaks::toString);
+    LeaseInfo leak = leaks.get(0);
+    assertEquals("ipfs", leak.owner());
+    assertEquals("pooled connection to 127.0.0.1:" + server.getAddress().getPort(), leak.what());
+    assertEquals(Duration.ofMinutes(6), leak.age());
+    assertTrue(leak.stack().contains("PooledConnectionLeasesTest.borrowerThatHoldsTheConnection("), leak.stack());
+    assertTrue(leak.stack().contains("KuboRpc.cat("), leak.stack());
+
+    answer.countDown();
+    assertEquals("hello", call.get(30, TimeUnit.SECONDS));
+    assertEquals(List.of(), leases.open(), "the connection went back to the pool: its lease is closed");
+    assertEquals(new Leases.Stats(0, 1, 1, Duration.ZERO), leases.stats());
+  }
+
+  @Test
+  void closeAll_connectionHeld_closesItSoTheCallFailsInsteadOfHanging() throws Exception {
+    CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
+      try {
+        return borrowerThatHoldsTheConnection();
+      } catch (StorageException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    assertTrue(arrived.await(30, TimeUnit.SECONDS), "the cat reached the server");
+
+    List<LeaseInfo> released = leases.closeAll();
+    assertEquals(1, released.size());
+    assertEquals("ipfs", released.get(0).owner());
+    ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> call.get(30, TimeUnit.SECONDS));
+    assertInstanceOf(StorageException.class, failed.getCause().getCause(), failed::toString);
+    assertEquals(List.of(), leases.open());
+    assertFalse(ipfs.poolStats().orElseThrow().leased() > 0, "nothing is leased from the pool any more");
+  }
+}
