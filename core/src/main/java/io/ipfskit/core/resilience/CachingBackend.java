@@ -87,9 +87,15 @@ final class CachingBackend extends ForwardingBackend {
       out.flush();
     }
 
+    /**
+     * Backends never close the stream they write to (the caller does); only the lease registry's
+     * {@link Leases#closeAll} closes a stream while a call writes to it, to stop that call. So this
+     * closes the caller's stream, and nothing read so far is cached.
+     */
     @Override
-    public void close() {
-      // the caller closes its stream
+    public void close() throws IOException {
+      copy = null;
+      out.close();
     }
   }
 }
