@@ -87,8 +87,8 @@ class PooledConnectionLeasesTest {
     return out.toString(UTF_8);
   }
 
-  @Test
-  void leaks_connectionHeldPastThreshold_reportedWithTheBorrowersStackThenReleasedWhenReturned() throws Exception {
+  /** Starts the borrower on another thread and returns once its call reached the server. */
+  private CompletableFuture<String> startBorrowing() throws InterruptedException {
     CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
       try {
         return borrowerThatHoldsTheConnection();
@@ -97,6 +97,12 @@ class PooledConnectionLeasesTest {
       }
     });
     assertTrue(arrived.await(30, TimeUnit.SECONDS), "the cat reached the server");
+    return call;
+  }
+
+  @Test
+  void leaks_connectionHeldPastThreshold_reportedWithTheBorrowersStackThenReleasedWhenReturned() throws Exception {
+    CompletableFuture<String> call = startBorrowing();
     assertEquals(List.of(), leases.leaks(Duration.ofMinutes(5)), "young: not a leak yet");
     time.advance(Duration.ofMinutes(6));
 
@@ -117,14 +123,7 @@ class PooledConnectionLeasesTest {
 
   @Test
   void closeAll_connectionHeld_closesItSoTheCallFailsInsteadOfHanging() throws Exception {
-    CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
-      try {
-        return borrowerThatHoldsTheConnection();
-      } catch (StorageException e) {
-        throw new RuntimeException(e);
-      }
-    });
-    assertTrue(arrived.await(30, TimeUnit.SECONDS), "the cat reached the server");
+    CompletableFuture<String> call = startBorrowing();
 
     List<LeaseInfo> released = leases.closeAll();
     assertEquals(1, released.size());
