@@ -6,22 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import io.ipfskit.core.storage.HeldAnswerServer;
 import io.ipfskit.core.storage.PoolConfig;
 import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.core.storage.ipfs.IpfsBackend;
 import io.ipfskit.core.storage.ipfs.IpfsConfig;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,44 +34,20 @@ class PooledConnectionLeasesTest {
 
   private final FakeTime time = new FakeTime();
   private final Leases leases = new Leases(time);
-  private final CountDownLatch arrived = new CountDownLatch(1);
-  private final CountDownLatch answer = new CountDownLatch(1);
-  private HttpServer server;
-  private ExecutorService serverThreads;
+  private HeldAnswerServer server;
   private IpfsBackend ipfs;
 
   @BeforeEach
   void start() throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    serverThreads = Executors.newCachedThreadPool();
-    server.setExecutor(serverThreads);
-    server.createContext("/api/v0/cat", exchange -> {
-      arrived.countDown();
-      try {
-        answer.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      byte[] body = "hello".getBytes(UTF_8);
-      try {
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-      } catch (java.io.IOException clientWentAway) {
-        // closeAll closed the client's end
-      }
-      exchange.close();
-    });
-    server.start();
-    URI api = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    ipfs = IpfsBackend.open(new IpfsConfig(api, Duration.ofSeconds(20), true), PoolConfig.DEFAULTS, leases);
+    server = HeldAnswerServer.start(1, "/api/v0/cat", "hello".getBytes(UTF_8));
+    ipfs = IpfsBackend.open(new IpfsConfig(server.uri(), Duration.ofSeconds(20), true), PoolConfig.DEFAULTS, leases);
   }
 
   @AfterEach
   void stop() {
-    answer.countDown();
+    server.release();
     ipfs.close();
-    server.stop(0);
-    serverThreads.shutdownNow();
+    server.close();
   }
 
   /** The borrower whose frame the leak report must show. */
@@ -96,7 +66,7 @@ class PooledConnectionLeasesTest {
         throw new RuntimeException(e);
       }
     });
-    assertTrue(arrived.await(30, TimeUnit.SECONDS), "the cat reached the server");
+    assertTrue(server.arrived.await(30, TimeUnit.SECONDS), "the cat reached the server");
     return call;
   }
 
@@ -110,12 +80,12 @@ class PooledConnectionLeasesTest {
     assertEquals(1, leaks.size(), leaks::toString);
     LeaseInfo leak = leaks.get(0);
     assertEquals("ipfs", leak.owner());
-    assertEquals("pooled connection to 127.0.0.1:" + server.getAddress().getPort(), leak.what());
+    assertEquals("pooled connection to 127.0.0.1:" + server.port(), leak.what());
     assertEquals(Duration.ofMinutes(6), leak.age());
     assertTrue(leak.stack().contains("PooledConnectionLeasesTest.borrowerThatHoldsTheConnection("), leak.stack());
     assertTrue(leak.stack().contains("KuboRpc.cat("), leak.stack());
 
-    answer.countDown();
+    server.release();
     assertEquals("hello", call.get(30, TimeUnit.SECONDS));
     assertEquals(List.of(), leases.open(), "the connection went back to the pool: its lease is closed");
     assertEquals(new Leases.Stats(0, 1, 1, Duration.ZERO), leases.stats());

@@ -5,23 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.ipfskit.core.config.SettingSource;
 import io.ipfskit.core.config.Settings;
 import io.ipfskit.core.secrets.SecretValue;
+import io.ipfskit.core.storage.HeldAnswerServer;
 import io.ipfskit.core.storage.PoolConfig;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,42 +34,22 @@ class S3PoolExhaustionTest {
   private static final String CID_A = "bafkreidon73zkcrwdb5iafqtijxildoonbwnpv7dyd6ef3qdgads2jc4su";
   private static final String CID_B = "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e";
   @TempDir Path home;
-  private HttpServer server;
-  private ExecutorService serverThreads;
-  private final CountDownLatch arrived = new CountDownLatch(1);
-  private final CountDownLatch answer = new CountDownLatch(1);
+  private HeldAnswerServer server;
 
   @BeforeEach
   void start() throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    serverThreads = Executors.newCachedThreadPool();
-    server.setExecutor(serverThreads);
-    server.createContext("/", exchange -> {
-      arrived.countDown();
-      try {
-        answer.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      byte[] body = "hello".getBytes(UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
+    server = HeldAnswerServer.start(1, "/", "hello".getBytes(UTF_8));
   }
 
   @AfterEach
   void stop() {
-    answer.countDown();
-    server.stop(0);
-    serverThreads.shutdownNow();
+    server.close();
   }
 
   @Test
   void get_poolOfOneTaken_failsNamingTotalActiveIdleWaiting() throws Exception {
     S3Config config = S3Config.from(home, Settings.of(Map.of("IPFS_KIT_S3_BUCKET", "kit-bucket",
-        "IPFS_KIT_S3_ENDPOINT", "http://127.0.0.1:" + server.getAddress().getPort(),
+        "IPFS_KIT_S3_ENDPOINT", "http://127.0.0.1:" + server.port(),
         "IPFS_KIT_S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "IPFS_KIT_S3_SECRET_KEY_REF", "00112233AABBCCDD"),
         SettingSource.environment())).orElseThrow();
     PoolConfig pool = new PoolConfig(1, 1, Duration.ofMillis(300), Duration.ofMinutes(5), Duration.ofSeconds(60));
@@ -88,16 +63,16 @@ class S3PoolExhaustionTest {
         }
         return out.toString(UTF_8);
       });
-      assertTrue(arrived.await(30, TimeUnit.SECONDS), "the first get reached the server");
+      assertTrue(server.arrived.await(30, TimeUnit.SECONDS), "the first get reached the server");
 
       StorageException e = assertThrows(StorageException.class, () -> s3.get(CID_B, new ByteArrayOutputStream()));
       assertEquals(StorageErrorClass.TRANSIENT, e.errorClass());
-      assertEquals("s3 bucket 'kit-bucket' at http://127.0.0.1:" + server.getAddress().getPort()
+      assertEquals("s3 bucket 'kit-bucket' at http://127.0.0.1:" + server.port()
           + ": get object " + CID_B + " got no pooled connection within 0.3 s (total 1, active 1, idle 0,"
           + " waiting 0); raise IPFS_KIT_POOL_MAX_CONNECTIONS or lower concurrent calls", e.getMessage());
       assertEquals(1, s3.poolStats().orElseThrow().exhaustions());
 
-      answer.countDown();
+      server.release();
       assertEquals("hello", first.get(30, TimeUnit.SECONDS));
     }
   }
