@@ -109,6 +109,8 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.addAll(io.ipfskit.server.http.HttpConfig.SETTINGS);
     all.addAll(io.ipfskit.core.resilience.ResilienceConfig.SETTINGS);
     all.addAll(io.ipfskit.core.storage.HealthThresholds.SETTINGS);
+    all.addAll(io.ipfskit.core.storage.PoolConfig.SETTINGS);
+    all.addAll(io.ipfskit.core.resilience.ContentCacheConfig.SETTINGS);
     return List.copyOf(all);
   }
 
@@ -193,11 +195,23 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     return io.ipfskit.core.resilience.ResilienceConfig.from(settings);
   }
 
+  /** The remote backends' connection pools ({@code IPFS_KIT_POOL_*}), checked by {@link #load} already. */
+  public io.ipfskit.core.storage.PoolConfig pool() {
+    return io.ipfskit.core.storage.PoolConfig.from(settings);
+  }
+
+  /** The read cache of small content by CID ({@code IPFS_KIT_CACHE_*}), checked by {@link #load} already. */
+  public io.ipfskit.core.resilience.ContentCacheConfig contentCache() {
+    return io.ipfskit.core.resilience.ContentCacheConfig.from(settings);
+  }
+
   private static KitConfig parse(Path home, Path fileRead, Settings settings, List<String> warnings) {
     settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
     io.ipfskit.core.resilience.ResilienceConfig.from(settings); // fail fast on a bad breaker/ramp/retry value
     io.ipfskit.server.http.HttpConfig.from(settings); // the HTTP settings too (the token file is read at serve --http)
     io.ipfskit.core.storage.HealthThresholds.from(settings); // and the health thresholds
+    io.ipfskit.core.storage.PoolConfig.from(settings); // and the connection pools
+    io.ipfskit.core.resilience.ContentCacheConfig.from(settings); // and the read cache
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
     BackendsConfig backends = BackendsConfig.embedded(home)

@@ -203,8 +203,9 @@ public final class KitHome implements AutoCloseable {
    */
   /**
    * The figures of the performance report this process can see now, without joining the WAL for
-   * it: the pools of the backends it runs (when it owns the WAL) and the WAL's append p99. Breakers,
-   * retries, caches, health and leases are empty until the resilience layer is wired into the home.
+   * it: when it owns the WAL (and so runs the backends), their breakers, retries, pools, health, the
+   * read cache and the lease registry (open streams and pooled connections, leaks older than {@code
+   * leakThreshold} with the borrower's stack), and the WAL's append p99; otherwise all empty.
    */
   public io.ipfskit.core.resilience.PerformanceReport.Sources performanceSources(java.time.Duration leakThreshold) {
     java.util.List<io.ipfskit.core.storage.PoolStats> pools = new java.util.ArrayList<>();
@@ -226,7 +227,10 @@ public final class KitHome implements AutoCloseable {
     java.util.Map<String, io.ipfskit.core.storage.CheckedHealth> health = new java.util.TreeMap<>();
     java.util.Optional<io.ipfskit.core.storage.BackendRegistry> registry =
         w == null ? java.util.Optional.empty() : w.ownedRegistry();
-    if (registry.isPresent()) { // breakers, retries and health live in the process owning the WAL
+    java.util.List<io.ipfskit.core.resilience.CacheStats> caches = new java.util.ArrayList<>();
+    io.ipfskit.core.resilience.Leases.Stats leases = null;
+    java.util.List<io.ipfskit.core.resilience.LeaseInfo> leaks = java.util.List.of();
+    if (registry.isPresent()) { // breakers, retries, health, cache and leases live in the process owning the WAL
       io.ipfskit.core.resilience.Resilience layer = registry.get().resilience();
       breakers = layer.breakers();
       breakerConfig = layer.config().breaker();
@@ -234,9 +238,15 @@ public final class KitHome implements AutoCloseable {
         retries.put(name, layer.retryFigures(name));
         health.put(name, registry.get().health(name));
       }
+      layer.contentCache().ifPresent(c -> caches.add(c.stats()));
+      java.util.Optional<io.ipfskit.core.resilience.Leases> registered = layer.leases();
+      if (registered.isPresent()) {
+        leases = registered.get().stats();
+        leaks = registered.get().leaks(leakThreshold);
+      }
     }
     return new io.ipfskit.core.resilience.PerformanceReport.Sources(breakers, breakerConfig, retries,
-        pools, java.util.List.of(), health, walAppendP99, null, java.util.List.of());
+        pools, caches, health, walAppendP99, leases, leaks);
   }
 
   public io.ipfskit.server.content.ContentReader contentReader() {

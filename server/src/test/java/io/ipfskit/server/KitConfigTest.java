@@ -206,7 +206,9 @@ class KitConfigTest {
     assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2 + io.ipfskit.core.storage.ipfs.IpfsConfig.SETTINGS.size()
         + S3Config.SETTINGS.size() + io.ipfskit.server.http.HttpConfig.SETTINGS.size()
         + io.ipfskit.core.resilience.ResilienceConfig.SETTINGS.size()
-        + io.ipfskit.core.storage.HealthThresholds.SETTINGS.size(), names.size());
+        + io.ipfskit.core.storage.HealthThresholds.SETTINGS.size()
+        + io.ipfskit.core.storage.PoolConfig.SETTINGS.size()
+        + io.ipfskit.core.resilience.ContentCacheConfig.SETTINGS.size(), names.size());
   }
 
   @Test
@@ -311,5 +313,30 @@ class KitConfigTest {
     KitConfig config = load(home(), Map.of("IPFS_KIT_BREAKER_FAILURE_RATE", "30", "IPFS_KIT_BREAKER_MINIMUM_CALLS", "7"));
     assertEquals(30, config.resilience().breaker().failureRateThreshold());
     assertEquals(7, config.resilience().breaker().minimumCalls());
+  }
+
+  @Test
+  void load_poolAndCacheKeys_appliedToPoolAndContentCache() throws IOException {
+    KitConfig c = load(home(), Map.of("IPFS_KIT_POOL_MAX_CONNECTIONS", "4", "IPFS_KIT_POOL_ACQUIRE_TIMEOUT", "0.25",
+        "IPFS_KIT_POOL_MAX_LIFETIME", "30", "IPFS_KIT_CACHE_MAX_BYTES", "0"));
+    assertEquals(new io.ipfskit.core.storage.PoolConfig(4, 4, java.time.Duration.ofMillis(250),
+        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60)), c.pool());
+    assertEquals(false, c.contentCache().enabled(), "0 bytes: no read cache");
+  }
+
+  @Test
+  void load_perRouteAboveTotal_exitsNamingBothKeys() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home(),
+        Map.of("IPFS_KIT_POOL_MAX_CONNECTIONS", "8", "IPFS_KIT_POOL_MAX_PER_ROUTE", "9")));
+    assertEquals("IPFS_KIT_POOL_MAX_PER_ROUTE (from environment): must be at most IPFS_KIT_POOL_MAX_CONNECTIONS (8),"
+        + " but was 9", e.getMessage());
+  }
+
+  @Test
+  void load_cacheEntryLargerThanCache_exitsNamingBothKeys() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home(),
+        Map.of("IPFS_KIT_CACHE_MAX_BYTES", "1000", "IPFS_KIT_CACHE_MAX_ENTRY_BYTES", "1001")));
+    assertEquals("IPFS_KIT_CACHE_MAX_ENTRY_BYTES (from environment): must be at most IPFS_KIT_CACHE_MAX_BYTES (1000),"
+        + " but was 1001", e.getMessage());
   }
 }

@@ -1,12 +1,10 @@
 package io.ipfskit.core.resilience;
 
-import io.ipfskit.core.storage.BackendHealth;
+import io.ipfskit.core.storage.ForwardingBackend;
 import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.storage.StorageException;
-import io.ipfskit.core.storage.StoredContent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
@@ -16,28 +14,17 @@ import java.io.OutputStream;
  * through; {@code remove} also drops the entry. The CID is used as the caller gave it (a
  * differently spelled CID of the same content is another entry, never a wrong one).
  */
-final class CachingBackend implements StorageBackend {
-  private final StorageBackend backend;
+final class CachingBackend extends ForwardingBackend {
   private final ContentCache cache;
 
   CachingBackend(StorageBackend backend, ContentCache cache) {
-    this.backend = backend;
+    super(backend);
     this.cache = cache;
   }
 
   @Override
-  public String name() {
-    return backend.name();
-  }
-
-  @Override
-  public StoredContent add(InputStream content) throws StorageException {
-    return backend.add(content);
-  }
-
-  @Override
   public void get(String cid, OutputStream out) throws StorageException {
-    byte[] cached = cid == null ? null : cache.lookup(backend.name(), cid);
+    byte[] cached = cid == null ? null : cache.lookup(delegate.name(), cid);
     if (cached != null) {
       try {
         out.write(cached);
@@ -51,49 +38,19 @@ final class CachingBackend implements StorageBackend {
     long start = cache.now();
     boolean ok = false;
     try {
-      backend.get(cid, tee);
+      delegate.get(cid, tee);
       ok = true;
     } finally {
       long took = cache.now() - start;
-      if (ok && tee.copy != null) cache.loaded(backend.name(), cid, tee.copy.toByteArray(), took);
+      if (ok && tee.copy != null) cache.loaded(delegate.name(), cid, tee.copy.toByteArray(), took);
       else cache.notCached(took, !ok);
     }
   }
 
   @Override
-  public void pin(String cid) throws StorageException {
-    backend.pin(cid);
-  }
-
-  @Override
-  public void unpin(String cid) throws StorageException {
-    backend.unpin(cid);
-  }
-
-  @Override
   public void remove(String cid) throws StorageException {
-    cache.invalidate(backend.name(), cid);
-    backend.remove(cid);
-  }
-
-  @Override
-  public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
-    return backend.poolStats();
-  }
-
-  @Override
-  public BackendHealth health() {
-    return backend.health();
-  }
-
-  @Override
-  public void close() {
-    backend.close();
-  }
-
-  @Override
-  public String toString() {
-    return backend.toString();
+    cache.invalidate(delegate.name(), cid);
+    delegate.remove(cid);
   }
 
   /** Writes through to the caller and keeps a copy until it grows past {@code limit} (then drops it). */
@@ -130,9 +87,15 @@ final class CachingBackend implements StorageBackend {
       out.flush();
     }
 
+    /**
+     * Backends never close the stream they write to (the caller does); only the lease registry's
+     * {@link Leases#closeAll} closes a stream while a call writes to it, to stop that call. So this
+     * closes the caller's stream, and nothing read so far is cached.
+     */
     @Override
-    public void close() {
-      // the caller closes its stream
+    public void close() throws IOException {
+      copy = null;
+      out.close();
     }
   }
 }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the open leases are a concurrent map; counters are atomics. A report is a
  * snapshot that may miss a lease acquired or closed while it is taken.
  */
-public final class Leases {
+public final class Leases implements io.ipfskit.core.storage.LeaseTracker {
   private static final Logger log = LoggerFactory.getLogger(Leases.class);
 
   private final Clock clock;
@@ -43,7 +43,7 @@ public final class Leases {
   public record Stats(int open, long acquired, long released, Duration oldestAge) {}
 
   /** One lease; close it when done with the resource. */
-  public final class Lease implements AutoCloseable {
+  public final class Lease implements io.ipfskit.core.storage.LeaseTracker.Handle {
     private final long id;
     private final String owner;
     private final String what;
@@ -88,6 +88,12 @@ public final class Leases {
     Lease lease = new Lease(ids.incrementAndGet(), owner, what, clock.instant(), stack, resource);
     open.put(lease.id, lease);
     return lease;
+  }
+
+  /** {@link #acquire}, as the backends' pools see it ({@link io.ipfskit.core.storage.LeaseTracker}). */
+  @Override
+  public Lease register(String owner, String what, AutoCloseable resource) {
+    return acquire(owner, what, resource);
   }
 
   private static boolean isOwnFrame(String className) {

@@ -52,10 +52,22 @@ public final class Resilience {
   private final ConcurrentHashMap<String, AimdLimit> limits = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RetryBudget> budgets = new ConcurrentHashMap<>();
   private final PeerBreakers peers;
+  private final ContentCache cache; // null: no content cache
+  private final Leases leases; // null: no lease tracking
 
   /** The production layer: system clock, {@code System.nanoTime}, thread-local random, real sleeps. */
   public static Resilience create(ResilienceConfig config) {
     return create(config, Clock.systemUTC(), System::nanoTime);
+  }
+
+  /**
+   * The production layer with a read cache and lease tracking: {@link #wrap} puts each backend
+   * behind {@code cacheOrNull} (small {@code get}s by CID answered from memory) and registers its
+   * streams (and, through {@link #leaseTracker()}, its pooled connections) with {@code leasesOrNull}.
+   */
+  public static Resilience create(ResilienceConfig config, ContentCache cacheOrNull, Leases leasesOrNull) {
+    return new Resilience(config, Clock.systemUTC(), System::nanoTime, threadLocalRandom(), realSleeper(),
+        cacheOrNull, leasesOrNull);
   }
 
   /**
@@ -64,22 +76,35 @@ public final class Resilience {
    * windows, the ramp and peer idleness. Random draws and sleeps are the real ones.
    */
   public static Resilience create(ResilienceConfig config, Clock clock, LongSupplier nanoTicker) {
-    return new Resilience(config, clock, nanoTicker,
-        new RandomGenerator() {
-          @Override
-          public long nextLong() {
-            return ThreadLocalRandom.current().nextLong();
-          }
+    return new Resilience(config, clock, nanoTicker, threadLocalRandom(), realSleeper());
+  }
 
-          @Override
-          public long nextLong(long bound) {
-            return ThreadLocalRandom.current().nextLong(bound);
-          }
-        },
-        d -> Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000)));
+  private static RandomGenerator threadLocalRandom() {
+    return new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return ThreadLocalRandom.current().nextLong();
+      }
+
+      @Override
+      public long nextLong(long bound) {
+        return ThreadLocalRandom.current().nextLong(bound);
+      }
+    };
+  }
+
+  private static Sleeper realSleeper() {
+    return d -> Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
   }
 
   Resilience(ResilienceConfig config, Clock clock, LongSupplier nanos, RandomGenerator random, Sleeper sleeper) {
+    this(config, clock, nanos, random, sleeper, null, null);
+  }
+
+  Resilience(ResilienceConfig config, Clock clock, LongSupplier nanos, RandomGenerator random, Sleeper sleeper,
+      ContentCache cacheOrNull, Leases leasesOrNull) {
+    this.cache = cacheOrNull;
+    this.leases = leasesOrNull;
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(clock, "clock");
     this.nanos = requireNonNull(nanos, "nanos");
@@ -95,10 +120,39 @@ public final class Resilience {
   /**
    * {@code backend} behind its breaker, recovery ramp and adaptive limit (created on first use and
    * shared by every wrapper of the same backend name). Closing the result closes {@code backend}.
+   *
+   * <p>With a content cache, a cache in front of that (a hit never reaches the breaker: the content
+   * is in memory, a CID's content never changes); with lease tracking, each stream the backend reads
+   * or writes is leased behind the breaker (a refused call opens none).
    */
   public StorageBackend wrap(StorageBackend backend) {
     requireNonNull(backend, "backend");
-    return new ResilientBackend(backend, backendBreaker(backend.name()), limit(backend.name()), nanos);
+    StorageBackend inner = leases == null ? backend : leases.track(backend);
+    StorageBackend guarded = new ResilientBackend(inner, backendBreaker(backend.name()), limit(backend.name()), nanos);
+    return cache == null ? guarded : cache.wrap(guarded);
+  }
+
+  /** The read cache {@link #wrap} puts backends behind, if any. */
+  public Optional<ContentCache> contentCache() {
+    return Optional.ofNullable(cache);
+  }
+
+  /** The lease registry of the backends' streams and connections, if leases are tracked. */
+  public Optional<Leases> leases() {
+    return Optional.ofNullable(leases);
+  }
+
+  /** Where backends register their pooled connections: the lease registry, or one that tracks nothing. */
+  public io.ipfskit.core.storage.LeaseTracker leaseTracker() {
+    return leases == null ? io.ipfskit.core.storage.LeaseTracker.NONE : leases;
+  }
+
+  /**
+   * Closes every resource still leased (the process is stopping) and returns what was released,
+   * oldest first; empty without lease tracking.
+   */
+  public List<LeaseInfo> releaseLeases() {
+    return leases == null ? List.of() : leases.closeAll();
   }
 
   /** The retry policy of a class of call. */

@@ -2,7 +2,7 @@ package io.ipfskit.core.resilience;
 
 import static java.util.Objects.requireNonNull;
 
-import io.ipfskit.core.storage.BackendHealth;
+import io.ipfskit.core.storage.ForwardingBackend;
 import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.core.storage.StoredContent;
@@ -22,14 +22,13 @@ import java.util.function.LongSupplier;
  * <p>{@link #health()} and {@link #close()} go straight to the backend (the health schedule must see
  * the backend itself, also while the breaker is open).
  */
-final class ResilientBackend implements StorageBackend {
-  private final StorageBackend backend;
+final class ResilientBackend extends ForwardingBackend {
   private final Breaker breaker;
   private final AimdLimit limit;
   private final LongSupplier nanos;
 
   ResilientBackend(StorageBackend backend, Breaker breaker, AimdLimit limit, LongSupplier nanos) {
-    this.backend = requireNonNull(backend, "backend");
+    super(backend);
     this.breaker = requireNonNull(breaker, "breaker");
     this.limit = requireNonNull(limit, "limit");
     this.nanos = requireNonNull(nanos, "nanos");
@@ -40,7 +39,7 @@ final class ResilientBackend implements StorageBackend {
     breaker.acquire();
     if (!limit.tryAcquire()) {
       breaker.release();
-      throw new CallRejectedException(backend.name() + " has " + limit.inFlight() + " calls in flight, at its adaptive"
+      throw new CallRejectedException(delegate.name() + " has " + limit.inFlight() + " calls in flight, at its adaptive"
           + " limit of " + limit.limit() + "; call refused without contacting the backend",
           CallRejectedException.Reason.CONCURRENCY_LIMIT, Duration.ZERO);
     }
@@ -59,19 +58,14 @@ final class ResilientBackend implements StorageBackend {
   }
 
   @Override
-  public String name() {
-    return backend.name();
-  }
-
-  @Override
   public StoredContent add(InputStream content) throws StorageException {
-    return guarded(() -> backend.add(content));
+    return guarded(() -> delegate.add(content));
   }
 
   @Override
   public void get(String cid, OutputStream out) throws StorageException {
     guarded(() -> {
-      backend.get(cid, out);
+      delegate.get(cid, out);
       return null;
     });
   }
@@ -79,7 +73,7 @@ final class ResilientBackend implements StorageBackend {
   @Override
   public void pin(String cid) throws StorageException {
     guarded(() -> {
-      backend.pin(cid);
+      delegate.pin(cid);
       return null;
     });
   }
@@ -87,7 +81,7 @@ final class ResilientBackend implements StorageBackend {
   @Override
   public void unpin(String cid) throws StorageException {
     guarded(() -> {
-      backend.unpin(cid);
+      delegate.unpin(cid);
       return null;
     });
   }
@@ -95,28 +89,13 @@ final class ResilientBackend implements StorageBackend {
   @Override
   public void remove(String cid) throws StorageException {
     guarded(() -> {
-      backend.remove(cid);
+      delegate.remove(cid);
       return null;
     });
   }
 
   @Override
-  public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
-    return backend.poolStats();
-  }
-
-  @Override
-  public BackendHealth health() {
-    return backend.health();
-  }
-
-  @Override
-  public void close() {
-    backend.close();
-  }
-
-  @Override
   public String toString() {
-    return "ResilientBackend[" + backend.name() + "]";
+    return "ResilientBackend[" + delegate.name() + "]";
   }
 }

@@ -103,11 +103,25 @@ public final class BackendRegistry implements AutoCloseable {
    *     key), at use
    */
   public static Map<String, Factory> builtInFactories(SecretLookup secrets) {
+    return builtInFactories(secrets, null, LeaseTracker.NONE);
+  }
+
+  /**
+   * The factory of every backend type this build knows, by type, in the order they are opened, the
+   * remote backends' connection pools configured by {@code pool} ({@code IPFS_KIT_POOL_*}) and the
+   * IPFS pool's connections registered with {@code leases} while a call holds them.
+   *
+   * @param poolOrNull null: each client's own pool defaults
+   */
+  public static Map<String, Factory> builtInFactories(SecretLookup secrets, PoolConfig poolOrNull, LeaseTracker leases) {
     requireNonNull(secrets, "secrets");
+    requireNonNull(leases, "leases");
     Map<String, Factory> f = new LinkedHashMap<>();
     f.put("local", c -> Optional.of(LocalBlockStore.open(c.localBlocksDirectory())));
-    f.put("ipfs", c -> c.ipfsConfig().map(IpfsBackend::open));
-    f.put("s3", c -> c.s3OrNull() == null ? Optional.empty() : Optional.of(S3Backend.open(c.s3OrNull(), secrets)));
+    f.put("ipfs", c -> c.ipfsConfig().map(ipfs -> poolOrNull == null ? IpfsBackend.open(ipfs)
+        : IpfsBackend.open(ipfs, poolOrNull, leases)));
+    f.put("s3", c -> c.s3OrNull() == null ? Optional.empty() : Optional.of(poolOrNull == null
+        ? S3Backend.open(c.s3OrNull(), secrets) : S3Backend.open(c.s3OrNull(), secrets, poolOrNull)));
     // Storacha is a backend type this project names but has not built yet (issue 12): listed so health and
     // errors say "not configured" for it, never stood in for by another backend.
     f.put("storacha", c -> Optional.empty());
@@ -161,6 +175,19 @@ public final class BackendRegistry implements AutoCloseable {
   public static BackendRegistry open(BackendsConfig config, SecretLookup secrets, HealthThresholds health,
       Resilience resilience) throws IOException {
     return open(config, builtInFactories(secrets), health, Clock.systemUTC(), resilience);
+  }
+
+  /**
+   * Opens every backend {@code config} configures, with the built-in factories, their connection pools
+   * as {@code pool} says and their pooled connections leased in {@code resilience}'s lease registry;
+   * judging their health by {@code health} and running each behind {@code resilience} (breaker, ramp,
+   * limit, and its read cache and lease tracking when it has them): what a server process does.
+   */
+  public static BackendRegistry open(BackendsConfig config, SecretLookup secrets, HealthThresholds health,
+      Resilience resilience, PoolConfig pool) throws IOException {
+    requireNonNull(resilience, "resilience");
+    return open(config, builtInFactories(secrets, requireNonNull(pool, "pool"), resilience.leaseTracker()), health,
+        Clock.systemUTC(), resilience);
   }
 
   /**
@@ -368,6 +395,7 @@ public final class BackendRegistry implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    releaseLeases();
     RuntimeException first = null;
     for (StorageBackend b : backends.values()) {
       try {
@@ -378,6 +406,25 @@ public final class BackendRegistry implements AutoCloseable {
       }
     }
     if (first != null) throw first;
+  }
+
+  /**
+   * Closes every stream and pooled connection still leased (a call still running fails instead of
+   * holding a backend that is about to close) and logs how many, by owner; never what they carried.
+   */
+  private void releaseLeases() {
+    java.util.List<io.ipfskit.core.resilience.LeaseInfo> released;
+    try {
+      released = resilience.releaseLeases();
+    } catch (RuntimeException e) {
+      LOG.warn("releasing the leased streams and connections failed: {}", e.toString());
+      return;
+    }
+    if (resilience.leases().isEmpty()) return;
+    Map<String, Integer> byOwner = new java.util.TreeMap<>();
+    for (io.ipfskit.core.resilience.LeaseInfo l : released) byOwner.merge(l.owner(), 1, Integer::sum);
+    LOG.info("closing the storage backends: released {} leased stream(s) and connection(s){}", released.size(),
+        byOwner.isEmpty() ? "" : " held by " + byOwner);
   }
 
   private NoSuchElementException notConfigured(String name) {

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * The {@code backend_health} tool: each backend's state from the {@link HealthMonitor} of the
- * process that runs the backends (the WAL's owner), with its recent history. Backend types this
+ * process that runs the backends (the WAL's owner), with its recent history; another process asks
+ * the owner over the owner socket ({@link #overWal}), as the breaker tools do. Backend types this
  * build knows but that are not configured (and {@code storacha}, which it does not run yet) are
  * listed as {@code not_configured}, never as healthy.
  */
@@ -46,7 +47,13 @@ public final class HealthTools implements ToolSet {
     Optional<BackendRegistry> registry() throws RuntimeException;
   }
 
-  private final Registries registries;
+  /** Where the reports come from: empty when this process cannot see them. */
+  @FunctionalInterface
+  private interface Reports {
+    Optional<List<HealthMonitor.Report>> reports() throws RuntimeException;
+  }
+
+  private final Reports reports;
   private final Supplier<String> notHereReason;
 
   /**
@@ -54,8 +61,30 @@ public final class HealthTools implements ToolSet {
    * @param notHereReason what to tell the caller when it does not
    */
   public HealthTools(Registries registries, Supplier<String> notHereReason) {
-    this.registries = requireNonNull(registries, "registries");
+    requireNonNull(registries, "registries");
+    this.reports = () -> registries.registry().map(HealthTools::reportsOf);
     this.notHereReason = requireNonNull(notHereReason, "notHereReason");
+  }
+
+  private HealthTools(Reports reports) {
+    this.reports = reports;
+    this.notHereReason = HealthTools::notOwnedHere;
+  }
+
+  /**
+   * The tool over the home's shared WAL, like the breaker tools: the owner's health monitor when this
+   * process owns the log, else the owner's, asked over the owner socket ({@code backend_health}).
+   *
+   * @param wal gives the home's shared WAL (joined on the first call, never while listing tools)
+   */
+  public static HealthTools overWal(Supplier<io.ipfskit.server.wal.SharedWal> wal) {
+    requireNonNull(wal, "wal");
+    return new HealthTools(() -> Optional.of(wal.get().service().backendHealth()));
+  }
+
+  /** The reports of every backend {@code registry} runs, in its order. */
+  static List<HealthMonitor.Report> reportsOf(BackendRegistry registry) {
+    return registry.names().stream().map(registry.monitor()::report).toList();
   }
 
   /** What the tool says in a process that does not own the WAL (another server runs the backends). */
@@ -111,14 +140,14 @@ public final class HealthTools implements ToolSet {
     String only = (String) named;
     if (only != null && !knownTypes().contains(only))
       return ToolResults.error("backend '" + only + "' is not a backend type; known types: " + knownTypes());
-    Optional<BackendRegistry> registry;
+    Optional<List<HealthMonitor.Report>> configured;
     try {
-      registry = registries.registry();
-    } catch (RuntimeException e) {
+      configured = reports.reports();
+    } catch (RuntimeException e) { // WalCallException (no owner answers), WalException, a registry that failed
       return ToolResults.error("backend health is not available: " + e.getMessage());
     }
-    if (registry.isEmpty()) return ToolResults.error(notHereReason.get());
-    Map<String, Object> report = report(registry.get(), only);
+    if (configured.isEmpty()) return ToolResults.error(notHereReason.get());
+    Map<String, Object> report = report(configured.get(), only);
     return ToolResults.success(report, summary(report));
   }
 
@@ -127,13 +156,20 @@ public final class HealthTools implements ToolSet {
    * Also used by {@code ipfs-kit health}.
    */
   public static Map<String, Object> report(BackendRegistry registry, String onlyOrNull) {
+    return report(reportsOf(registry), onlyOrNull);
+  }
+
+  /** The tool's structured result from the health reports of the configured backends. */
+  static Map<String, Object> report(List<HealthMonitor.Report> configuredReports, String onlyOrNull) {
+    Map<String, HealthMonitor.Report> byType = new LinkedHashMap<>();
+    for (HealthMonitor.Report r : configuredReports) byType.put(r.backend(), r);
     List<Object> rows = new ArrayList<>();
     boolean allHealthy = true;
     for (String type : knownTypes()) {
       if (onlyOrNull != null && !onlyOrNull.equals(type)) continue;
       Map<String, Object> row;
-      if (registry.find(type).isPresent()) {
-        row = configured(registry.monitor().report(type));
+      if (byType.containsKey(type)) {
+        row = configured(byType.get(type));
         allHealthy &= "healthy".equals(row.get("state"));
       } else {
         row = notConfigured(type);

@@ -25,7 +25,7 @@ public final class ToolCatalog {
   public static List<SyncToolSpecification> all(KitHome home, SessionRoots roots) {
     return assemble(List.of(new SecretsTools(home::vault, home.vaultKeySource()),
         new WalTools(home::wal, roots, home::contentReader), new BreakerTools(home::wal),
-        new HealthTools(() -> home.wal().ownedRegistry(), HealthTools::notOwnedHere),
+        HealthTools.overWal(home::wal),
         new PerformanceTools(home::performanceSources, java.time.Clock.systemUTC())));
   }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 final class InProcessWalService implements WalService {
   private final WriteAheadLog wal;
   private final io.ipfskit.core.resilience.Resilience resilience; // null: no breakers (tests without a registry)
+  private final java.util.function.Supplier<List<io.ipfskit.core.storage.HealthMonitor.Report>> health;
 
   InProcessWalService(WriteAheadLog wal) {
     this(wal, null);
@@ -31,8 +32,20 @@ final class InProcessWalService implements WalService {
 
   /** @param resilienceOrNull the layer the log's backends run behind (null: none, so no breakers) */
   InProcessWalService(WriteAheadLog wal, io.ipfskit.core.resilience.Resilience resilienceOrNull) {
+    this(wal, resilienceOrNull, List::of);
+  }
+
+  /** @param health the health reports of the log's backends (from the registry's monitor) */
+  InProcessWalService(WriteAheadLog wal, io.ipfskit.core.resilience.Resilience resilienceOrNull,
+      java.util.function.Supplier<List<io.ipfskit.core.storage.HealthMonitor.Report>> health) {
     this.wal = wal;
     this.resilience = resilienceOrNull;
+    this.health = health;
+  }
+
+  @Override
+  public List<io.ipfskit.core.storage.HealthMonitor.Report> backendHealth() {
+    return health.get();
   }
 
   @Override

@@ -154,11 +154,17 @@ public final class SharedWal implements AutoCloseable {
     BackendsConfig backends = kit.backends();
     io.ipfskit.core.resilience.ResilienceConfig resilience = kit.resilience();
     io.ipfskit.core.storage.HealthThresholds health = io.ipfskit.core.storage.HealthThresholds.from(kit.settings());
-    // A new layer each time ownership is taken: breakers live in the owning process only.
+    io.ipfskit.core.storage.PoolConfig pool = kit.pool();
+    io.ipfskit.core.resilience.ContentCacheConfig cache = kit.contentCache();
+    // A new layer each time ownership is taken: breakers, the read cache and the lease registry live in the
+    // owning process only (closing its registry releases every lease and says what it released).
     RegistryFactory registries = new RegistryFactory() {
       @Override
       public BackendRegistry open() throws IOException {
-        return BackendRegistry.open(backends, secrets, health, io.ipfskit.core.resilience.Resilience.create(resilience));
+        return BackendRegistry.open(backends, secrets, health,
+            io.ipfskit.core.resilience.Resilience.create(resilience,
+                cache.enabled() ? io.ipfskit.core.resilience.ContentCache.create(cache) : null,
+                new io.ipfskit.core.resilience.Leases(Clock.systemUTC())), pool);
       }
 
       @Override
@@ -276,6 +282,11 @@ public final class SharedWal implements AutoCloseable {
     }
 
     @Override
+    public List<io.ipfskit.core.storage.HealthMonitor.Report> backendHealth() {
+      return route(WalMethod.BACKEND_HEALTH, true, WalService::backendHealth);
+    }
+
+    @Override
     public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String breaker, BreakerAction action) {
       return route(WalMethod.BREAKER_CONTROL, false, s -> s.controlBreaker(breaker, action));
     }
@@ -369,7 +380,8 @@ public final class SharedWal implements AutoCloseable {
     backends.onHealthChange(new HealthNotices()); // a backend going down or recovering reaches the client
     backends.resilience().onTransition(HealthNotices::breakerChanged); // and so does a breaker's transition
     backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
-    InProcessWalService service = new InProcessWalService(wal, backends.resilience());
+    InProcessWalService service = new InProcessWalService(wal, backends.resilience(),
+        () -> backends.names().stream().map(backends.monitor()::report).toList());
     WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant(), ownerPolicy);
     OwnerSocketServer server;
     try {

@@ -149,6 +149,11 @@ final class SocketWalService implements WalService {
   }
 
   @Override
+  public List<io.ipfskit.core.storage.HealthMonitor.Report> backendHealth() {
+    return HealthJson.readList(call(WalMethod.BACKEND_HEALTH, args()));
+  }
+
+  @Override
   public List<io.ipfskit.core.resilience.BreakerStatus> breakers() {
     return BreakerJson.readList(call(WalMethod.BREAKERS, args()));
   }

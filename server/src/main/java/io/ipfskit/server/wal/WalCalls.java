@@ -105,7 +105,7 @@ public final class WalCalls {
       case CONFIG -> List.of("set");
       case BREAKERS -> List.of("breaker");
       case BREAKER_CONTROL -> List.of("action", "breaker");
-      case STATUS, METRICS, HEALTH, PING -> List.of();
+      case STATUS, METRICS, HEALTH, BACKEND_HEALTH, PING -> List.of();
     };
   }
 
@@ -203,6 +203,7 @@ public final class WalCalls {
         BreakerAction action = BreakerAction.parse(a);
         yield BreakerJson.controlled(action, wal.controlBreaker(name, action));
       }
+      case BACKEND_HEALTH -> HealthJson.list(wal.backendHealth());
       case PING -> throw new InvalidOperationException("method", "ping is answered by the owner socket only");
     };
   }

@@ -25,6 +25,8 @@ public enum WalMethod {
   BREAKERS(true, Duration.ofSeconds(30)),
   /** Forces a breaker of the owner open or closed, or resets it. */
   BREAKER_CONTROL(false, Duration.ofSeconds(30)),
+  /** The owner's backend health reports (every configured backend, with history). */
+  BACKEND_HEALTH(true, Duration.ofSeconds(30)),
   /** Who owns the log: {@code pid}, {@code wal_dir}, {@code owner_since}. */
   PING(true, Duration.ofSeconds(5));
 

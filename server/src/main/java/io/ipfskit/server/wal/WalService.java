@@ -78,6 +78,12 @@ public interface WalService {
    */
   io.ipfskit.core.resilience.BreakerStatus controlBreaker(String breaker, BreakerAction action);
 
+  /**
+   * The health of every backend the log runs on (configured ones, in the registry's order), with
+   * history. The health monitor lives in the process that owns the log; another process asks it.
+   */
+  java.util.List<io.ipfskit.core.storage.HealthMonitor.Report> backendHealth();
+
   /** Changes live-updatable keys ({@link WalConfig#LIVE_KEYS}); returns the configuration after the change. */
   WalConfig updateConfig(Map<String, String> changes);
 }

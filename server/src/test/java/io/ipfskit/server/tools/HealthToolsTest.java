@@ -131,4 +131,31 @@ class HealthToolsTest {
     Map<String, Object> report = HealthTools.report(r, "local");
     assertEquals("local: unhealthy (local block store is not writable)", HealthTools.summary(report));
   }
+
+  @Test
+  void overWal_processNotOwningTheLog_answersTheOwnersMonitorWithHistory() {
+    try (io.ipfskit.server.wal.SharedWal owner = io.ipfskit.server.wal.SharedWal.forHome(
+            io.ipfskit.server.KitConfig.defaults(home), null);
+        io.ipfskit.server.wal.SharedWal forwarder = io.ipfskit.server.wal.SharedWal.forHome(
+            io.ipfskit.server.KitConfig.defaults(home), null)) {
+      assertTrue(owner.isOwner());
+      assertFalse(forwarder.isOwner());
+      BackendRegistry owned = owner.ownedRegistry().orElseThrow();
+      owned.monitor().recordCall("local", Duration.ofMillis(7), "TRANSIENT");
+
+      CallToolResult here = call(HealthTools.overWal(() -> owner), Map.of());
+      CallToolResult there = call(HealthTools.overWal(() -> forwarder), Map.of());
+      assertFalse(there.isError(), () -> ((TextContent) there.content().get(0)).text());
+      assertSchemaValid(there);
+      assertEquals(here.structuredContent(), there.structuredContent(), "the same answer forwarded as at the owner");
+      Map<String, Object> local = rows(there).get(0);
+      assertEquals("local", local.get("backend"));
+      assertEquals(1, ((Number) local.get("consecutive_errors")).intValue());
+      assertFalse(((List<?>) local.get("history")).isEmpty());
+      assertEquals("not_configured", rows(there).get(1).get("state"));
+
+      CallToolResult one = call(HealthTools.overWal(() -> forwarder), Map.of("backend", "local"));
+      assertEquals(1, rows(one).size());
+    }
+  }
 }

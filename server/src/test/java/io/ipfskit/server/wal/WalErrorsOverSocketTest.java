@@ -55,6 +55,7 @@ class WalErrorsOverSocketTest {
     @Override public WalConfig config() { return fail(); }
     @Override public WalConfig updateConfig(Map<String, String> changes) { return fail(); }
     @Override public List<io.ipfskit.core.resilience.BreakerStatus> breakers() { return fail(); }
+    @Override public List<io.ipfskit.core.storage.HealthMonitor.Report> backendHealth() { return fail(); }
     @Override public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String b, BreakerAction a) { return fail(); }
   };
 

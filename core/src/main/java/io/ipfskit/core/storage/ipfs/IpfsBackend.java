@@ -59,14 +59,29 @@ public final class IpfsBackend implements StorageBackend {
   private final IpfsConfig config;
   private final KuboRpc rpc;
 
-  private IpfsBackend(IpfsConfig config) {
+  private IpfsBackend(IpfsConfig config, KuboRpc rpc) {
     this.config = config;
-    this.rpc = new KuboRpc(config.api(), config.timeout());
+    this.rpc = rpc;
   }
 
-  /** A backend for the node {@code config} names. Does not call the node (it may be down now). */
+  /**
+   * A backend for the node {@code config} names, with the default pool waiting up to the call timeout
+   * for a connection. Does not call the node (it may be down now).
+   */
   public static IpfsBackend open(IpfsConfig config) {
-    return new IpfsBackend(requireNonNull(config, "config"));
+    requireNonNull(config, "config");
+    return new IpfsBackend(config, new KuboRpc(config.api(), config.timeout()));
+  }
+
+  /**
+   * A backend for the node {@code config} names, its connections pooled as {@code pool} says and
+   * each one a call holds registered with {@code leases}. Does not call the node.
+   */
+  public static IpfsBackend open(IpfsConfig config, io.ipfskit.core.storage.PoolConfig pool,
+      io.ipfskit.core.storage.LeaseTracker leases) {
+    requireNonNull(config, "config");
+    return new IpfsBackend(config, new KuboRpc(config.api(), config.timeout(), requireNonNull(pool, "pool"),
+        requireNonNull(leases, "leases")));
   }
 
   @Override

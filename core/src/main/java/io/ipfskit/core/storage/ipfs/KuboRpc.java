@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import io.ipfskit.core.storage.LeaseTracker;
+import io.ipfskit.core.storage.PoolConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.IdleConnectionEvictor;
 import org.apache.hc.client5.http.entity.mime.InputStreamBody;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -49,19 +52,29 @@ final class KuboRpc implements AutoCloseable {
   static final Duration GRACE = Duration.ofSeconds(5);
   /** The largest JSON answer read into memory (answers here are about one CID; a larger one is wrong). */
   static final int MAX_ANSWER_BYTES = 16 << 20;
-  private static final int MAX_CONNECTIONS = 16;
-
   private final String node;
   private final Duration timeout;
   private final PoolingHttpClientConnectionManager pool;
   private final MeteredConnectionManager metered;
   private final CloseableHttpClient client;
+  private final IdleConnectionEvictor evictor;
 
+  /** The default pool ({@link PoolConfig#DEFAULTS}) waiting up to {@code timeout} for a connection; no lease tracking. */
   KuboRpc(URI api, Duration timeout) {
-    this(api, timeout, MAX_CONNECTIONS);
+    this(api, timeout, PoolConfig.DEFAULTS.maxConnections());
   }
 
+  /** A pool of {@code maxConnections} waiting up to {@code timeout} for a connection; no lease tracking. */
   KuboRpc(URI api, Duration timeout, int maxConnections) {
+    this(api, timeout, new PoolConfig(maxConnections, maxConnections, timeout, PoolConfig.DEFAULTS.maxLifetime(),
+        PoolConfig.DEFAULTS.maxIdle()), LeaseTracker.NONE);
+  }
+
+  /**
+   * @param pool the pool's size, connection wait, lifetime and idle eviction ({@code IPFS_KIT_POOL_*})
+   * @param leases where each pooled connection is registered while a call holds it
+   */
+  KuboRpc(URI api, Duration timeout, PoolConfig pool, LeaseTracker leases) {
     this.node = api.toString();
     this.timeout = timeout;
     Timeout read = Timeout.ofMilliseconds(timeout.plus(GRACE).toMillis());
@@ -72,22 +85,29 @@ final class KuboRpc implements AutoCloseable {
             // A node restarted since the connection was pooled: check before reuse instead of
             // failing the next call on a dead connection.
             .setValidateAfterInactivity(TimeValue.ofMilliseconds(500))
+            // Recycled after its lifetime even when busy all along (checked when it goes back to the pool).
+            .setTimeToLive(TimeValue.ofMilliseconds(pool.maxLifetime().toMillis()))
             .build())
-        .setMaxConnTotal(maxConnections)
-        .setMaxConnPerRoute(maxConnections)
+        .setMaxConnTotal(pool.maxConnections())
+        .setMaxConnPerRoute(pool.maxPerRoute())
         .build();
-    this.metered = new MeteredConnectionManager("ipfs", pool, System::nanoTime);
+    this.metered = new MeteredConnectionManager("ipfs", this.pool, System::nanoTime, leases);
     this.client = HttpClients.custom()
         .setConnectionManager(metered)
         .setDefaultRequestConfig(RequestConfig.custom()
             .setResponseTimeout(read)
-            .setConnectionRequestTimeout(Timeout.ofMilliseconds(timeout.toMillis()))
+            .setConnectionRequestTimeout(Timeout.ofMilliseconds(pool.acquireTimeout().toMillis()))
             .build())
         .disableAutomaticRetries() // a streamed add cannot be repeated; the WAL retries whole operations
         .disableRedirectHandling()
         .disableCookieManagement()
         .disableAuthCaching()
         .build();
+    // The builder's own evictor only runs on a pool it can control, which the metered wrapper is not:
+    // one daemon thread per client closes the pool's expired and idle connections itself.
+    TimeValue idle = TimeValue.ofMilliseconds(pool.maxIdle().toMillis());
+    this.evictor = new IdleConnectionEvictor(this.pool, idle, idle);
+    this.evictor.start();
   }
 
   String node() {
@@ -220,6 +240,7 @@ final class KuboRpc implements AutoCloseable {
 
   @Override
   public void close() {
+    evictor.shutdown();
     client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
     pool.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
   }

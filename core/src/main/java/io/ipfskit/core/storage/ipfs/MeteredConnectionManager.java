@@ -1,8 +1,11 @@
 package io.ipfskit.core.storage.ipfs;
 
 import io.ipfskit.core.storage.LatencyWindow;
+import io.ipfskit.core.storage.LeaseTracker;
 import io.ipfskit.core.storage.PoolStats;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +26,11 @@ import org.apache.hc.core5.util.Timeout;
  * time. A request that times out fails with the pool's figures (total, active, idle, waiting) in its
  * message, so an exhausted pool is told apart from a slow node. Everything else is delegated.
  *
- * <p>Thread-safe: the pool is; the window and the counter are.
+ * <p>With a {@link LeaseTracker}, each connection handed to a caller is registered (owner: the
+ * pool's name; the borrower's stack) until the client releases it, so a call that never gives its
+ * connection back shows up as a leak with where it was borrowed.
+ *
+ * <p>Thread-safe: the pool is; the window, the counter and the map of held leases are.
  */
 final class MeteredConnectionManager implements HttpClientConnectionManager {
   static final int WAIT_SAMPLES = 1024;
@@ -33,11 +40,21 @@ final class MeteredConnectionManager implements HttpClientConnectionManager {
   private final LongSupplier nanoTicker;
   private final LatencyWindow waits = new LatencyWindow(WAIT_SAMPLES);
   private final AtomicLong exhaustions = new AtomicLong();
+  private final LeaseTracker leases;
+  /** The lease of each endpoint a caller holds now (identity: endpoints do not override equals). */
+  private final Map<ConnectionEndpoint, LeaseTracker.Handle> held = new ConcurrentHashMap<>();
 
   MeteredConnectionManager(String name, PoolingHttpClientConnectionManager pool, LongSupplier nanoTicker) {
+    this(name, pool, nanoTicker, LeaseTracker.NONE);
+  }
+
+  /** @param leases where each connection handed to a caller is registered until it comes back */
+  MeteredConnectionManager(String name, PoolingHttpClientConnectionManager pool, LongSupplier nanoTicker,
+      LeaseTracker leases) {
     this.name = name;
     this.pool = pool;
     this.nanoTicker = nanoTicker;
+    this.leases = leases;
   }
 
   PoolStats stats() {
@@ -57,12 +74,17 @@ final class MeteredConnectionManager implements HttpClientConnectionManager {
         try {
           ConnectionEndpoint endpoint = request.get(timeout);
           waits.record(nanoTicker.getAsLong() - start);
+          if (leases != LeaseTracker.NONE)
+            held.put(endpoint, leases.register(name, "pooled connection to " + route.getTargetHost().toHostString(),
+                () -> endpoint.close(CloseMode.IMMEDIATE)));
           return endpoint;
         } catch (TimeoutException e) {
+          // The figures first, then the count: whoever sees the count sees figures taken before it moved.
+          String figures = stats().describe();
           exhaustions.incrementAndGet();
           // HttpClient turns this into a ConnectionRequestTimeoutException carrying this message.
           TimeoutException named = new TimeoutException("no pooled connection within " + timeout + " ("
-              + stats().describe() + "); raise the pool size or lower concurrent calls");
+              + figures + "); raise the pool size or lower concurrent calls");
           named.initCause(e);
           throw named;
         }
@@ -77,6 +99,8 @@ final class MeteredConnectionManager implements HttpClientConnectionManager {
 
   @Override
   public void release(ConnectionEndpoint endpoint, Object newState, TimeValue validDuration) {
+    LeaseTracker.Handle lease = held.remove(endpoint);
+    if (lease != null) lease.close();
     pool.release(endpoint, newState, validDuration);
   }
 

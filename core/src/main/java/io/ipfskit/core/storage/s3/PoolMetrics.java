@@ -17,8 +17,8 @@ import software.amazon.awssdk.metrics.MetricPublisher;
  * {@code PENDING_CONCURRENCY_ACQUIRES}) as they were at that request, and how long that request
  * waited for a connection ({@link HttpMetric#CONCURRENCY_ACQUIRE_DURATION}). This publisher keeps
  * the latest figures and a window of the waits; so {@link #stats()} is "as of the latest request",
- * not "now" (the source field says so). Exhaustion is not counted here: the SDK reports a request
- * that got no connection as a failed call, not as a metric.
+ * not "now" (the source field says so). The SDK reports a request that got no connection as a failed
+ * call, not as a metric: the backend counts it here ({@link #exhausted}).
  *
  * <p>Thread-safe: the SDK publishes from its request threads.
  */
@@ -30,6 +30,12 @@ final class PoolMetrics implements MetricPublisher {
   private final AtomicReference<Figures> latest = new AtomicReference<>(new Figures(0, 0, 0, 0));
   private final LatencyWindow waits = new LatencyWindow(WAIT_SAMPLES);
   private final AtomicLong published = new AtomicLong();
+  private final AtomicLong exhaustions = new AtomicLong();
+
+  /** A request got no pooled connection in time (the backend sees the failure; the SDK has no metric for it). */
+  void exhausted() {
+    exhaustions.incrementAndGet();
+  }
 
   @Override
   public void publish(MetricCollection metrics) {
@@ -55,7 +61,7 @@ final class PoolMetrics implements MetricPublisher {
   PoolStats stats() {
     Figures f = latest.get();
     return new PoolStats("s3", f.max(), f.leased(), f.available(), f.pending(), waits.count(),
-        waits.percentileMillis(50), waits.percentileMillis(99), 0,
+        waits.percentileMillis(50), waits.percentileMillis(99), exhaustions.get(),
         published.get() == 0 ? "AWS SDK metrics: no request yet" : "AWS SDK metrics, as of the latest request");
   }
 

@@ -86,8 +86,15 @@ public final class S3Backend implements StorageBackend {
   private final S3Client s3;
   private final VaultCredentials vaultCredentials; // null = AWS default chain
   private final PoolMetrics poolMetrics;
+  /** SDK calls of this backend holding or waiting for a pooled connection now (one connection each at most). */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final Duration acquireTimeoutOrNull; // null: the SDK's default
+  private final int maxConnections; // of IPFS_KIT_POOL_MAX_CONNECTIONS; 0 when the SDK's default
 
-  private S3Backend(S3Config config, S3Client s3, VaultCredentials vaultCredentials, PoolMetrics poolMetrics) {
+  private S3Backend(S3Config config, S3Client s3, VaultCredentials vaultCredentials, PoolMetrics poolMetrics,
+      io.ipfskit.core.storage.PoolConfig poolOrNull) {
+    this.acquireTimeoutOrNull = poolOrNull == null ? null : poolOrNull.acquireTimeout();
+    this.maxConnections = poolOrNull == null ? 0 : poolOrNull.maxConnections();
     this.config = config;
     this.s3 = s3;
     this.vaultCredentials = vaultCredentials;
@@ -108,10 +115,25 @@ public final class S3Backend implements StorageBackend {
    * and builds the client. Contacts neither S3 nor the vault (the vault may still be unlocking).
    */
   public static S3Backend open(S3Config config, SecretLookup secrets) throws IOException {
-    return open(config, secrets, Clock.systemUTC());
+    return open(config, secrets, null, Clock.systemUTC());
+  }
+
+  /**
+   * {@link #open(S3Config, SecretLookup)} with the SDK client's connection pool sized and recycled as
+   * {@code pool} says ({@code IPFS_KIT_POOL_*}: total, acquire timeout, time to live, idle time).
+   */
+  public static S3Backend open(S3Config config, SecretLookup secrets, io.ipfskit.core.storage.PoolConfig pool)
+      throws IOException {
+    return open(config, secrets, requireNonNull(pool, "pool"), Clock.systemUTC());
   }
 
   static S3Backend open(S3Config config, SecretLookup secrets, Clock clock) throws IOException {
+    return open(config, secrets, null, clock);
+  }
+
+  /** @param poolOrNull the pool settings, or null for the SDK's defaults */
+  static S3Backend open(S3Config config, SecretLookup secrets, io.ipfskit.core.storage.PoolConfig poolOrNull,
+      Clock clock) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(secrets, "secrets");
     requireNonNull(clock, "clock");
@@ -120,8 +142,18 @@ public final class S3Backend implements StorageBackend {
         : new VaultCredentials(config.accessKeyIdOrNull(), config.secretKeyRefOrNull(), secrets, clock);
     AwsCredentialsProvider credentials = vault != null ? vault : DefaultCredentialsProvider.builder().build();
     PoolMetrics poolMetrics = new PoolMetrics();
+    Apache5HttpClient.Builder http = Apache5HttpClient.builder().connectionTimeout(CONNECT_TIMEOUT)
+        .socketTimeout(SOCKET_TIMEOUT);
+    if (poolOrNull != null) {
+      // The SDK's apache5 client sets its per-route limit to maxConnections itself (one endpoint per client).
+      http.maxConnections(poolOrNull.maxConnections())
+          .connectionAcquisitionTimeout(poolOrNull.acquireTimeout())
+          .connectionTimeToLive(poolOrNull.maxLifetime())
+          .connectionMaxIdleTime(poolOrNull.maxIdle())
+          .useIdleConnectionReaper(true);
+    }
     S3ClientBuilder b = S3Client.builder()
-        .httpClientBuilder(Apache5HttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT))
+        .httpClientBuilder(http)
         .region(Region.of(config.region()))
         .credentialsProvider(credentials)
         .forcePathStyle(config.pathStyle())
@@ -133,7 +165,7 @@ public final class S3Backend implements StorageBackend {
           .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
-    return new S3Backend(config, b.build(), vault, poolMetrics);
+    return new S3Backend(config, b.build(), vault, poolMetrics, poolOrNull);
   }
 
   @Override
@@ -153,8 +185,10 @@ public final class S3Backend implements StorageBackend {
     try (Spool spool = Spool.write(config.spoolDirectory(), content)) {
       StoredContent computed = spool.computed();
       String key = config.key(computed.cid());
-      if (computed.size() >= config.multipartThresholdBytes()) uploadInParts(spool.file(), computed.size(), key);
-      else putWhole(spool.file(), key);
+      try (InFlight f = inFlight()) {
+        if (computed.size() >= config.multipartThresholdBytes()) uploadInParts(spool.file(), computed.size(), key);
+        else putWhole(spool.file(), key);
+      }
       return new StoredContent(computed.cid(), computed.size(), key, null);
     }
   }
@@ -211,7 +245,8 @@ public final class S3Backend implements StorageBackend {
     requireNonNull(out, "out");
     checkCredentials();
     String key = config.key(c);
-    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(config.bucket()).key(key))) {
+    try (InFlight f = inFlight();
+        ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(config.bucket()).key(key))) {
       byte[] buf = new byte[COPY_BUFFER_BYTES];
       while (true) {
         int n;
@@ -256,7 +291,9 @@ public final class S3Backend implements StorageBackend {
     checkCredentials();
     String key = config.key(c);
     try {
-      s3.deleteObject(r -> r.bucket(config.bucket()).key(key)); // S3 answers 204 for an absent key too
+      try (InFlight f = inFlight()) {
+        s3.deleteObject(r -> r.bucket(config.bucket()).key(key)); // S3 answers 204 for an absent key too
+      }
     } catch (SdkException e) {
       throw failure(e, "delete object " + key, null);
     }
@@ -268,7 +305,10 @@ public final class S3Backend implements StorageBackend {
     checkCredentials();
     String key = config.key(c);
     try {
-      HeadObjectResponse h = s3.headObject(r -> r.bucket(config.bucket()).key(key));
+      HeadObjectResponse h;
+      try (InFlight f = inFlight()) {
+        h = s3.headObject(r -> r.bucket(config.bucket()).key(key));
+      }
       return Optional.of(h.contentLength());
     } catch (SdkException e) {
       StorageException se = failure(e, "head object " + key, c);
@@ -286,9 +326,11 @@ public final class S3Backend implements StorageBackend {
     List<String> cids = new ArrayList<>();
     ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(config.bucket()).prefix(config.prefix()).build();
     try {
-      for (S3Object o : s3.listObjectsV2Paginator(req).contents()) {
-        String rest = o.key().substring(config.prefix().length());
-        Cid.canonical(rest).filter(rest::equals).ifPresent(cids::add);
+      try (InFlight f = inFlight()) {
+        for (S3Object o : s3.listObjectsV2Paginator(req).contents()) {
+          String rest = o.key().substring(config.prefix().length());
+          Cid.canonical(rest).filter(rest::equals).ifPresent(cids::add);
+        }
       }
     } catch (SdkException e) {
       throw failure(e, "list objects under '" + config.prefix() + "'", null);
@@ -301,7 +343,9 @@ public final class S3Backend implements StorageBackend {
   public BackendHealth health() {
     try {
       checkCredentials();
-      s3.headBucket(r -> r.bucket(config.bucket()));
+      try (InFlight f = inFlight()) {
+        s3.headBucket(r -> r.bucket(config.bucket()));
+      }
       return BackendHealth.healthy("s3 bucket '" + config.bucket() + "' at " + config.describeEndpoint() + " answers");
     } catch (StorageException e) {
       return BackendHealth.unhealthy(e.getMessage());
@@ -334,12 +378,56 @@ public final class S3Backend implements StorageBackend {
   }
 
   private StorageException failure(SdkException e, String action, String cidOrNull) {
+    if (poolTimeout(e)) {
+      String figures = exhaustedFigures(); // first, then the count
+
+      poolMetrics.exhausted();
+      return new StorageException("s3 bucket '" + config.bucket() + "' at " + config.describeEndpoint() + ": " + action
+          + " got no pooled connection" + (acquireTimeoutOrNull == null ? "" : " within "
+          + io.ipfskit.core.config.Setting.secondsText(acquireTimeoutOrNull) + " s") + " (" + figures
+          + "); raise IPFS_KIT_POOL_MAX_CONNECTIONS or lower concurrent calls", StorageErrorClass.TRANSIENT, e);
+    }
     StorageException se = S3Errors.classify(e, config, action, cidOrNull);
     if (vaultCredentials != null && e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException s
         && (s.statusCode() == 403 || s.awsErrorDetails() != null && s.awsErrorDetails().errorCode() != null
             && S3Errors.CREDENTIAL_CODES.contains(s.awsErrorDetails().errorCode())))
       vaultCredentials.forget();
     return se;
+  }
+
+  /** Counts one SDK call (and, for a get, the reading of its answer) while it runs. */
+  private interface InFlight extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private InFlight inFlight() {
+    inFlight.incrementAndGet();
+    return inFlight::decrementAndGet;
+  }
+
+  /**
+   * The pool's figures when a call got no connection. The SDK's apache5 client does not expose its
+   * pool, and its metrics arrive only with a finished request, so they are derived from this
+   * backend's own calls: each SDK call holds at most one connection, the calls in flight (the one that
+   * gave up no longer counts when its failure is classified) hold or wait for one, and none is idle
+   * while one waited in vain.
+   */
+  private String exhaustedFigures() {
+    int max = acquireTimeoutOrNull == null ? poolMetrics.stats().max() : maxConnections;
+    int others = inFlight.get();
+    int active = Math.min(max, others);
+    return "total " + max + ", active " + active + ", idle 0, waiting " + (others - active);
+  }
+
+  /**
+   * Whether the client gave up waiting for a pooled connection: HttpClient 5 signals that with a
+   * {@link org.apache.hc.core5.http.ConnectionRequestTimeoutException} under the SDK's exception.
+   */
+  private static boolean poolTimeout(SdkException e) {
+    for (Throwable t = e; t != null; t = t.getCause())
+      if (t instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) return true;
+    return false;
   }
 
   private static String canonical(String cid) throws StorageException {

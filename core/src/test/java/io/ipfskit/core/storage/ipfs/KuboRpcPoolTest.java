@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.ipfskit.core.storage.LeaseTracker;
+import io.ipfskit.core.storage.PoolConfig;
 import io.ipfskit.core.storage.PoolStats;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
@@ -34,6 +36,8 @@ class KuboRpcPoolTest {
   private ExecutorService serverThreads;
   private final CountDownLatch arrived = new CountDownLatch(MAX);
   private final CountDownLatch release = new CountDownLatch(1);
+  /** The client port of each {@code id} call, in order. */
+  private final java.util.Queue<Integer> ports = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   @BeforeEach
   void startServer() throws Exception {
@@ -48,6 +52,14 @@ class KuboRpcPoolTest {
         Thread.currentThread().interrupt();
       }
       byte[] body = "{\"Version\":\"0.0.1\",\"Repo\":\"1\",\"System\":\"x\"}".getBytes(UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.createContext("/api/v0/id", exchange -> {
+      ports.add(exchange.getRemoteAddress().getPort()); // one client port per TCP connection
+      byte[] body = "{\"ID\":\"12D3KooW\"}".getBytes(UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
@@ -77,7 +89,7 @@ class KuboRpcPoolTest {
       while (rpc.poolStats().exhaustions() < BORROWERS - MAX && System.nanoTime() < deadline) Thread.onSpinWait();
       PoolStats busy = rpc.poolStats();
       assertEquals(MAX, busy.max());
-      assertEquals(MAX, busy.leased());
+      assertEquals(MAX, busy.leased(), busy::toString);
       assertEquals(BORROWERS - MAX, busy.exhaustions());
       release.countDown();
 
@@ -109,5 +121,71 @@ class KuboRpcPoolTest {
     } finally {
       borrowers.shutdownNow();
     }
+  }
+
+  private URI api() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  @Test
+  @Timeout(60)
+  void call_connectionYoungerThanMaxLifetime_reusedForEveryCall() throws Exception {
+    try (KuboRpc rpc = new KuboRpc(api(), Duration.ofSeconds(5), PoolConfig.DEFAULTS.withMaxConnections(1),
+        LeaseTracker.NONE)) {
+      for (int i = 0; i < 20; i++) rpc.call("id", Map.of(), null, false);
+    }
+    assertEquals(20, ports.size());
+    assertEquals(1, new java.util.HashSet<>(ports).size(), "one keep-alive connection: " + ports);
+  }
+
+  @Test
+  @Timeout(60)
+  void call_connectionPastMaxLifetime_closedAndReplacedByANewOne() throws Exception {
+    Duration lifetime = Duration.ofMillis(500);
+    PoolConfig pool = new PoolConfig(1, 1, Duration.ofSeconds(5), lifetime, Duration.ofSeconds(60));
+    try (KuboRpc warm = new KuboRpc(api(), Duration.ofSeconds(5))) {
+      warm.call("id", Map.of(), null, false); // class loading and the first connect out of the way
+    }
+    ports.clear();
+    long start;
+    long replacedAt = -1;
+    try (KuboRpc rpc = new KuboRpc(api(), Duration.ofSeconds(5), pool, LeaseTracker.NONE)) {
+      start = System.nanoTime();
+      rpc.call("id", Map.of(), null, false);
+      int first = ports.peek();
+      // Bounded polling of the real server: keep calling until a call arrives on another connection.
+      long deadline = start + TimeUnit.SECONDS.toNanos(20);
+      while (System.nanoTime() < deadline) {
+        rpc.call("id", Map.of(), null, false);
+        if (!ports.stream().allMatch(p -> p == first)) {
+          replacedAt = System.nanoTime();
+          break;
+        }
+      }
+      assertTrue(replacedAt > 0, "a new connection within 20 s: " + ports.size() + " calls on " + first);
+      List<Integer> seen = new ArrayList<>(ports);
+      int reused = (int) seen.stream().takeWhile(p -> p == first).count();
+      assertTrue(reused > 1, "the young connection was reused before it expired (" + reused + " calls)");
+      assertTrue(replacedAt - start >= lifetime.toNanos(), "replaced only once older than its lifetime, after "
+          + (replacedAt - start) / 1_000_000 + " ms");
+      assertEquals(0, rpc.poolStats().leased());
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void evictor_connectionIdlePastMaxIdle_closedWithoutAnyCall() throws Exception {
+    PoolConfig pool = new PoolConfig(2, 2, Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofSeconds(1));
+    try (KuboRpc rpc = new KuboRpc(api(), Duration.ofSeconds(5), pool, LeaseTracker.NONE)) {
+      rpc.call("id", Map.of(), null, false);
+      assertEquals(1, rpc.poolStats().available(), "kept for reuse");
+      // Bounded polling of the pool's own figures: the evictor thread closes it after a second idle.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (rpc.poolStats().available() > 0 && System.nanoTime() < deadline)
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // poll, not a timing
+      assertEquals(0, rpc.poolStats().available(), "closed by idle eviction");
+      rpc.call("id", Map.of(), null, false);
+    }
+    assertEquals(2, new java.util.HashSet<>(ports).size(), "the second call needed a new connection: " + ports);
   }
 }

@@ -1,0 +1,68 @@
+package io.ipfskit.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipfskit.core.resilience.CacheStats;
+import io.ipfskit.core.resilience.PerformanceReport;
+import io.ipfskit.core.storage.BackendRegistry;
+import io.ipfskit.core.storage.StorageBackend;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The figures {@code performance_report}, {@code /api/performance/*} and {@code ipfs-kit report
+ * performance} show, from a home whose process owns the WAL: the read cache and the lease registry
+ * the owner's backends run behind are live, and configured by {@code IPFS_KIT_CACHE_*}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class KitHomePerformanceTest {
+  @TempDir Path home;
+
+  private KitHome open(Map<String, String> env) {
+    java.util.Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("IPFS_KIT_HOME", home.toString());
+    return KitHome.open(KitConfig.load(all, home));
+  }
+
+  @Test
+  void performanceSources_owner_showsTheLiveReadCacheAndLeases() throws Exception {
+    try (KitHome kit = open(Map.of())) {
+      BackendRegistry registry = kit.wal().ownedRegistry().orElseThrow();
+      StorageBackend local = registry.get("local");
+      String cid = local.add(new ByteArrayInputStream("hello cache".getBytes(UTF_8))).cid();
+      for (int i = 0; i < 3; i++) local.get(cid, new ByteArrayOutputStream());
+
+      PerformanceReport.Sources s = kit.performanceSources(Duration.ofMinutes(5));
+      assertEquals(1, s.caches().size());
+      CacheStats c = s.caches().get(0);
+      assertEquals("content", c.cache());
+      assertEquals(2, c.hits());
+      assertEquals(1, c.misses());
+      assertEquals(64L << 20, c.maxBytes(), "IPFS_KIT_CACHE_MAX_BYTES default");
+      assertEquals(2, s.leases().acquired(), "the add and the one read that reached the store");
+      assertEquals(0, s.leases().open());
+      PerformanceReport r = PerformanceReport.build(s, Instant.now());
+      assertTrue(r.scores().caches() >= 0, "the cache saw traffic, so it has a score: " + r.scores());
+    }
+  }
+
+  @Test
+  void performanceSources_cacheTurnedOff_noCacheListed() throws Exception {
+    try (KitHome kit = open(Map.of("IPFS_KIT_CACHE_MAX_BYTES", "0"))) {
+      kit.wal();
+      PerformanceReport.Sources s = kit.performanceSources(Duration.ofMinutes(5));
+      assertEquals(0, s.caches().size());
+      assertEquals(0, s.leases().acquired());
+    }
+  }
+}
