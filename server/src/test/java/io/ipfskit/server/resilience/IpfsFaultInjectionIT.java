@@ -26,7 +26,7 @@ import io.ipfskit.core.wal.OperationStatus;
 import io.ipfskit.core.wal.OperationType;
 import io.ipfskit.core.wal.WalConfig;
 import io.ipfskit.core.wal.WriteAheadLog;
-import io.ipfskit.server.testing.FaultProxy;
+import io.ipfskit.server.faults.FaultProxy;
 import io.ipfskit.server.testing.JsIpfsNode;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
