@@ -117,9 +117,18 @@ public final class ResilienceBench {
   private static final Duration CALLER_EVERY = Duration.ofMillis(100);
   private static final Duration WAIT_LIMIT = Duration.ofMinutes(10);
 
+  /** The parts, in the order they run. */
+  public enum Part { OVERHEAD, OUTAGE, FAULTS, POOL }
+
   /** Runs every part against the node at {@code api} and prints Markdown tables to {@code out}. */
   public static void run(URI api, ResilienceConfig layer, HealthThresholds health, Profile profile, Path scratch,
       PrintStream out) throws Exception {
+    run(api, layer, health, profile, java.util.EnumSet.allOf(Part.class), scratch, out);
+  }
+
+  /** Runs {@code parts} against the node at {@code api} and prints Markdown tables to {@code out}. */
+  public static void run(URI api, ResilienceConfig layer, HealthThresholds health, Profile profile,
+      java.util.Set<Part> parts, Path scratch, PrintStream out) throws Exception {
     Files.createDirectories(scratch);
     out.printf(Locale.ROOT, "# Resilience benchmark (%s)%n%n", profile.name());
     out.printf(Locale.ROOT, "%d CPUs, Java %s, load average %s at the start; node %s%n%n",
@@ -132,10 +141,10 @@ public final class ResilienceBench {
         b.windowType(), b.windowSize(), b.minimumCalls(), b.failureRateThreshold(), b.slowCallRateThreshold(),
         human(b.slowCallDuration()), human(b.waitInOpen()), b.halfOpenProbes(), r.strategy(), r.initialRate() * 100,
         r.increment() * 100, human(r.interval()), r.successThreshold(), human(health.probeInterval()), WAL_RETRY);
-    overhead(api, layer, health, profile, scratch.resolve("overhead"), out);
-    outage(api, layer, health, profile, scratch.resolve("outage"), out);
-    faults(api, layer, health, profile, scratch.resolve("faults"), out);
-    pool(api, profile, out);
+    if (parts.contains(Part.OVERHEAD)) overhead(api, layer, health, profile, scratch.resolve("overhead"), out);
+    if (parts.contains(Part.OUTAGE)) outage(api, layer, health, profile, scratch.resolve("outage"), out);
+    if (parts.contains(Part.FAULTS)) faults(api, layer, health, profile, scratch.resolve("faults"), out);
+    if (parts.contains(Part.POOL)) pool(api, profile, out);
     out.printf(Locale.ROOT, "%nLoad average %s at the end.%n", loadAverage());
   }
 

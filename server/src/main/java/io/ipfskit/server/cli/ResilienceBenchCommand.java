@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ipfs-kit bench resilience --ipfs-api URL [--quick] [--outage 30s] [--dir DIR]}: {@link
+ * {@code ipfs-kit bench resilience --ipfs-api URL [--quick] [--outage 30s] [--parts ...] [--dir DIR]}: {@link
  * ResilienceBench} against a running IPFS node, with the resilience layer configured as the server
  * would be ({@code IPFS_KIT_BREAKER_*}, {@code IPFS_KIT_RAMP_*}, {@code IPFS_KIT_RETRY_*}, {@code
  * IPFS_KIT_HEALTH_*}); {@code --quick} lays {@link ResilienceBench#QUICK_SETTINGS} over them.
@@ -42,6 +42,10 @@ final class ResilienceBenchCommand implements Callable<Integer> {
   @Option(names = "--outage", paramLabel = "DURATION", defaultValue = "30s",
       description = "How long the backend is dead in the outage part (full run; default ${DEFAULT-VALUE}).")
   String outage;
+
+  @Option(names = "--parts", paramLabel = "PART", split = ",", defaultValue = "OVERHEAD,OUTAGE,FAULTS,POOL",
+      description = "Which parts to run, comma-separated: ${COMPLETION-CANDIDATES} (default: all).")
+  java.util.List<ResilienceBench.Part> parts;
 
   @Option(names = "--dir", paramLabel = "DIR",
       description = "Scratch directory for the logs (kept). Default: a new temporary one, deleted after.")
@@ -76,7 +80,7 @@ final class ResilienceBenchCommand implements Callable<Integer> {
     boolean ownDir = dir == null;
     Path scratch = ownDir ? Files.createTempDirectory("ipfs-kit-bench-resilience-") : dir;
     try {
-      ResilienceBench.run(api, layer, health, profile, scratch, context.stdout());
+      ResilienceBench.run(api, layer, health, profile, java.util.EnumSet.copyOf(parts), scratch, context.stdout());
       return 0;
     } finally {
       if (ownDir) StdioBench.deleteTree(scratch);

@@ -294,6 +294,40 @@ class FaultProxyTest {
   }
 
   @Test
+  void resetRequests_half_everySecondRequestResetAfterItsHeadTheOthersReachTheTarget() throws Exception {
+    com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    AtomicInteger reached = new AtomicInteger();
+    target.createContext("/", x -> {
+      reached.incrementAndGet();
+      x.sendResponseHeaders(200, -1);
+      x.close();
+    });
+    target.start();
+    try (FaultProxy http = FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        target.getAddress().getPort()))) {
+      http.resetRequests(0.5);
+      java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      java.util.List<String> outcomes = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        try {
+          outcomes.add("" + client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.uri() + "/x"))
+              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), // POST: the JDK client retries a GET
+              java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+        } catch (IOException e) {
+          outcomes.add("broken");
+        }
+      }
+      assertEquals(java.util.List.of("200", "broken", "200", "broken"), outcomes);
+      assertEquals(2, http.answered());
+      assertEquals(2, reached.get());
+    } finally {
+      target.stop(0);
+    }
+  }
+
+  @Test
   void withConnectionClose_keepAliveHeader_replacedOnce() {
     byte[] head = "POST /x HTTP/1.1\r\nHost: a\r\nconnection: keep-alive\r\nContent-Length: 0\r\n\r\n".getBytes(UTF_8);
     assertEquals("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
