@@ -50,8 +50,9 @@ class BenchResilienceIT {
     assertTrue(stdout.contains("# Resilience benchmark (quick)"), stdout);
     assertTrue(stdout.contains("load average"), stdout);
 
-    assertTrue(row(stdout, "| WAL add → completed | bare").length == 5, stdout);
+    assertTrue(row(stdout, "| WAL add → completed | bare (`openUnprotected`)").length == 5, stdout);
     assertTrue(row(stdout, "| WAL add → completed | behind the layer").length == 5, stdout);
+    assertTrue(row(stdout, "| WAL add → completed | bare again (A/A control)").length == 5, stdout);
 
     // side | made | reached | refused | share | connections | caller | first | all | completed | failed | pinned
     String[] bare = row(stdout, "| without the layer |");
