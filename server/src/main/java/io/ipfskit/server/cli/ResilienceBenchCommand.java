@@ -5,7 +5,6 @@ import io.ipfskit.core.config.SettingValue;
 import io.ipfskit.core.config.Settings;
 import io.ipfskit.core.resilience.ResilienceConfig;
 import io.ipfskit.core.storage.HealthThresholds;
-import io.ipfskit.core.storage.ipfs.IpfsConfig;
 import io.ipfskit.server.bench.ResilienceBench;
 import io.ipfskit.server.bench.StdioBench;
 import java.net.URI;
@@ -61,12 +60,7 @@ final class ResilienceBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (ipfsApi == null || ipfsApi.isBlank())
       throw new IllegalArgumentException("no node to measure: pass --ipfs-api URL (or set IPFS_KIT_IPFS_API)");
-    URI api;
-    try {
-      api = IpfsConfig.of(URI.create(ipfsApi.trim())).api();
-    } catch (IllegalArgumentException e) { // same rule as IPFS_KIT_IPFS_API; names the option, never the value
-      throw new IllegalArgumentException("--ipfs-api " + e.getMessage().replaceFirst("^api ", ""));
-    }
+    URI api = BackendsBenchCommand.ipfsApi(ipfsApi);
     ResilienceBench.Profile profile = quick ? ResilienceBench.Profile.quick()
         : ResilienceBench.Profile.full(DurationArg.parse("--outage", outage));
     Settings settings = context.config().settings();

@@ -257,19 +257,25 @@ class FaultProxyTest {
     assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
   }
 
-  @Test
-  void answer_quarterOf429_everyFourthRequestAnsweredByTheProxyTheRestReachTheTarget() throws Exception {
+  /** A JDK HTTP server on the loopback that answers 200 with the request's body, counting requests. */
+  private static com.sun.net.httpserver.HttpServer echoHttp(AtomicInteger reached) throws IOException {
     com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-    AtomicInteger reached = new AtomicInteger();
     target.createContext("/", x -> {
       byte[] sent = x.getRequestBody().readAllBytes();
       reached.incrementAndGet();
-      x.sendResponseHeaders(200, sent.length);
+      x.sendResponseHeaders(200, sent.length == 0 ? -1 : sent.length);
       x.getResponseBody().write(sent);
       x.close();
     });
     target.start();
+    return target;
+  }
+
+  @Test
+  void answer_quarterOf429_everyFourthRequestAnsweredByTheProxyTheRestReachTheTarget() throws Exception {
+    AtomicInteger reached = new AtomicInteger();
+    com.sun.net.httpserver.HttpServer target = echoHttp(reached);
     try (FaultProxy http = FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(),
         target.getAddress().getPort()))) {
       http.answer(429, 0.25);
@@ -295,15 +301,8 @@ class FaultProxyTest {
 
   @Test
   void resetRequests_half_everySecondRequestResetAfterItsHeadTheOthersReachTheTarget() throws Exception {
-    com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
     AtomicInteger reached = new AtomicInteger();
-    target.createContext("/", x -> {
-      reached.incrementAndGet();
-      x.sendResponseHeaders(200, -1);
-      x.close();
-    });
-    target.start();
+    com.sun.net.httpserver.HttpServer target = echoHttp(reached);
     try (FaultProxy http = FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(),
         target.getAddress().getPort()))) {
       http.resetRequests(0.5);
