@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ipfs-kit bench resilience --quick} from the packaged jar against a real js-ipfs node: the
  * bench is run by hand for figures; this keeps it working. It checks the tables' shape and the counts
  * that do not depend on timing (every queued add completed and pinned on the node on both sides; the
- * side without the layer refuses nothing; the faults end with every WAL add completed), never a time.
+ * side without the layer refuses nothing; under faults every WAL add completes or spends all its
+ * retries), never a time.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class BenchResilienceIT {
@@ -65,10 +66,16 @@ class BenchResilienceIT {
       assertEquals(List.of("5", "0", "5"), List.of(side[9], side[10], side[11]), "completed, failed, pinned: " + stdout);
     }
 
-    for (String fault : List.of("| network blip", "| transient error (HTTP 503)", "| rate limiting (HTTP 429)")) {
-      String[] f = row(stdout, fault);
-      assertEquals("100 % (5/5)", f[4], "every WAL add completed eventually: " + stdout);
+    for (String fault : List.of("network blip", "transient error (HTTP 503)", "rate limiting (HTTP 429)")) {
+      String[] f = row(stdout, "| " + fault);
       assertTrue(Integer.parseInt(f[7]) > 0, "the proxy faulted requests: " + stdout);
+      // Through the WAL an add completes, or fails only once it spent every retry on retryable errors (a
+      // finite max_retries: rare, 1 in 150 adds in one full run); never lost, never failed at once.
+      int completed = Integer.parseInt(f[4].replaceAll(".*\\((\\d+)/5\\)", "$1"));
+      long gaveUp = stdout.lines().filter(l -> l.startsWith("- WAL add not completed: " + fault)
+          && l.contains(": FAILED after 5 retries: ")).count();
+      assertEquals(5, completed + gaveUp, "every WAL add completed or spent all its retries: " + stdout);
+      assertTrue(completed > 0, stdout);
     }
 
     assertTrue(row(stdout, "| pooled (HttpClient 5 pool").length == 4, stdout);
