@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
  * IPFS_KIT_HEALTH_*}); {@code --quick} lays {@link ResilienceBench#QUICK_SETTINGS} over them.
  */
 @Command(name = "resilience", mixinStandardHelpOptions = true,
-    description = {"Reproduce the resilience tables side by side on a real IPFS node behind a fault proxy:",
-        "WAL add -> completed with and without the resilience layer; calls wasted on a dead backend and recovery"
+    description = {"Reproduce the resilience tables side by side on a real IPFS node behind a fault proxy.",
+        "Parts: WAL add -> completed with and without the resilience layer; calls wasted on a dead backend and recovery"
             + " time after it returns (with vs without the layer); success under network blips, HTTP 503 and HTTP"
             + " 429 (no retry, in-process retries within the budget, eventually through the WAL); pooled vs"
             + " unpooled connections. The layer is configured as the server's (IPFS_KIT_BREAKER_*, ...). See"
