@@ -228,6 +228,23 @@ public final class BackendRegistry implements AutoCloseable {
    */
   public static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
       HealthThresholds health, Clock clock, Resilience resilience) throws IOException {
+    return open(config, factoriesByType, health, clock, resilience, true);
+  }
+
+  /**
+   * {@link #open(BackendsConfig, Map, HealthThresholds, Clock, Resilience)} with every backend handed
+   * out bare, not behind a breaker, ramp or limit ({@link #resilience()} is a layer of the default
+   * configuration that wraps nothing, so it lists no breakers). Health probes and the monitor work
+   * as usual. Only for measuring what the resilience layer costs and saves ({@code ipfs-kit bench
+   * resilience}); a server always wraps.
+   */
+  public static BackendRegistry openUnprotected(BackendsConfig config, Map<String, Factory> factoriesByType,
+      HealthThresholds health, Clock clock) throws IOException {
+    return open(config, factoriesByType, health, clock, Resilience.create(ResilienceConfig.defaults()), false);
+  }
+
+  private static BackendRegistry open(BackendsConfig config, Map<String, Factory> factoriesByType,
+      HealthThresholds health, Clock clock, Resilience resilience, boolean wrap) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(resilience, "resilience");
     requireNonNull(factoriesByType, "factoriesByType");
@@ -254,7 +271,7 @@ public final class BackendRegistry implements AutoCloseable {
     }
     LOG.info("storage backends configured: {}; not configured: {}", opened.keySet(), absent);
     Map<String, StorageBackend> wrapped = new LinkedHashMap<>();
-    opened.forEach((name, b) -> wrapped.put(name, resilience.wrap(b)));
+    opened.forEach((name, b) -> wrapped.put(name, wrap ? resilience.wrap(b) : b));
     return new BackendRegistry(Collections.unmodifiableMap(wrapped), Collections.unmodifiableSet(absent),
         health, clock, resilience);
   }

@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * does nothing but count, so the difference between {@code direct} and {@code guarded} is the
  * layer: breaker permission and outcome (Resilience4j, count window), ramp check, AIMD slot and two
  * {@code System.nanoTime} readings. Also the ramp's admission check (idle and while ramping), the
- * retry budget's check, and the fast-fail of an open breaker.
+ * retry budget's check, the fast-fail of an open breaker, and a {@link ContentCache} get (hit
+ * through the caching wrapper, 4 KiB; a miss's look-up). The pool's borrow/return is {@code
+ * io.ipfskit.core.storage.ipfs.PoolJmh}.
  *
  * <pre>
  * mvn -B -o -q -pl core test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -44,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ResilienceJmh {
   /** Does nothing but count (so the call is not optimised away). */
-  static final class CountingBackend implements StorageBackend {
+  static class CountingBackend implements StorageBackend {
     private final String name;
     long pins;
 
@@ -96,6 +98,10 @@ public class ResilienceJmh {
   private io.github.resilience4j.circuitbreaker.CircuitBreaker r4j;
   private AimdLimit limit;
   private long tick;
+  private ContentCache cache;
+  private StorageBackend cached;
+  private static final byte[] CONTENT = new byte[4096];
+  private static final OutputStream SINK = OutputStream.nullOutputStream();
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -115,6 +121,35 @@ public class ResilienceJmh {
         io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom().slidingWindow(20, 10,
             io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).build());
     limit = new AimdLimit(d.concurrency());
+    cache = ContentCache.create(ContentCacheConfig.DEFAULTS);
+    cached = cache.wrap(new CountingBackend("cached") {
+      @Override
+      public void get(String cid, OutputStream out) {
+        try {
+          out.write(CONTENT);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+    try {
+      cached.get("bafkhit", SINK); // a miss that fills the entry the hit benchmark reads
+    } catch (StorageException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A cache hit through the caching wrapper: Caffeine look-up and a 4 KiB write to a null stream. */
+  @Benchmark
+  public long cacheGetHit() throws StorageException {
+    cached.get("bafkhit", SINK);
+    return tick;
+  }
+
+  /** A miss's look-up (what a miss adds before the backend is called). */
+  @Benchmark
+  public byte[] cacheLookupMiss() {
+    return cache.lookup("cached", "bafkmiss");
   }
 
   /** Resilience4j alone: permission and a success of a fixed duration (no clock reading). */

@@ -96,6 +96,19 @@ class BackendRegistryTest {
   }
 
   @Test
+  void openUnprotected_embeddedConfig_handsOutTheBareBackendAndListsNoBreaker() throws Exception {
+    try (BackendRegistry r = BackendRegistry.openUnprotected(BackendsConfig.embedded(home),
+        BackendRegistry.builtInFactories(), HealthThresholds.defaults(), Clock.fixed(T0, ZoneOffset.UTC))) {
+      StorageBackend local = r.get("local");
+      assertTrue(local instanceof LocalBlockStore, "not wrapped: " + local);
+      assertFalse(local.add(new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8))).cid().isEmpty());
+      assertEquals(List.of(), r.resilience().breakers(), "the layer wraps nothing");
+      r.probeHealthDue(System.nanoTime());
+      assertEquals(BackendHealth.Status.HEALTHY, r.health("local").health().status(), "health probes run as usual");
+    }
+  }
+
+  @Test
   void get_ipfsNotConfigured_throwsNamingItAndTheConfiguredOnes() throws Exception {
     try (BackendRegistry r = BackendRegistry.open(BackendsConfig.embedded(home))) {
       NoSuchElementException e = assertThrows(NoSuchElementException.class, () -> r.get("ipfs"));

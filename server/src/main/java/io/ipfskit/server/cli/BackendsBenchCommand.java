@@ -40,19 +40,19 @@ final class BackendsBenchCommand implements Callable<Integer> {
     this.context = context;
   }
 
+  /** {@code --ipfs-api}: the same rule as IPFS_KIT_IPFS_API; the message names the option, never the value. */
+  static URI ipfsApi(String raw) {
+    try {
+      return IpfsConfig.of(URI.create(raw.trim())).api();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--ipfs-api " + e.getMessage().replaceFirst("^api ", ""));
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     List<BackendsBench.RowSource> sources = new ArrayList<>();
-    if (ipfsApi != null && !ipfsApi.isBlank()) {
-      // Same rule as IPFS_KIT_IPFS_API; the message names the option, never the value.
-      URI api;
-      try {
-        api = IpfsConfig.of(URI.create(ipfsApi.trim())).api();
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--ipfs-api " + e.getMessage().replaceFirst("^api ", ""));
-      }
-      sources.add(new IpfsRows(api));
-    }
+    if (ipfsApi != null && !ipfsApi.isBlank()) sources.add(new IpfsRows(ipfsApi(ipfsApi)));
     if (sources.isEmpty())
       throw new IllegalArgumentException("no backend to measure: pass --ipfs-api URL (or set IPFS_KIT_IPFS_API)");
     boolean ownDir = dir == null;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run a benchmark; figures go to stdout (see BENCHMARKS.md).",
     subcommands = {BenchCommand.Secrets.class, BenchCommand.Stdio.class, BenchCommand.Http.class, WalBenchCommand.class,
-        BackendsBenchCommand.class, S3BenchCommand.class})
+        BackendsBenchCommand.class, S3BenchCommand.class, ResilienceBenchCommand.class})
 final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;

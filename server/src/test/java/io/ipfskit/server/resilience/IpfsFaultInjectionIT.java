@@ -34,7 +34,7 @@ import io.ipfskit.core.storage.BackendRegistry;
 import io.ipfskit.core.storage.BackendsConfig;
 import io.ipfskit.core.storage.HealthMonitor;
 import io.ipfskit.core.storage.HealthThresholds;
-import io.ipfskit.server.testing.FaultProxy;
+import io.ipfskit.server.faults.FaultProxy;
 import io.ipfskit.server.testing.JsIpfsNode;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;

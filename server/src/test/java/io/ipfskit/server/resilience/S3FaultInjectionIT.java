@@ -20,7 +20,7 @@ import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.core.storage.StoredContent;
 import io.ipfskit.core.storage.s3.S3Backend;
 import io.ipfskit.core.storage.s3.S3Config;
-import io.ipfskit.server.testing.FaultProxy;
+import io.ipfskit.server.faults.FaultProxy;
 import io.ipfskit.server.testing.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.ipfskit.server.testing;
+package io.ipfskit.server.faults;
 
 import static java.util.Objects.requireNonNull;
 
@@ -34,6 +34,13 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code HALF_CLOSE}: the proxy closes its sending side towards the client (the client reads
  *       end-of-stream) but keeps reading; switching to it half-closes open connections too.
  *   <li>{@code DRIP}: towards the client, at most {@code n} bytes per interval.
+ *   <li>{@code ANSWER}: HTTP-aware, for new connections only: the proxy reads each request's head
+ *       and answers a set share of requests itself with an HTTP status (429 rate limiting, 503, a
+ *       Kubo-style JSON error body, {@code Connection: close}); the others are forwarded with {@code
+ *       Connection: close} added, so the target closes after one answer and the client's next request
+ *       comes on a new connection that the proxy judges again. Which requests are answered is
+ *       deterministic (evenly spread: with share 0.25 every fourth). {@link #resetRequests} resets
+ *       that share instead (a network blip after the request was sent).
  * </ul>
  *
  * {@link #resetNext(int)} resets only the next {@code n} new connections and passes the rest (a short
@@ -47,11 +54,18 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class FaultProxy implements AutoCloseable {
   /** What the proxy does with traffic; see the class comment. */
-  public enum Mode { PASS, DELAY, RESET, BLACKHOLE, HALF_CLOSE, DRIP }
+  public enum Mode { PASS, DELAY, RESET, BLACKHOLE, HALF_CLOSE, DRIP, ANSWER }
 
-  private record Setting(Mode mode, long delayMillis, int dripBytes, long dripIntervalMillis) {}
+  private record Setting(Mode mode, long delayMillis, int dripBytes, long dripIntervalMillis, int status,
+      double share) {
+    Setting(Mode mode, long delayMillis, int dripBytes, long dripIntervalMillis) {
+      this(mode, delayMillis, dripBytes, dripIntervalMillis, 0, 0);
+    }
+  }
 
   private static final int CHUNK = 16 * 1024;
+  /** The longest request head {@code ANSWER} mode reads before it gives up on a connection. */
+  private static final int MAX_HEAD_BYTES = 64 * 1024;
 
   private final InetSocketAddress target;
   private final ServerSocket server;
@@ -64,6 +78,8 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicInteger resetNext = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger forwarded = new AtomicInteger();
+  private final AtomicInteger judged = new AtomicInteger(); // requests seen in ANSWER mode
+  private final AtomicInteger answered = new AtomicInteger(); // of which the proxy answered itself
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final AtomicInteger markerPort = new AtomicInteger(-1);
   private final AtomicInteger markersSeen = new AtomicInteger();
@@ -150,6 +166,34 @@ public final class FaultProxy implements AutoCloseable {
     setting.set(new Setting(Mode.DRIP, 0, bytes, interval.toMillis()));
   }
 
+  /**
+   * HTTP mode for new connections: a {@code share} of requests (0 to 1, evenly spread) is answered
+   * by the proxy with {@code status} (e.g. 429, 503) and a Kubo-style JSON error, the rest forwarded
+   * with {@code Connection: close} (one request per connection, so each is judged). Open
+   * connections keep passing.
+   */
+  public void answer(int status, double share) {
+    if (status < 400 || status > 599) throw new IllegalArgumentException("status must be from 400 to 599, but was " + status);
+    if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("share must be from 0 to 1, but was " + share);
+    judged.set(0);
+    setting.set(new Setting(Mode.ANSWER, 0, 0, 0, status, share));
+  }
+
+  /**
+   * A network blip per request, for new connections: like {@link #answer} but the judged share of
+   * requests is reset (RST) after the proxy read its head, instead of answered.
+   */
+  public void resetRequests(double share) {
+    if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("share must be from 0 to 1, but was " + share);
+    judged.set(0);
+    setting.set(new Setting(Mode.ANSWER, 0, 0, 0, 0, share));
+  }
+
+  /** Requests the proxy answered (or, after {@link #resetRequests}, reset) itself since start. */
+  public int answered() {
+    return answered.get();
+  }
+
   /** Waits (bounded) until at least {@code n} connections were accepted; returns the count. */
   public int awaitAccepted(int n, Duration within) {
     long end = System.nanoTime() + within.toNanos();
@@ -227,16 +271,27 @@ public final class FaultProxy implements AutoCloseable {
         threads.execute(link::drainClient);
         continue;
       }
+      if (mode == Mode.ANSWER) {
+        Setting s = setting.get();
+        threads.execute(() -> judge(link, s.status(), s.share()));
+        continue;
+      }
       threads.execute(() -> forward(link)); // off the acceptor: a slow target must not hold new connections
     }
   }
 
   private void forward(Link link) {
+    forward(link, null);
+  }
+
+  /** Connects {@code link} to the target, sends {@code head} first (if any), then pumps both ways. */
+  private void forward(Link link, byte[] head) {
     try {
       Socket upstream = new Socket();
       upstream.connect(target, 5_000);
       forwarded.incrementAndGet();
       link.upstream = upstream;
+      if (head != null) upstream.getOutputStream().write(head);
     } catch (IOException e) {
       link.reset();
       return;
@@ -245,7 +300,86 @@ public final class FaultProxy implements AutoCloseable {
     link.pump(link.client, link.upstream, false);
   }
 
+  /**
+   * {@code ANSWER} mode: reads the request head; answers {@code status} itself (then reads and drops
+   * the body until the client closes) or forwards the head, with {@code Connection: close}, and the
+   * rest. Request {@code i} (from 0) is answered when {@code floor((i + 1) * share) > floor(i * share)}.
+   */
+  private void judge(Link link, int status, double share) {
+    byte[] head;
+    try {
+      head = readHead(link.client.getInputStream());
+    } catch (IOException e) {
+      link.close();
+      return;
+    }
+    if (head == null) { // closed or not HTTP: nothing to judge
+      link.close();
+      return;
+    }
+    int i = judged.getAndIncrement();
+    if (Math.floor((i + 1) * share) > Math.floor(i * share)) {
+      answered.incrementAndGet();
+      if (status == 0) { // resetRequests: a blip after the request was sent
+        link.reset();
+        return;
+      }
+      String reason = switch (status) {
+        case 429 -> "Too Many Requests";
+        case 500 -> "Internal Server Error";
+        case 502 -> "Bad Gateway";
+        case 503 -> "Service Unavailable";
+        default -> "Error";
+      };
+      byte[] body = ("{\"Message\":\"fault proxy: " + status + " " + reason + "\",\"Code\":0,\"Type\":\"error\"}\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      String answer = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length + "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n";
+      try {
+        OutputStream out = link.client.getOutputStream();
+        out.write(answer.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        link.client.shutdownOutput();
+      } catch (IOException e) {
+        link.close();
+        return;
+      }
+      link.drainClient(); // the client may still send its body; it closes once it has read the answer
+      return;
+    }
+    forward(link, withConnectionClose(head));
+  }
+
+  /** The request head up to and including the blank line, or null at end of stream first. */
+  private static byte[] readHead(InputStream in) throws IOException {
+    java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream(512);
+    int matched = 0; // of "\r\n\r\n"
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) return null;
+      head.write(b);
+      matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (b == '\r' ? 1 : 0);
+      if (head.size() > MAX_HEAD_BYTES) throw new IOException("request head longer than " + MAX_HEAD_BYTES + " bytes");
+    }
+    return head.toByteArray();
+  }
+
+  /** {@code head} with any {@code Connection} header replaced by {@code Connection: close}. */
+  static byte[] withConnectionClose(byte[] head) {
+    String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+    String[] lines = text.substring(0, text.length() - 4).split("\r\n", -1);
+    StringBuilder out = new StringBuilder(text.length() + 19);
+    for (String line : lines) {
+      if (line.regionMatches(true, 0, "Connection:", 0, 11)) continue;
+      out.append(line).append("\r\n");
+    }
+    out.append("Connection: close\r\n\r\n");
+    return out.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
   private static void rst(Socket s) {
+    if (s == null) return; // a link reset before it was forwarded has no upstream
     try {
       s.setSoLinger(true, 0);
     } catch (IOException ignored) {

@@ -1,4 +1,4 @@
-package io.ipfskit.server.testing;
+package io.ipfskit.server.faults;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -255,5 +255,87 @@ class FaultProxyTest {
       });
     }
     assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
+  }
+
+  /** A JDK HTTP server on the loopback that answers 200 with the request's body, counting requests. */
+  private static com.sun.net.httpserver.HttpServer echoHttp(AtomicInteger reached) throws IOException {
+    com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    target.createContext("/", x -> {
+      byte[] sent = x.getRequestBody().readAllBytes();
+      reached.incrementAndGet();
+      x.sendResponseHeaders(200, sent.length == 0 ? -1 : sent.length);
+      x.getResponseBody().write(sent);
+      x.close();
+    });
+    target.start();
+    return target;
+  }
+
+  @Test
+  void answer_quarterOf429_everyFourthRequestAnsweredByTheProxyTheRestReachTheTarget() throws Exception {
+    AtomicInteger reached = new AtomicInteger();
+    com.sun.net.httpserver.HttpServer target = echoHttp(reached);
+    try (FaultProxy http = FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        target.getAddress().getPort()))) {
+      http.answer(429, 0.25);
+      java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      java.util.List<Integer> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(http.uri() + "/api/v0/add")).POST(java.net.http.HttpRequest.BodyPublishers
+                .ofString("body " + i)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        statuses.add(r.statusCode());
+        if (r.statusCode() == 200) assertEquals("body " + i, r.body());
+        else assertEquals("{\"Message\":\"fault proxy: 429 Too Many Requests\",\"Code\":0,\"Type\":\"error\"}\n", r.body());
+      }
+      assertEquals(java.util.List.of(200, 200, 200, 429, 200, 200, 200, 429), statuses);
+      assertEquals(2, http.answered());
+      assertEquals(6, reached.get());
+      assertEquals(8, http.settle(), "one connection per request: the target was told Connection: close");
+    } finally {
+      target.stop(0);
+    }
+  }
+
+  @Test
+  void resetRequests_half_everySecondRequestResetAfterItsHeadTheOthersReachTheTarget() throws Exception {
+    AtomicInteger reached = new AtomicInteger();
+    com.sun.net.httpserver.HttpServer target = echoHttp(reached);
+    try (FaultProxy http = FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        target.getAddress().getPort()))) {
+      http.resetRequests(0.5);
+      java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      java.util.List<String> outcomes = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        try {
+          outcomes.add("" + client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.uri() + "/x"))
+              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), // POST: the JDK client retries a GET
+              java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+        } catch (IOException e) {
+          outcomes.add("broken");
+        }
+      }
+      assertEquals(java.util.List.of("200", "broken", "200", "broken"), outcomes);
+      assertEquals(2, http.answered());
+      assertEquals(2, reached.get());
+    } finally {
+      target.stop(0);
+    }
+  }
+
+  @Test
+  void withConnectionClose_keepAliveHeader_replacedOnce() {
+    byte[] head = "POST /x HTTP/1.1\r\nHost: a\r\nconnection: keep-alive\r\nContent-Length: 0\r\n\r\n".getBytes(UTF_8);
+    assertEquals("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        new String(FaultProxy.withConnectionClose(head), UTF_8));
+  }
+
+  @Test
+  void answer_statusOutOfRange_namesFieldAndRule() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> proxy.answer(200, 0.5));
+    assertEquals("status must be from 400 to 599, but was 200", e.getMessage());
   }
 }
