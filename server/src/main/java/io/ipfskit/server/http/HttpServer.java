@@ -2,6 +2,7 @@ package io.ipfskit.server.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ipfskit.server.log.ClientLog;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServer;
@@ -78,6 +79,7 @@ public final class HttpServer implements AutoCloseable {
   private volatile ServerConnector connector;
   private volatile SecurityFilter filter;
   private volatile McpSyncServer mcp;
+  private volatile SessionNotices sessions;
   private volatile int port;
   private boolean closing; // guarded by this
   /** Counted down when a shutdown has finished, so a second caller waits for the first. */
@@ -140,7 +142,8 @@ public final class HttpServer implements AutoCloseable {
         .build();
     ServerCapabilities.Builder caps = ServerCapabilities.builder().tools(false).logging();
     if (!b.resourceTemplates.isEmpty()) caps.resources(false, false);
-    McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
+    SessionNotices sessions = new SessionNotices(transport);
+    McpServer.SyncSpecification<?> spec = McpServer.sync(sessions)
         .serverInfo(b.serverName, b.serverVersion)
         .capabilities(caps.build())
         // Each tool checks its own arguments (ToolInput), as over stdio.
@@ -197,6 +200,8 @@ public final class HttpServer implements AutoCloseable {
     this.filter = gate;
     this.mcp = mcpServer;
     this.port = bound;
+    this.sessions = sessions;
+    ClientLog.attach(sessions.sink()); // events for the client (backend health, breakers) reach every session
     if (!isLoopback(b.bind)) {
       log.warn("\n*** WARNING: the HTTP server listens on {} (not a loopback address): other machines can reach it."
           + "\n*** Anyone with the token can use every tool, secrets included. Bind 127.0.0.1 (the default) unless you"
@@ -248,6 +253,11 @@ public final class HttpServer implements AutoCloseable {
     return f == null ? 0 : f.inFlight();
   }
 
+  /** Where client log events go to the sessions (tests). */
+  SessionNotices sessionNotices() {
+    return sessions;
+  }
+
   /** Blocks until the server has stopped. */
   public void join() throws InterruptedException {
     Server s = jetty;
@@ -296,6 +306,7 @@ public final class HttpServer implements AutoCloseable {
             b.drainTimeout.toSeconds());
       }
       drainedAll = drained;
+      ClientLog.detach(sessions.sink());
       try {
         mcp.closeGracefully();
       } catch (RuntimeException e) {
