@@ -115,6 +115,37 @@ public final class HttpBench {
     }
   }
 
+  /**
+   * Records {@code t} (ours) with JFR while one session makes {@code calls} sequential calls after
+   * {@code warmupCalls}, then prints where the server's CPU samples went ({@link JfrBreakdown}).
+   */
+  public static void profile(Target t, int warmupCalls, int calls, Path recording, Path scratch, PrintStream out)
+      throws IOException, InterruptedException {
+    Map<String, String> env = new LinkedHashMap<>(t.env());
+    env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording
+        + ",settings=profile,method-profiling=max,dumponexit=true");
+    Target recorded = new Target(t.label(), t.command(), env, t.port(), t.headers(), t.tool(), t.ours());
+    ProcessBuilder pb = new ProcessBuilder(recorded.command()).redirectErrorStream(true)
+        .redirectOutput(scratch.resolve("server-profile.log").toFile());
+    pb.environment().putAll(recorded.env());
+    Process p = pb.start();
+    Instant from;
+    Figures f;
+    try {
+      awaitPort(recorded, p, Duration.ofSeconds(120));
+      List<Session> one = List.of(Session.open(recorded));
+      measure(recorded, one, warmupCalls);
+      from = Instant.now();
+      f = measure(recorded, one, calls);
+    } finally {
+      p.destroy(); // SIGTERM: the JVM exits through its shutdown hooks and JFR writes the recording
+      if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+    }
+    out.printf("profile of %s: %d sequential %s calls, %.0f calls/s, p50 %.2f ms while recording (load %s)%n",
+        t.label(), calls, t.tool(), f.rate(), f.p50Millis(), SideBySideBench.loadAverage());
+    JfrBreakdown.print(recording, from, out);
+  }
+
   /** {@code calls} calls spread over the sessions, all at once; the rate and the latency percentiles. */
   static Figures measure(Target t, List<Session> sessions, int calls) throws InterruptedException {
     int each = Math.max(1, calls / sessions.size());
