@@ -102,15 +102,6 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-ts", description = "Measure ipfs-kit only (no node needed).")
     boolean noTs;
 
-    @Option(names = "--jar", paramLabel = "PATH",
-        description = "Also measure this ipfs-kit jar (e.g. an older build), run as 'java -jar PATH serve --http'; repeatable.")
-    List<Path> jars = new ArrayList<>();
-
-    @Option(names = "--jfr", paramLabel = "FILE",
-        description = "Instead: record this jar's server with JFR during --rounds × --calls sequential calls of one"
-            + " client (after --warmup) into FILE and print where its CPU samples went.")
-    Path jfr;
-
     @Option(names = "--jfr", paramLabel = "FILE",
         description = "Instead: record the server (the launcher if given, else java -jar) with JFR during"
             + " rounds × calls sequential calls and print where its CPU samples went.")
