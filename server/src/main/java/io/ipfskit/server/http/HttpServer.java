@@ -133,10 +133,12 @@ public final class HttpServer implements AutoCloseable {
     int bound = c.getLocalPort();
     DefaultServerTransportSecurityValidator validator = DefaultServerTransportSecurityValidator.builder()
         .allowedHosts(allowedHosts(bound)).allowedOrigins(allowedOrigins(bound)).build();
+    // Requests reach the servlet only through SecurityFilter, which has already run this validator on
+    // them: the servlet's own run of it (copying every header into a map first) is left out.
+    ParsedRequestMapper json = new ParsedRequestMapper(McpJsonDefaults.getMapper());
     HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-        .jsonMapper(McpJsonDefaults.getMapper())
+        .jsonMapper(json)
         .mcpEndpoint(MCP_PATH)
-        .securityValidator(validator)
         .maxRequestSize((int) Math.min(Integer.MAX_VALUE, b.maxBodyBytes))
         .sessionSweepInterval(b.sessionIdle)
         .build();
@@ -145,6 +147,7 @@ public final class HttpServer implements AutoCloseable {
     SessionNotices sessions = new SessionNotices(transport);
     McpServer.SyncSpecification<?> spec = McpServer.sync(sessions)
         .serverInfo(b.serverName, b.serverVersion)
+        .jsonMapper(json)
         .capabilities(caps.build())
         // Each tool checks its own arguments (ToolInput), as over stdio.
         .validateToolInputs(false)
