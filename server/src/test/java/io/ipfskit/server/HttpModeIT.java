@@ -124,6 +124,35 @@ class HttpModeIT {
     }
   }
 
+  @Test
+  @Timeout(300)
+  void typeScriptSdkClient_longWaitWithProgressToken_getsProgressOnItsStream() throws Exception {
+    int port = ChildProcess.freePort();
+    try (ChildProcess server = serveHttp(port, Map.of("IPFS_KIT_HTTP_TOKEN", TOKEN,
+        "JAVA_TOOL_OPTIONS", "-Dipfs.kit.progress.interval.millis=300"))) {
+      ArrayNode steps = JSON.createArrayNode();
+      breakerStep(steps, "force_open"); // 0: the add below cannot complete while the breaker refuses calls
+      ObjectNode add = steps.addObject().put("call", "wal_add_operation"); // 1
+      add.putObject("arguments").put("operation_type", "add").putObject("params").put("content", "held back");
+      ObjectNode wait = steps.addObject().put("call", "wal_wait_for_operation").put("progress", true)
+          .put("timeoutMs", 1500).put("resetTimeoutOnProgress", true); // 2: longer than the client's timeout
+      wait.putObject("arguments").put("timeout", 3);
+      wait.putObject("argumentsFrom").putObject("operation_id").put("step", 1).put("path", "structuredContent.operation_id");
+      List<JsonNode> out = tsClient("http://127.0.0.1:" + port + "/mcp", Map.of("Authorization", "Bearer " + TOKEN), steps);
+      assertTrue(out.get(0).get("connected").asBoolean(), out.get(0).toString());
+      for (int i = 1; i <= 3; i++) assertTrue(out.get(i).get("ok").asBoolean(), out.get(i).toString());
+      JsonNode waited = out.get(3);
+      assertFalse(waited.get("result").get("structuredContent").get("completed").asBoolean(), waited.toString());
+      JsonNode progress = waited.get("progress");
+      assertTrue(progress.size() >= 3, "a 3 s wait with progress every 0.3 s: " + waited);
+      assertTrue(progress.get(0).get("message").asString().startsWith("waiting for operation "), progress.toString());
+      assertTrue(progress.get(progress.size() - 1).get("progress").asInt() > progress.get(0).get("progress").asInt(),
+          progress.toString());
+      // The client's 1.5 s request timeout, reset by each progress, did not end the 3 s wait.
+      assertTrue(waited.get("elapsedMs").asLong() >= 2900, waited.toString());
+    }
+  }
+
   static void breakerStep(ArrayNode steps, String action) {
     ObjectNode call = steps.addObject().put("call", "circuit_breaker_control");
     call.putObject("arguments").put("action", action).put("breaker", "local");

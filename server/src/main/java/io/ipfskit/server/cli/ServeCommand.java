@@ -125,6 +125,7 @@ final class ServeCommand implements Callable<Integer> {
     HttpServer.Builder builder = HttpServer.builder().config(config)
         .maxBodyBytes(home.config().settings().get(KitConfig.MAX_MESSAGE_BYTES, StdioServer.MAX_LINE_BYTES))
         .mcp("ipfs-kit", Version.current(), ToolCatalog.all(home, roots))
+        .longCalls(ToolCatalog.longCalls(home, roots)) // progress while wal_wait_for_operation waits
         // The REST API behind the same gate, on the same WAL calls as the tools.
         .servlet(RestApi.PATH_SPEC, new RestApi(() -> home.wal().service(), () -> roots.policy(null),
             home::performanceSources))

@@ -3,6 +3,7 @@ package io.ipfskit.server.http;
 import static java.util.Objects.requireNonNull;
 
 import io.ipfskit.server.log.ClientLog;
+import io.ipfskit.server.tools.LongCall;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServer;
@@ -80,6 +81,7 @@ public final class HttpServer implements AutoCloseable {
   private volatile SecurityFilter filter;
   private volatile McpSyncServer mcp;
   private volatile SessionNotices sessions;
+  private volatile LongCallProgress progress;
   private volatile int port;
   private boolean closing; // guarded by this
   /** Counted down when a shutdown has finished, so a second caller waits for the first. */
@@ -145,6 +147,7 @@ public final class HttpServer implements AutoCloseable {
     ServerCapabilities.Builder caps = ServerCapabilities.builder().tools(false).logging();
     if (!b.resourceTemplates.isEmpty()) caps.resources(false, false);
     SessionNotices sessions = new SessionNotices(transport);
+    LongCallProgress progress = new LongCallProgress(LongCall.progressIntervalMillis());
     McpServer.SyncSpecification<?> spec = McpServer.sync(sessions)
         .serverInfo(b.serverName, b.serverVersion)
         .jsonMapper(json)
@@ -154,7 +157,7 @@ public final class HttpServer implements AutoCloseable {
         // The servlet thread blocks on the response anyway: run the tool on it instead of handing the
         // call to another pool and back (one thread hop less per call).
         .immediateExecution(true)
-        .tools(b.tools);
+        .tools(progress.wrap(b.tools, b.longCalls));
     if (b.schemaValidator != null) spec.jsonSchemaValidator(b.schemaValidator);
     if (!b.resourceTemplates.isEmpty()) spec.resourceTemplates(b.resourceTemplates);
     McpSyncServer mcpServer = spec.build();
@@ -204,6 +207,7 @@ public final class HttpServer implements AutoCloseable {
     this.mcp = mcpServer;
     this.port = bound;
     this.sessions = sessions;
+    this.progress = progress;
     ClientLog.attach(sessions.sink()); // events for the client (backend health, breakers) reach every session
     if (!isLoopback(b.bind)) {
       log.warn("\n*** WARNING: the HTTP server listens on {} (not a loopback address): other machines can reach it."
@@ -315,6 +319,7 @@ public final class HttpServer implements AutoCloseable {
       } catch (RuntimeException e) {
         log.debug("closing the MCP sessions: {}", e.toString());
       }
+      progress.close();
       try {
         jetty.stop();
       } catch (Exception e) {
@@ -401,6 +406,7 @@ public final class HttpServer implements AutoCloseable {
     private String serverVersion = "0";
     private List<SyncToolSpecification> tools = List.of();
     private List<SyncResourceTemplateSpecification> resourceTemplates = List.of();
+    private List<LongCall> longCalls = List.of();
     private JsonSchemaValidator schemaValidator;
     private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
     private Path staticDir;
@@ -487,6 +493,15 @@ public final class HttpServer implements AutoCloseable {
       this.serverName = requireNonNull(name, "name");
       this.serverVersion = requireNonNull(version, "version");
       this.tools = List.copyOf(tools);
+      return this;
+    }
+
+    /**
+     * Tools (among those of {@link #mcp}) that run as long calls: progress notifications while they
+     * run, when the client asks for them.
+     */
+    public Builder longCalls(List<LongCall> calls) {
+      this.longCalls = List.copyOf(calls);
       return this;
     }
 
