@@ -1,7 +1,6 @@
 package io.ipfskit.server.http;
 
-import static java.util.Objects.requireNonNull;
-
+import io.ipfskit.server.tools.ForwardingJsonMapper;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -23,7 +22,7 @@ import java.util.Map;
  * {@code arguments}/{@code _meta} objects or absent); anything else, and every other conversion,
  * takes Jackson's path unchanged, with its checks and its errors.
  */
-final class ParsedRequestMapper implements McpJsonMapper {
+final class ParsedRequestMapper extends ForwardingJsonMapper {
 
   /** A JSON object this mapper parsed: string keys, plain JSON values (maps, lists, strings, numbers, booleans, null). */
   public static final class Parsed extends LinkedHashMap<String, Object> {
@@ -38,10 +37,8 @@ final class ParsedRequestMapper implements McpJsonMapper {
     }
   }
 
-  private final McpJsonMapper delegate;
-
   ParsedRequestMapper(McpJsonMapper delegate) {
-    this.delegate = requireNonNull(delegate, "delegate");
+    super(delegate);
   }
 
   /** The request built directly, or null when {@code value} needs Jackson's conversion. */
@@ -115,28 +112,4 @@ final class ParsedRequestMapper implements McpJsonMapper {
     return delegate.convertValue(fromValue, type);
   }
 
-  @Override
-  public <T> T readValue(String content, Class<T> type) throws IOException {
-    return delegate.readValue(content, type);
-  }
-
-  @Override
-  public <T> T readValue(byte[] content, Class<T> type) throws IOException {
-    return delegate.readValue(content, type);
-  }
-
-  @Override
-  public <T> T readValue(byte[] content, TypeRef<T> type) throws IOException {
-    return delegate.readValue(content, type);
-  }
-
-  @Override
-  public String writeValueAsString(Object value) throws IOException {
-    return delegate.writeValueAsString(value);
-  }
-
-  @Override
-  public byte[] writeValueAsBytes(Object value) throws IOException {
-    return delegate.writeValueAsBytes(value);
-  }
 }
