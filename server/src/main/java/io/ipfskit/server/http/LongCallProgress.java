@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
  * {@link LongCall}s over Streamable HTTP: the tool's call is started as a long call, and while it
  * runs a client that sent {@code _meta.progressToken} gets {@code notifications/progress} every
  * interval on the call's own SSE stream (the SDK sends an exchange's notifications there), so a
- * client whose request timeout resets on progress waits as long as the call takes. The SDK 2.1.0
- * servlet holds its thread until the answer is written, so the call still occupies one Jetty thread
- * while it waits (see BENCHMARKS.md / the note on issue 11). Thread-safe; {@link #close()} stops
- * the ticking thread.
+ * client whose request timeout resets on progress waits as long as the call takes.
+ *
+ * <p>The call still occupies one Jetty thread while it waits: the SDK 2.1.0 servlet's {@code doPost}
+ * blocks on the session's response stream ({@code responseStream(...).block()}) whatever the tool's
+ * handler does, so an asynchronous handler would free nothing. Freeing it would mean answering such
+ * calls outside the SDK servlet (our own async POST handling for long calls). Thread-safe;
+ * {@link #close()} stops the ticking thread.
  */
 final class LongCallProgress implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LongCallProgress.class);
