@@ -208,7 +208,7 @@ public final class HttpServer implements AutoCloseable {
     this.port = bound;
     this.sessions = sessions;
     this.progress = progress;
-    ClientLog.attach(sessions.sink()); // events for the client (backend health, breakers) reach every session
+    ClientLog.attachLive(sessions.sink()); // events for the client (backend health, breakers) reach every session
     if (!isLoopback(b.bind)) {
       log.warn("\n*** WARNING: the HTTP server listens on {} (not a loopback address): other machines can reach it."
           + "\n*** Anyone with the token can use every tool, secrets included. Bind 127.0.0.1 (the default) unless you"

@@ -16,9 +16,12 @@ import java.util.concurrent.TimeUnit;
  * attaches} a sink that forwards each event as a logging notification with the given logger name
  * to its sessions, if the client's {@code logging/setLevel} lets its level through: the stdio
  * session, and the HTTP server for all its sessions (both at once in {@code serve --stdio --http}).
- * Events sent before any sink is attached (e.g. an unlock failing right after start) are kept, at
- * most {@value #MAX_PENDING}, and delivered to the first sink attached. Without a sink (CLI) events
- * are dropped: callers log to SLF4J as well when the operator should see them.
+ * Events sent before a {@linkplain #attach session sink} is attached (e.g. an unlock failing right
+ * after start) are kept, at most {@value #MAX_PENDING}, and delivered to it when it is; a sink
+ * {@linkplain #attachLive attached live} (the HTTP server: its sessions come and go) gets events from
+ * then on and leaves the kept ones for the stdio session. Without a session sink (CLI, HTTP only) at
+ * most {@value #MAX_PENDING} events stay kept: callers log to SLF4J as well when the operator should
+ * see them.
  *
  * <p>Rules for callers: a message names what happened and ids (operation id, type, error type,
  * the setting or variable to fix), never a secret value, a password, file content or operation
@@ -74,6 +77,7 @@ public final class ClientLog {
   private static final Object LOCK = new Object();
   private static final List<Sink> sinks = new ArrayList<>(); // guarded by LOCK; empty until a transport is ready
   private static final Deque<Object[]> pending = new ArrayDeque<>(); // guarded by LOCK
+  private static final List<Sink> replaying = new ArrayList<>(); // guarded by LOCK: the sinks attached with attach()
 
   private ClientLog() {}
 
@@ -82,10 +86,9 @@ public final class ClientLog {
     if (level == null || logger == null || message == null) return;
     Sink[] to;
     synchronized (LOCK) {
-      if (sinks.isEmpty()) {
+      if (replaying.isEmpty()) {
         if (pending.size() == MAX_PENDING) pending.removeFirst();
         pending.addLast(new Object[] {level, logger, message});
-        return;
       }
       to = sinks.toArray(new Sink[0]);
     }
@@ -104,11 +107,21 @@ public final class ClientLog {
     send(Level.NOTICE, logger, message);
   }
 
-  /** Adds {@code newSink} as a destination (its transport is ready) and flushes what was kept. */
+  /** Adds {@code newSink} as a destination from now on, without the events kept so far. */
+  public static void attachLive(Sink newSink) {
+    synchronized (LOCK) {
+      if (!sinks.contains(newSink)) sinks.add(newSink);
+    }
+  }
+
+  /** Adds {@code newSink} as a destination (its session is initialized) and flushes what was kept. */
   public static void attach(Sink newSink) {
     Object[][] kept;
     synchronized (LOCK) {
-      if (!sinks.contains(newSink)) sinks.add(newSink);
+      if (!sinks.contains(newSink)) {
+        sinks.add(newSink);
+        replaying.add(newSink);
+      }
       kept = pending.toArray(new Object[0][]);
       pending.clear();
     }
@@ -126,6 +139,7 @@ public final class ClientLog {
   public static void detach(Sink oldSink) {
     synchronized (LOCK) {
       sinks.remove(oldSink);
+      replaying.remove(oldSink);
     }
   }
 
