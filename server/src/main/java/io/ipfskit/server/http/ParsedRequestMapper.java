@@ -85,7 +85,8 @@ final class ParsedRequestMapper extends ForwardingJsonMapper {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T readValue(String content, TypeRef<T> type) throws IOException {
-    if (type.getType() instanceof ParameterizedType p && p.getRawType() == HashMap.class) {
+    if (type.getType() instanceof ParameterizedType p && p.getRawType() == HashMap.class
+        && java.util.Arrays.equals(p.getActualTypeArguments(), new java.lang.reflect.Type[] {String.class, Object.class})) {
       // The servlet's message map (a HashMap): a LinkedHashMap, in the order of the JSON text, marked as parsed here.
       return (T) delegate.readValue(content, Parsed.class);
     }

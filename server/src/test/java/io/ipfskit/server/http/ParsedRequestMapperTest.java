@@ -69,6 +69,15 @@ class ParsedRequestMapperTest {
   }
 
   @Test
+  void readValue_otherMapTypes_leftToJackson() throws Exception {
+    java.util.HashMap<String, String> strings = mapper.readValue("{\"a\":1}",
+        new TypeRef<java.util.HashMap<String, String>>() {});
+    assertEquals("1", strings.get("a"), "Jackson's coercion to the declared value type");
+    assertInstanceOf(ParsedRequestMapper.Parsed.class,
+        mapper.readValue("{\"a\":1}", new TypeRef<java.util.HashMap<String, Object>>() {}));
+  }
+
+  @Test
   void toolsCall_argumentsArray_failsAsWithJackson() throws Exception {
     String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"t\",\"arguments\":[]}}";
     Exception jacksonFailure = assertThrows(RuntimeException.class, () -> viaSdk(jackson, body));
