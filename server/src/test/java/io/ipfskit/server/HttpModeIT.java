@@ -153,6 +153,26 @@ class HttpModeIT {
     }
   }
 
+  @Test
+  @Timeout(300)
+  void debugLoggingOn_noSecretValueNorTokenReachesStderr() throws Exception {
+    String canary = "canary-http-31415";
+    int port = ChildProcess.freePort();
+    try (ChildProcess server = serveHttp(port, Map.of("IPFS_KIT_HTTP_TOKEN", TOKEN,
+        "JAVA_TOOL_OPTIONS", "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug"))) {
+      ArrayNode steps = JSON.createArrayNode();
+      steps.addObject().put("call", "secrets_store").putObject("arguments").put("service", "canary")
+          .put("secret_value", canary);
+      List<JsonNode> out = tsClient("http://127.0.0.1:" + port + "/mcp", Map.of("Authorization", "Bearer " + TOKEN), steps);
+      assertTrue(out.get(1).get("ok").asBoolean(), out.get(1).toString());
+      assertFalse(out.get(1).get("result").path("isError").asBoolean(), out.get(1).toString());
+    }
+    String log = Files.readString(dir.resolve("server.log"));
+    assertTrue(log.contains("DEBUG"), "debug logging must be on for this test to mean anything:\n" + log);
+    assertFalse(log.contains(canary), "secret value on stderr");
+    assertFalse(log.contains(TOKEN), "bearer token on stderr");
+  }
+
   static void breakerStep(ArrayNode steps, String action) {
     ObjectNode call = steps.addObject().put("call", "circuit_breaker_control");
     call.putObject("arguments").put("action", action).put("breaker", "local");

@@ -94,6 +94,7 @@ final class ServeCommand implements Callable<Integer> {
     if (!http && (bind != null || port != null || !corsOrigins.isEmpty() || !allowedHosts.isEmpty() || noAuth)) {
       throw new IllegalArgumentException("--bind, --port, --cors-origin, --allowed-host and --no-auth need --http");
     }
+    if (http) HttpServer.keepRequestBodiesOutOfDebugLogs();
     try (KitHome home = context.openHome()) {
       if (!http) {
         return serveStdio(home);

@@ -109,6 +109,19 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
+   * Below info, Jetty logs raw request buffers and the SDK's {@code McpSchema} every request body as
+   * text, so the documented debug switch ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug})
+   * would put secret values and the bearer token on stderr: those two loggers stay at info unless
+   * their level is set explicitly. Call before either logs anything (their loggers are made then).
+   */
+  public static void keepRequestBodiesOutOfDebugLogs() {
+    for (String logger : List.of("org.eclipse.jetty", "io.modelcontextprotocol.spec.McpSchema")) {
+      String key = "org.slf4j.simpleLogger.log." + logger;
+      if (System.getProperty(key) == null) System.setProperty(key, "info");
+    }
+  }
+
+  /**
    * Binds the port and starts serving.
    *
    * @throws UncheckedIOException when the port cannot be bound (in use, not permitted)
