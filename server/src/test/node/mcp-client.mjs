@@ -7,7 +7,11 @@
 //                 "resetTimeoutOnProgress": true, "cancelAfterMs": 1000},
 //                {"setRoots": ["file:///..."]}, {"listTools": true}, {"listResources": true},
 //                {"listResourceTemplates": true}, {"readResource": "ipfs://..."},
-//                {"setLevel": "info"}, {"ping": true}, {"waitMs": 200} ] }
+//                {"setLevel": "info"}, {"ping": true}, {"waitMs": 200},
+//                {"awaitNotification": "text", "timeoutMs": 2000, "repeatSteps": 2, "attempts": 10} ] }
+// "awaitNotification" waits for a logging notification whose data contains the text, received after the one
+// the previous awaitNotification matched; on timeout it runs the "repeatSteps" steps before it again and waits
+// again, at most "attempts" times (for events sent before the client's listening stream was open).
 // A call step may take arguments from earlier results: "argumentsFrom": {"operation_id":
 //   {"step": 0, "path": "structuredContent.operation_id"}} (dotted path into that step's result).
 // Prints one JSON line per step to stdout ({"step": i, "ok": true, "result": ..., "progress": [...],
@@ -60,9 +64,28 @@ if (roots) {
     return { roots: roots.map((uri) => ({ uri, name: uri })) };
   });
 }
+let notified = () => {};
 client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
   notifications.push(n.params);
+  notified();
 });
+let notificationCursor = 0;
+
+/** The index of the first notification at or after the cursor containing text, waiting up to ms; -1 if none. */
+async function awaitNotification(text, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    for (let k = notificationCursor; k < notifications.length; k++) {
+      if (String(notifications[k].data).includes(text)) return k;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) return -1;
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, left);
+      notified = () => { clearTimeout(timer); resolve(); };
+    });
+  }
+}
 
 function out(obj) {
   process.stdout.write(JSON.stringify(obj) + "\n");
@@ -98,48 +121,70 @@ const wire = { sent: [], cancelled: [], responses: [] };
     return send(m, options);
   };
 }
+async function runStep(step, started, progress) {
+  let result;
+  if (step.call) {
+    const controller = new AbortController();
+    let timer;
+    if (step.cancelAfterMs != null) timer = setTimeout(() => controller.abort("cancelled by test"), step.cancelAfterMs);
+    const options = { signal: controller.signal };
+    if (step.timeoutMs != null) options.timeout = step.timeoutMs;
+    if (step.resetTimeoutOnProgress) options.resetTimeoutOnProgress = true;
+    if (step.progress) options.onprogress = (p) => progress.push({ ...p, atMs: Date.now() - started });
+    try {
+      const args = { ...(step.arguments ?? {}) };
+      for (const [name, from] of Object.entries(step.argumentsFrom ?? {})) args[name] = pick(results[from.step], from.path);
+      result = await client.callTool({ name: step.call, arguments: args }, undefined, options);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  } else if (step.setRoots) {
+    roots = step.setRoots;
+    await client.sendRootsListChanged();
+    result = { roots };
+  } else if (step.listTools) {
+    result = await client.listTools();
+  } else if (step.listResources) {
+    result = await client.listResources();
+  } else if (step.listResourceTemplates) {
+    result = await client.listResourceTemplates();
+  } else if (step.readResource) {
+    result = await client.readResource({ uri: step.readResource });
+  } else if (step.setLevel) {
+    result = await client.setLoggingLevel(step.setLevel);
+  } else if (step.ping) {
+    result = await client.ping();
+  } else if (step.waitMs != null) {
+    await new Promise((r) => setTimeout(r, step.waitMs));
+    result = {};
+  } else {
+    throw new Error("unknown step " + JSON.stringify(step));
+  }
+  return result;
+}
+
 for (let i = 0; i < plan.steps.length; i++) {
   const step = plan.steps[i];
   const started = Date.now();
   const progress = [];
   try {
     let result;
-    if (step.call) {
-      const controller = new AbortController();
-      let timer;
-      if (step.cancelAfterMs != null) timer = setTimeout(() => controller.abort("cancelled by test"), step.cancelAfterMs);
-      const options = { signal: controller.signal };
-      if (step.timeoutMs != null) options.timeout = step.timeoutMs;
-      if (step.resetTimeoutOnProgress) options.resetTimeoutOnProgress = true;
-      if (step.progress) options.onprogress = (p) => progress.push({ ...p, atMs: Date.now() - started });
-      try {
-        const args = { ...(step.arguments ?? {}) };
-        for (const [name, from] of Object.entries(step.argumentsFrom ?? {})) args[name] = pick(results[from.step], from.path);
-        result = await client.callTool({ name: step.call, arguments: args }, undefined, options);
-      } finally {
-        if (timer) clearTimeout(timer);
+    if (step.awaitNotification != null) {
+      const attempts = step.attempts ?? 1;
+      let index = -1;
+      let attempt = 0;
+      while (index < 0 && attempt < attempts) {
+        if (attempt > 0) {
+          for (let j = i - (step.repeatSteps ?? 0); j < i; j++) await runStep(plan.steps[j], Date.now(), []);
+        }
+        attempt++;
+        index = await awaitNotification(step.awaitNotification, step.timeoutMs ?? 10000);
       }
-    } else if (step.setRoots) {
-      roots = step.setRoots;
-      await client.sendRootsListChanged();
-      result = { roots };
-    } else if (step.listTools) {
-      result = await client.listTools();
-    } else if (step.listResources) {
-      result = await client.listResources();
-    } else if (step.listResourceTemplates) {
-      result = await client.listResourceTemplates();
-    } else if (step.readResource) {
-      result = await client.readResource({ uri: step.readResource });
-    } else if (step.setLevel) {
-      result = await client.setLoggingLevel(step.setLevel);
-    } else if (step.ping) {
-      result = await client.ping();
-    } else if (step.waitMs != null) {
-      await new Promise((r) => setTimeout(r, step.waitMs));
-      result = {};
+      if (index < 0) throw new Error("no notification containing '" + step.awaitNotification + "' after " + attempt + " attempt(s)");
+      notificationCursor = index + 1;
+      result = { index, attempts: attempt, notification: notifications[index] };
     } else {
-      throw new Error("unknown step " + JSON.stringify(step));
+      result = await runStep(step, started, progress);
     }
     results[i] = result;
     out({ step: i, ok: true, result, progress, elapsedMs: Date.now() - started });

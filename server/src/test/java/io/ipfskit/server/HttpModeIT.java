@@ -88,6 +88,98 @@ class HttpModeIT {
 
   @Test
   @Timeout(300)
+  void typeScriptSdkClient_setLevel_receivesBreakerTransitionsItsLevelLetsThrough() throws Exception {
+    int port = ChildProcess.freePort();
+    try (ChildProcess server = serveHttp(port, Map.of("IPFS_KIT_HTTP_TOKEN", TOKEN))) {
+      ArrayNode steps = JSON.createArrayNode();
+      steps.addObject().put("setLevel", "warning"); // 0
+      breakerStep(steps, "force_closed"); // 1: info, filtered at warning
+      breakerStep(steps, "force_open"); // 2: warning
+      // 3: the client opens its listening stream in the background: repeat 1-2 until an event arrives on it
+      steps.addObject().put("awaitNotification", "circuit breaker local is forced_open").put("timeoutMs", 2000)
+          .put("repeatSteps", 2).put("attempts", 15);
+      breakerStep(steps, "force_closed"); // 4: info, filtered at warning
+      breakerStep(steps, "force_open"); // 5: warning
+      steps.addObject().put("awaitNotification", "circuit breaker local is forced_open").put("timeoutMs", 10000); // 6
+      steps.addObject().put("setLevel", "info"); // 7
+      breakerStep(steps, "force_closed"); // 8: info, now let through
+      steps.addObject().put("awaitNotification", "circuit breaker local is forced_closed").put("timeoutMs", 10000); // 9
+      List<JsonNode> out = tsClient("http://127.0.0.1:" + port + "/mcp", Map.of("Authorization", "Bearer " + TOKEN), steps);
+      assertTrue(out.get(0).get("connected").asBoolean(), out.get(0).toString());
+      for (int i = 1; i <= steps.size(); i++) assertTrue(out.get(i).get("ok").asBoolean(), out.get(i).toString());
+      JsonNode notifications = out.get(out.size() - 1).get("notifications");
+      int first = out.get(4).get("result").get("index").asInt();
+      int second = out.get(7).get("result").get("index").asInt();
+      int closed = out.get(10).get("result").get("index").asInt();
+      assertTrue(first < second && second < closed, notifications.toString());
+      // One sender thread, in order: step 4's info event was decided before step 5's warning arrived.
+      for (int k = first; k < closed; k++) {
+        JsonNode n = notifications.get(k);
+        assertEquals("warning", n.get("level").asString(), "level warning lets no info through: " + notifications);
+      }
+      JsonNode info = notifications.get(closed);
+      assertEquals("info", info.get("level").asString(), info.toString());
+      assertEquals("ipfs-kit.storage", info.get("logger").asString(), info.toString());
+      assertTrue(info.get("data").asString().contains("(was forced_open)"), info.toString());
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void typeScriptSdkClient_longWaitWithProgressToken_getsProgressOnItsStream() throws Exception {
+    int port = ChildProcess.freePort();
+    try (ChildProcess server = serveHttp(port, Map.of("IPFS_KIT_HTTP_TOKEN", TOKEN,
+        "JAVA_TOOL_OPTIONS", "-Dipfs.kit.progress.interval.millis=300"))) {
+      ArrayNode steps = JSON.createArrayNode();
+      breakerStep(steps, "force_open"); // 0: the add below cannot complete while the breaker refuses calls
+      ObjectNode add = steps.addObject().put("call", "wal_add_operation"); // 1
+      add.putObject("arguments").put("operation_type", "add").putObject("params").put("content", "held back");
+      ObjectNode wait = steps.addObject().put("call", "wal_wait_for_operation").put("progress", true)
+          .put("timeoutMs", 1500).put("resetTimeoutOnProgress", true); // 2: longer than the client's timeout
+      wait.putObject("arguments").put("timeout", 3);
+      wait.putObject("argumentsFrom").putObject("operation_id").put("step", 1).put("path", "structuredContent.operation_id");
+      List<JsonNode> out = tsClient("http://127.0.0.1:" + port + "/mcp", Map.of("Authorization", "Bearer " + TOKEN), steps);
+      assertTrue(out.get(0).get("connected").asBoolean(), out.get(0).toString());
+      for (int i = 1; i <= 3; i++) assertTrue(out.get(i).get("ok").asBoolean(), out.get(i).toString());
+      JsonNode waited = out.get(3);
+      assertFalse(waited.get("result").get("structuredContent").get("completed").asBoolean(), waited.toString());
+      JsonNode progress = waited.get("progress");
+      assertTrue(progress.size() >= 3, "a 3 s wait with progress every 0.3 s: " + waited);
+      assertTrue(progress.get(0).get("message").asString().startsWith("waiting for operation "), progress.toString());
+      assertTrue(progress.get(progress.size() - 1).get("progress").asInt() > progress.get(0).get("progress").asInt(),
+          progress.toString());
+      // The client's 1.5 s request timeout, reset by each progress, did not end the 3 s wait.
+      assertTrue(waited.get("elapsedMs").asLong() >= 2900, waited.toString());
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void debugLoggingOn_noSecretValueNorTokenReachesStderr() throws Exception {
+    String canary = "canary-http-31415";
+    int port = ChildProcess.freePort();
+    try (ChildProcess server = serveHttp(port, Map.of("IPFS_KIT_HTTP_TOKEN", TOKEN,
+        "JAVA_TOOL_OPTIONS", "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug"))) {
+      ArrayNode steps = JSON.createArrayNode();
+      steps.addObject().put("call", "secrets_store").putObject("arguments").put("service", "canary")
+          .put("secret_value", canary);
+      List<JsonNode> out = tsClient("http://127.0.0.1:" + port + "/mcp", Map.of("Authorization", "Bearer " + TOKEN), steps);
+      assertTrue(out.get(1).get("ok").asBoolean(), out.get(1).toString());
+      assertFalse(out.get(1).get("result").path("isError").asBoolean(), out.get(1).toString());
+    }
+    String log = Files.readString(dir.resolve("server.log"));
+    assertTrue(log.contains("DEBUG"), "debug logging must be on for this test to mean anything:\n" + log);
+    assertFalse(log.contains(canary), "secret value on stderr");
+    assertFalse(log.contains(TOKEN), "bearer token on stderr");
+  }
+
+  static void breakerStep(ArrayNode steps, String action) {
+    ObjectNode call = steps.addObject().put("call", "circuit_breaker_control");
+    call.putObject("arguments").put("action", action).put("breaker", "local");
+  }
+
+  @Test
+  @Timeout(300)
   void typeScriptSdkClient_withoutOrWithWrongToken_refused401() throws Exception {
     int port = ChildProcess.freePort();
     try (ChildProcess server = serveHttp(port, Map.of("IPFS_KIT_HTTP_TOKEN", TOKEN))) {

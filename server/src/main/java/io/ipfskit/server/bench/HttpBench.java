@@ -60,6 +60,12 @@ public final class HttpBench {
 
   record Figures(double rate, double p50Millis, double p99Millis) {}
 
+  /** CPU time {@code p} and its descendants (a launcher's node or java) have used so far, in ns. */
+  static long cpuNanos(Process p) {
+    long own = p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    return own + p.descendants().mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+  }
+
   private HttpBench() {}
 
   /** Starts every target, measures, stops them, prints the table. */
@@ -98,8 +104,10 @@ public final class HttpBench {
         java.util.Collections.rotate(order, -(round % targets.size()));
         for (Target t : order) {
           for (int c : s.concurrency()) {
+            long cpu0 = cpuNanos(processes.get(t));
             Figures f = measure(t, sessions.get(t).get(c), s.calls());
-            perRound.get(t).get(c)[round] = new double[] {f.rate(), f.p50Millis(), f.p99Millis()};
+            double cpuMicrosPerCall = (cpuNanos(processes.get(t)) - cpu0) / 1e3 / (Math.max(1, s.calls() / c) * c);
+            perRound.get(t).get(c)[round] = new double[] {f.rate(), f.p50Millis(), f.p99Millis(), cpuMicrosPerCall};
           }
         }
         out.printf("round %d/%d done (load %s)%n", round + 1, s.rounds(), SideBySideBench.loadAverage());
@@ -113,6 +121,37 @@ public final class HttpBench {
         if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Records {@code t} (ours) with JFR while one session makes {@code calls} sequential calls after
+   * {@code warmupCalls}, then prints where the server's CPU samples went ({@link JfrBreakdown}).
+   */
+  public static void profile(Target t, int warmupCalls, int calls, Path recording, Path scratch, PrintStream out)
+      throws IOException, InterruptedException {
+    Map<String, String> env = new LinkedHashMap<>(t.env());
+    env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording
+        + ",settings=profile,method-profiling=max,dumponexit=true");
+    Target recorded = new Target(t.label(), t.command(), env, t.port(), t.headers(), t.tool(), t.ours());
+    ProcessBuilder pb = new ProcessBuilder(recorded.command()).redirectErrorStream(true)
+        .redirectOutput(scratch.resolve("server-profile.log").toFile());
+    pb.environment().putAll(recorded.env());
+    Process p = pb.start();
+    Instant from;
+    Figures f;
+    try {
+      awaitPort(recorded, p, Duration.ofSeconds(120));
+      List<Session> one = List.of(Session.open(recorded));
+      measure(recorded, one, warmupCalls);
+      from = Instant.now();
+      f = measure(recorded, one, calls);
+    } finally {
+      p.destroy(); // SIGTERM: the JVM exits through its shutdown hooks and JFR writes the recording
+      if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+    }
+    out.printf("profile of %s: %d sequential %s calls, %.0f calls/s, p50 %.2f ms while recording (load %s)%n",
+        t.label(), calls, t.tool(), f.rate(), f.p50Millis(), SideBySideBench.loadAverage());
+    JfrBreakdown.print(recording, from, out);
   }
 
   /** {@code calls} calls spread over the sessions, all at once; the rate and the latency percentiles. */
@@ -158,21 +197,25 @@ public final class HttpBench {
     Target ts = targets.stream().filter(t -> !t.ours()).findFirst().orElse(null);
     out.printf("%ntools/call of the light tool over Streamable HTTP, median of %d rounds × %d calls per level"
         + " (ratio = ours / TS; calls/s above 1 is faster, latency below 1 is faster)%n%n", s.rounds(), s.calls());
-    out.println("| server (tool) | concurrent clients | calls/s | p50 | p99 | calls/s ours/TS | p50 ours/TS | p99 ours/TS |");
-    out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    out.println("| server (tool) | concurrent clients | calls/s | p50 | p99 | server CPU/call | calls/s ours/TS"
+        + " | p50 ours/TS | p99 ours/TS | CPU/call ours/TS |");
+    out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (int c : s.concurrency()) {
       for (Target t : targets) {
         double[][] r = perRound.get(t).get(c);
         double rate = SideBySideBench.median(column(r, 0));
         double p50 = SideBySideBench.median(column(r, 1));
         double p99 = SideBySideBench.median(column(r, 2));
-        String ratios = " | | |";
+        double cpu = SideBySideBench.median(column(r, 3));
+        String ratios = " | | | |";
         if (ts != null && t.ours()) {
           double[][] o = perRound.get(ts).get(c);
-          ratios = String.format(" %.2f | %.2f | %.2f |", rate / SideBySideBench.median(column(o, 0)),
-              p50 / SideBySideBench.median(column(o, 1)), p99 / SideBySideBench.median(column(o, 2)));
+          ratios = String.format(" %.2f | %.2f | %.2f | %.2f |", rate / SideBySideBench.median(column(o, 0)),
+              p50 / SideBySideBench.median(column(o, 1)), p99 / SideBySideBench.median(column(o, 2)),
+              cpu / SideBySideBench.median(column(o, 3)));
         }
-        out.printf("| %s (`%s`) | %d | %.0f | %.2f ms | %.2f ms |%s%n", t.label(), t.tool(), c, rate, p50, p99, ratios);
+        out.printf("| %s (`%s`) | %d | %.0f | %.2f ms | %.2f ms | %.0f µs |%s%n", t.label(), t.tool(), c, rate, p50, p99,
+            cpu, ratios);
       }
     }
   }

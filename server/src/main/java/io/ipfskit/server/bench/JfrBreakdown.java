@@ -42,6 +42,8 @@ final class JfrBreakdown {
     a.put("MCP SDK", List.of("io.modelcontextprotocol."));
     a.put("Reactor", List.of("reactor."));
     a.put("ipfs-kit stdio", List.of("io.ipfskit.server.stdio."));
+    a.put("ipfs-kit http (gate, error bodies)", List.of("io.ipfskit.server.http."));
+    a.put("Jetty", List.of("org.eclipse.jetty."));
     a.put("ipfs-kit tools + core", List.of("io.ipfskit."));
     a.put("logging (SLF4J)", List.of("org.slf4j."));
     return a;

@@ -209,6 +209,15 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-ts", description = "Measure ipfs-kit only (no node needed).")
     boolean noTs;
 
+    @Option(names = "--jar", paramLabel = "PATH",
+        description = "Also measure this ipfs-kit jar (e.g. an older build), run as 'java -jar PATH serve --http'; repeatable.")
+    List<Path> jars = new ArrayList<>();
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+        description = "Instead: record this jar's server with JFR during --rounds × --calls sequential calls of one"
+            + " client (after --warmup) into FILE and print where its CPU samples went.")
+    Path jfr;
+
     private final CliContext context;
 
     Http(CliContext context) {
@@ -224,12 +233,23 @@ final class BenchCommand implements Runnable {
       try {
         List<HttpBench.Target> targets = new ArrayList<>();
         String token = java.util.HexFormat.of().formatHex(randomBytes());
-        int ourPort = freePort();
-        targets.add(new HttpBench.Target("ipfs-kit, java -jar " + Stdio.ownJar().getFileName(),
-            List.of(Stdio.javaExecutable(), "-jar", Stdio.ownJar().toString(), "serve", "--http", "--port",
-                Integer.toString(ourPort)),
-            java.util.Map.of("IPFS_KIT_HOME", scratch.resolve("home").toString(), "IPFS_KIT_HTTP_TOKEN", token),
-            ourPort, java.util.Map.of("Authorization", "Bearer " + token), "secrets_statistics", true));
+        List<Path> ours = new ArrayList<>();
+        ours.add(Stdio.ownJar());
+        jars.forEach(j -> ours.add(j.toAbsolutePath().normalize()));
+        for (Path jar : ours) {
+          int ourPort = freePort();
+          String where = ours.size() == 1 ? "" : jar.getParent().getFileName() + "/";
+          targets.add(new HttpBench.Target("ipfs-kit, java -jar " + where + jar.getFileName(),
+              List.of(Stdio.javaExecutable(), "-jar", jar.toString(), "serve", "--http", "--port",
+                  Integer.toString(ourPort)),
+              java.util.Map.of("IPFS_KIT_HOME", scratch.resolve("home-" + targets.size()).toString(),
+                  "IPFS_KIT_HTTP_TOKEN", token),
+              ourPort, java.util.Map.of("Authorization", "Bearer " + token), "secrets_statistics", true));
+        }
+        if (jfr != null) {
+          HttpBench.profile(targets.get(0), warmup, rounds * calls, jfr.toAbsolutePath(), scratch, context.stdout());
+          return 0;
+        }
         if (!noTs) {
           Path sources = TsReferenceServer.locate(tsServer, Stdio.ownJar());
           List<String> node = new ArrayList<>(TsReferenceServer.install(sources,

@@ -94,6 +94,7 @@ final class ServeCommand implements Callable<Integer> {
     if (!http && (bind != null || port != null || !corsOrigins.isEmpty() || !allowedHosts.isEmpty() || noAuth)) {
       throw new IllegalArgumentException("--bind, --port, --cors-origin, --allowed-host and --no-auth need --http");
     }
+    if (http) HttpServer.keepRequestBodiesOutOfDebugLogs();
     try (KitHome home = context.openHome()) {
       if (!http) {
         return serveStdio(home);
@@ -125,6 +126,7 @@ final class ServeCommand implements Callable<Integer> {
     HttpServer.Builder builder = HttpServer.builder().config(config)
         .maxBodyBytes(home.config().settings().get(KitConfig.MAX_MESSAGE_BYTES, StdioServer.MAX_LINE_BYTES))
         .mcp("ipfs-kit", Version.current(), ToolCatalog.all(home, roots))
+        .longCalls(ToolCatalog.longCalls(home, roots)) // progress while wal_wait_for_operation waits
         // The REST API behind the same gate, on the same WAL calls as the tools.
         .servlet(RestApi.PATH_SPEC, new RestApi(() -> home.wal().service(), () -> roots.policy(null),
             home::performanceSources))

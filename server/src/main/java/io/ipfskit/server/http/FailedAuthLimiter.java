@@ -28,6 +28,7 @@ final class FailedAuthLimiter {
   private final int maxTracked;
   private final Clock clock;
   private final Map<String, Window> windows = new LinkedHashMap<>(); // guarded by this
+  private volatile int trackedCount; // windows.size(), written under this
 
   FailedAuthLimiter(int maxFailures, Duration window, int maxTracked, Clock clock) {
     if (maxFailures < 1) throw new IllegalArgumentException("maxFailures must be >= 1, but was " + maxFailures);
@@ -41,13 +42,20 @@ final class FailedAuthLimiter {
   }
 
   /** How long {@code address} must wait before its next attempt, or empty when it may try now. */
-  synchronized Optional<Duration> blockedFor(String address) {
-    Instant now = clock.instant();
+  Optional<Duration> blockedFor(String address) {
+    // Every authenticated request asks: without any failure on record it need not take the lock.
+    if (trackedCount == 0) return Optional.empty();
+    return blockedForLocked(address);
+  }
+
+  private synchronized Optional<Duration> blockedForLocked(String address) {
     Window w = windows.get(address);
     if (w == null || w.failures() < maxFailures) return Optional.empty();
+    Instant now = clock.instant();
     Instant end = w.start().plus(window);
     if (!now.isBefore(end)) {
       windows.remove(address);
+      trackedCount = windows.size();
       return Optional.empty();
     }
     return Optional.of(Duration.between(now, end));
@@ -64,6 +72,7 @@ final class FailedAuthLimiter {
     } else {
       windows.put(address, new Window(w.start(), w.failures() + 1));
     }
+    trackedCount = windows.size();
   }
 
   /** Addresses tracked now (tests). */

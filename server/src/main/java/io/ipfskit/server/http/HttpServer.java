@@ -2,6 +2,8 @@ package io.ipfskit.server.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ipfskit.server.log.ClientLog;
+import io.ipfskit.server.tools.LongCall;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServer;
@@ -78,6 +80,8 @@ public final class HttpServer implements AutoCloseable {
   private volatile ServerConnector connector;
   private volatile SecurityFilter filter;
   private volatile McpSyncServer mcp;
+  private volatile SessionNotices sessions;
+  private volatile LongCallProgress progress;
   private volatile int port;
   private boolean closing; // guarded by this
   /** Counted down when a shutdown has finished, so a second caller waits for the first. */
@@ -102,6 +106,19 @@ public final class HttpServer implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Below info, Jetty logs raw request buffers and the SDK's {@code McpSchema} every request body as
+   * text, so the documented debug switch ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug})
+   * would put secret values and the bearer token on stderr: those two loggers stay at info unless
+   * their level is set explicitly. Call before either logs anything (their loggers are made then).
+   */
+  public static void keepRequestBodiesOutOfDebugLogs() {
+    for (String logger : List.of("org.eclipse.jetty", "io.modelcontextprotocol.spec.McpSchema")) {
+      String key = "org.slf4j.simpleLogger.log." + logger;
+      if (System.getProperty(key) == null) System.setProperty(key, "info");
+    }
   }
 
   /**
@@ -131,24 +148,29 @@ public final class HttpServer implements AutoCloseable {
     int bound = c.getLocalPort();
     DefaultServerTransportSecurityValidator validator = DefaultServerTransportSecurityValidator.builder()
         .allowedHosts(allowedHosts(bound)).allowedOrigins(allowedOrigins(bound)).build();
+    // Requests reach the servlet only through SecurityFilter, which has already run this validator on
+    // them: the servlet's own run of it (copying every header into a map first) is left out.
+    ParsedRequestMapper json = new ParsedRequestMapper(McpJsonDefaults.getMapper());
     HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-        .jsonMapper(McpJsonDefaults.getMapper())
+        .jsonMapper(json)
         .mcpEndpoint(MCP_PATH)
-        .securityValidator(validator)
         .maxRequestSize((int) Math.min(Integer.MAX_VALUE, b.maxBodyBytes))
         .sessionSweepInterval(b.sessionIdle)
         .build();
     ServerCapabilities.Builder caps = ServerCapabilities.builder().tools(false).logging();
     if (!b.resourceTemplates.isEmpty()) caps.resources(false, false);
-    McpServer.SyncSpecification<?> spec = McpServer.sync(transport)
+    SessionNotices sessions = new SessionNotices(transport);
+    LongCallProgress progress = new LongCallProgress(LongCall.progressIntervalMillis());
+    McpServer.SyncSpecification<?> spec = McpServer.sync(sessions)
         .serverInfo(b.serverName, b.serverVersion)
+        .jsonMapper(json)
         .capabilities(caps.build())
         // Each tool checks its own arguments (ToolInput), as over stdio.
         .validateToolInputs(false)
         // The servlet thread blocks on the response anyway: run the tool on it instead of handing the
         // call to another pool and back (one thread hop less per call).
         .immediateExecution(true)
-        .tools(b.tools);
+        .tools(progress.wrap(b.tools, b.longCalls));
     if (b.schemaValidator != null) spec.jsonSchemaValidator(b.schemaValidator);
     if (!b.resourceTemplates.isEmpty()) spec.resourceTemplates(b.resourceTemplates);
     McpSyncServer mcpServer = spec.build();
@@ -200,6 +222,9 @@ public final class HttpServer implements AutoCloseable {
     this.filter = gate;
     this.mcp = mcpServer;
     this.port = bound;
+    this.sessions = sessions;
+    this.progress = progress;
+    ClientLog.attachLive(sessions.sink()); // events for the client (backend health, breakers) reach every session
     if (!isLoopback(b.bind)) {
       log.warn("\n*** WARNING: the HTTP server listens on {} (not a loopback address): other machines can reach it."
           + "\n*** Anyone with the token can use every tool, secrets included. Bind 127.0.0.1 (the default) unless you"
@@ -251,6 +276,11 @@ public final class HttpServer implements AutoCloseable {
     return f == null ? 0 : f.inFlight();
   }
 
+  /** Where client log events go to the sessions (tests). */
+  SessionNotices sessionNotices() {
+    return sessions;
+  }
+
   /** Blocks until the server has stopped. */
   public void join() throws InterruptedException {
     Server s = jetty;
@@ -299,11 +329,13 @@ public final class HttpServer implements AutoCloseable {
             b.drainTimeout.toSeconds());
       }
       drainedAll = drained;
+      ClientLog.detach(sessions.sink());
       try {
         mcp.closeGracefully();
       } catch (RuntimeException e) {
         log.debug("closing the MCP sessions: {}", e.toString());
       }
+      progress.close();
       try {
         jetty.stop();
       } catch (Exception e) {
@@ -390,6 +422,7 @@ public final class HttpServer implements AutoCloseable {
     private String serverVersion = "0";
     private List<SyncToolSpecification> tools = List.of();
     private List<SyncResourceTemplateSpecification> resourceTemplates = List.of();
+    private List<LongCall> longCalls = List.of();
     private JsonSchemaValidator schemaValidator;
     private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
     private Path staticDir;
@@ -476,6 +509,15 @@ public final class HttpServer implements AutoCloseable {
       this.serverName = requireNonNull(name, "name");
       this.serverVersion = requireNonNull(version, "version");
       this.tools = List.copyOf(tools);
+      return this;
+    }
+
+    /**
+     * Tools (among those of {@link #mcp}) that run as long calls: progress notifications while they
+     * run, when the client asks for them.
+     */
+    public Builder longCalls(List<LongCall> calls) {
+      this.longCalls = List.copyOf(calls);
       return this;
     }
 

@@ -195,7 +195,18 @@ final class SecurityFilter extends HttpFilter {
 
   static byte[] sha256(String s) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      // A clone of a ready digest: getInstance looks the provider up on every call.
+      return ((MessageDigest) SHA_256.clone()).digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("this JVM's SHA-256 cannot be cloned", e);
+    }
+  }
+
+  private static final MessageDigest SHA_256 = newSha256();
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

@@ -1,11 +1,10 @@
 package io.ipfskit.server.stdio;
 
+import io.ipfskit.server.tools.ForwardingJsonMapper;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import java.io.IOException;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The SDK's JSON mapper with one shortcut on the {@code tools/call} path: the SDK turns a request's
@@ -17,12 +16,10 @@ import java.util.Objects;
  * The arguments map stays the {@link InboundMessages.RedactingMap}, so a logged request still
  * prints secrets as [redacted].
  */
-final class DirectRequestMapper implements McpJsonMapper {
-
-  private final McpJsonMapper delegate;
+final class DirectRequestMapper extends ForwardingJsonMapper {
 
   DirectRequestMapper(McpJsonMapper delegate) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
   }
 
   /** The request built directly, or null when {@code params} needs Jackson's conversion. */
@@ -51,38 +48,4 @@ final class DirectRequestMapper implements McpJsonMapper {
     return delegate.convertValue(fromValue, type);
   }
 
-  @Override
-  public <T> T convertValue(Object fromValue, Class<T> type) {
-    return delegate.convertValue(fromValue, type);
-  }
-
-  @Override
-  public <T> T readValue(String content, Class<T> type) throws IOException {
-    return delegate.readValue(content, type);
-  }
-
-  @Override
-  public <T> T readValue(byte[] content, Class<T> type) throws IOException {
-    return delegate.readValue(content, type);
-  }
-
-  @Override
-  public <T> T readValue(String content, TypeRef<T> type) throws IOException {
-    return delegate.readValue(content, type);
-  }
-
-  @Override
-  public <T> T readValue(byte[] content, TypeRef<T> type) throws IOException {
-    return delegate.readValue(content, type);
-  }
-
-  @Override
-  public String writeValueAsString(Object value) throws IOException {
-    return delegate.writeValueAsString(value);
-  }
-
-  @Override
-  public byte[] writeValueAsBytes(Object value) throws IOException {
-    return delegate.writeValueAsBytes(value);
-  }
 }

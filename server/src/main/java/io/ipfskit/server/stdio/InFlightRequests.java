@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  */
 final class InFlightRequests implements AutoCloseable {
 
-  static final String PROGRESS_INTERVAL_PROPERTY = "ipfs.kit.progress.interval.millis";
-  static final long DEFAULT_PROGRESS_INTERVAL_MILLIS = 4000;
+  static final String PROGRESS_INTERVAL_PROPERTY = io.ipfskit.server.tools.LongCall.PROGRESS_INTERVAL_PROPERTY;
+  static final long DEFAULT_PROGRESS_INTERVAL_MILLIS = io.ipfskit.server.tools.LongCall.DEFAULT_PROGRESS_INTERVAL_MILLIS;
 
   /** Where a progress notification goes (the session's notification sender). */
   interface ProgressSink {
@@ -70,15 +70,7 @@ final class InFlightRequests implements AutoCloseable {
 
   /** The interval from {@value #PROGRESS_INTERVAL_PROPERTY}, else the default; tests shorten it. */
   static long progressIntervalMillis() {
-    String v = System.getProperty(PROGRESS_INTERVAL_PROPERTY);
-    if (v == null || v.isBlank()) return DEFAULT_PROGRESS_INTERVAL_MILLIS;
-    try {
-      long ms = Long.parseLong(v.trim());
-      if (ms >= 1 && ms <= 5000) return ms;
-    } catch (NumberFormatException e) {
-      // fall through
-    }
-    throw new IllegalArgumentException(PROGRESS_INTERVAL_PROPERTY + " must be an integer from 1 to 5000 (milliseconds)");
+    return io.ipfskit.server.tools.LongCall.progressIntervalMillis();
   }
 
   /** The map key of a JSON-RPC id (a String, or a Number as the SDK and Jackson produce it). */

@@ -76,31 +76,12 @@ final class StdioSessionTransport implements McpServerTransportProvider {
 
   /** Forwards {@link ClientLog} events as {@code notifications/message}, filtered by the client's level. */
   ClientLog.Sink clientLogSink() {
-    // Sent from a thread of its own: a caller (a WAL worker, say) never waits for a slow client.
-    java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
-        java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1000), r -> {
-          Thread t = new Thread(r, "mcp-client-log");
-          t.setDaemon(true);
-          return t;
-        }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
-    ClientLog.Sink direct = directClientLogSink();
-    return (level, logger, message) -> sender.execute(() -> direct.deliver(level, logger, message));
-  }
-
-  private ClientLog.Sink directClientLogSink() {
-    return (level, logger, message) -> {
-      LoggingLevel l = switch (level) {
-        case DEBUG -> LoggingLevel.DEBUG;
-        case INFO -> LoggingLevel.INFO;
-        case NOTICE -> LoggingLevel.NOTICE;
-        case WARNING -> LoggingLevel.WARNING;
-        case ERROR -> LoggingLevel.ERROR;
-      };
-      if (loggingAllows(l)) {
+    return ClientLog.Sink.onOwnThread("mcp-client-log", (level, logger, message) -> {
+      if (loggingAllows(level.mcp())) {
         notify(McpSchema.METHOD_NOTIFICATION_MESSAGE,
-            LoggingMessageNotification.builder().level(l).logger(logger).data(message).build());
+            LoggingMessageNotification.builder().level(level.mcp()).logger(logger).data(message).build());
       }
-    };
+    });
   }
 
   /** Writes a response for a request answered outside the SDK (a long call), unless it was cancelled. */

@@ -14,6 +14,28 @@ import java.util.function.Supplier;
  */
 public interface LongCall {
 
+  /** The system property that sets how often a long call sends progress (tests shorten it). */
+  String PROGRESS_INTERVAL_PROPERTY = "ipfs.kit.progress.interval.millis";
+  long DEFAULT_PROGRESS_INTERVAL_MILLIS = 4000;
+
+  /**
+   * Milliseconds between two {@code notifications/progress} of a running call, on every transport:
+   * {@value #PROGRESS_INTERVAL_PROPERTY}, 1 to 5000, else {@value #DEFAULT_PROGRESS_INTERVAL_MILLIS}.
+   *
+   * @throws IllegalArgumentException when the property is set to anything else
+   */
+  static long progressIntervalMillis() {
+    String v = System.getProperty(PROGRESS_INTERVAL_PROPERTY);
+    if (v == null || v.isBlank()) return DEFAULT_PROGRESS_INTERVAL_MILLIS;
+    try {
+      long ms = Long.parseLong(v.trim());
+      if (ms >= 1 && ms <= 5000) return ms;
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException(PROGRESS_INTERVAL_PROPERTY + " must be an integer from 1 to 5000 (milliseconds)");
+  }
+
   /** The tool name, as {@code tools/list} shows it. */
   String name();
 

@@ -448,6 +448,83 @@ class HttpServerTest {
     }
   }
 
+  /** Opens the session's listening stream ({@code GET /mcp}); the data of each SSE event lands in the queue. */
+  java.util.concurrent.BlockingQueue<JsonNode> listen(HttpServer s, String session) {
+    java.util.concurrent.BlockingQueue<JsonNode> events = new java.util.concurrent.LinkedBlockingQueue<>();
+    HttpRequest get = HttpRequest.newBuilder(URI.create(s.baseUrl() + "/mcp")).header("Accept", "text/event-stream")
+        .header("Authorization", "Bearer " + TOKEN).header("Mcp-Session-Id", session).GET().build();
+    client.sendAsync(get, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body()
+        .filter(line -> line.startsWith("data:")).forEach(line -> events.add(JSON.readTree(line.substring(5).trim()))));
+    return events;
+  }
+
+  void setLevel(HttpServer s, String session, String level) throws Exception {
+    HttpResponse<String> r = send(post(s, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"logging/setLevel\",\"params\":"
+        + "{\"level\":\"" + level + "\"}}").header("Authorization", "Bearer " + TOKEN).header("Mcp-Session-Id", session));
+    assertEquals(200, r.statusCode(), r.body());
+    assertNull(message(r.body()).get("error"), r.body());
+  }
+
+  /** The data of the next notifications/message in {@code events} (waiting at most 10 s), or null. */
+  static String nextLogMessage(java.util.concurrent.BlockingQueue<JsonNode> events) throws InterruptedException {
+    JsonNode n = events.poll(10, TimeUnit.SECONDS);
+    if (n == null) return null;
+    assertEquals("notifications/message", n.get("method").asString(), n.toString());
+    return n.get("params").get("data").asString();
+  }
+
+  /** The notifications/message data before {@code end} (probes left out); fails when {@code end} does not come. */
+  static List<String> messagesBefore(String end, java.util.concurrent.BlockingQueue<JsonNode> events) throws Exception {
+    List<String> got = new ArrayList<>();
+    for (String m = nextLogMessage(events); !end.equals(m); m = nextLogMessage(events)) {
+      assertTrue(m != null, "no '" + end + "' within 10 s; got " + got);
+      if (!m.startsWith("probe")) got.add(m);
+    }
+    return got;
+  }
+
+  @Test
+  @Timeout(60)
+  void clientLog_twoSessionsWithTheirOwnLevels_eachGetsWhatItsLevelLetsThrough() throws Exception {
+    HttpServer s = start();
+    String quiet = initialize(s);
+    String chatty = initialize(s);
+    setLevel(s, quiet, "error");
+    setLevel(s, chatty, "info");
+    var quietEvents = listen(s, quiet);
+    var chattyEvents = listen(s, chatty);
+    // The listening streams open asynchronously: send errors (both levels let them through) until each has one.
+    boolean quietOpen = false;
+    boolean chattyOpen = false;
+    for (int i = 0; i < 100 && !(quietOpen && chattyOpen); i++) {
+      io.ipfskit.server.log.ClientLog.error(io.ipfskit.server.log.ClientLog.STORAGE, "probe " + i);
+      quietOpen |= quietEvents.poll(100, TimeUnit.MILLISECONDS) != null;
+      chattyOpen |= chattyEvents.poll(100, TimeUnit.MILLISECONDS) != null;
+    }
+    assertTrue(quietOpen && chattyOpen, "both listening streams should receive an error-level event");
+    quietEvents.clear();
+    chattyEvents.clear();
+
+    io.ipfskit.server.log.ClientLog.warning(io.ipfskit.server.log.ClientLog.STORAGE, "backend x is unhealthy");
+    io.ipfskit.server.log.ClientLog.error(io.ipfskit.server.log.ClientLog.STORAGE, "last");
+
+    // One sender thread, in order: when "last" has arrived, the warning was either sent or filtered before it.
+    List<String> quietGot = messagesBefore("last", quietEvents);
+    List<String> chattyGot = messagesBefore("last", chattyEvents);
+    assertEquals(List.of(), quietGot, "level error: no warning");
+    assertEquals(List.of("backend x is unhealthy"), chattyGot, "level info: the warning");
+  }
+
+  @Test
+  void clientLog_afterShutdown_noLongerSentToTheServer() throws Exception {
+    HttpServer s = start();
+    initialize(s);
+    SessionNotices notices = s.sessionNotices();
+    assertEquals(1, notices.sessionCount());
+    s.shutdown();
+    assertFalse(io.ipfskit.server.log.ClientLog.isAttached(notices.sink()), "detached at shutdown");
+  }
+
   /** A clock the test moves. */
   static final class MutableClock extends Clock {
     private volatile Instant now;
