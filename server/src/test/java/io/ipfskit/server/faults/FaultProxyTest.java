@@ -264,6 +264,10 @@ class FaultProxyTest {
     target.createContext("/", x -> {
       byte[] sent = x.getRequestBody().readAllBytes();
       reached.incrementAndGet();
+      // a target asked for Connection: close says so, as Kubo's Go server does (the JDK server would
+      // close without telling, and the client could reuse the closing connection)
+      if ("close".equalsIgnoreCase(x.getRequestHeaders().getFirst("Connection")))
+        x.getResponseHeaders().set("Connection", "close");
       x.sendResponseHeaders(200, sent.length == 0 ? -1 : sent.length);
       x.getResponseBody().write(sent);
       x.close();

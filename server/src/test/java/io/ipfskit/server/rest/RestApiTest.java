@@ -436,6 +436,8 @@ class RestApiTest {
     void retry_cancelledOperation_putsItBackToPending() throws Exception {
       Operation op = live();
       wal.service().cancel(op.operationId());
+      // a cancel of a run under way is a request the runner honours when it stops: wait for that
+      assertEquals(OperationStatus.CANCELLED, wal.service().waitFor(op.operationId(), Duration.ofSeconds(30)).status());
       Answer r = send("POST", "/api/v0/wal/operations/" + op.operationId() + "/retry", null, null);
       assertEquals(200, r.status(), r.text());
       String status = r.body().path("operation").path("status").asString();
