@@ -287,6 +287,11 @@ public final class SharedWal implements AutoCloseable {
     }
 
     @Override
+    public io.ipfskit.core.resilience.PerformanceReport.Sources performance(Duration leakThreshold) {
+      return route(WalMethod.PERFORMANCE, true, s -> s.performance(leakThreshold));
+    }
+
+    @Override
     public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String breaker, BreakerAction action) {
       return route(WalMethod.BREAKER_CONTROL, false, s -> s.controlBreaker(breaker, action));
     }
@@ -381,7 +386,8 @@ public final class SharedWal implements AutoCloseable {
     backends.resilience().onTransition(HealthNotices::breakerChanged); // and so does a breaker's transition
     backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
     InProcessWalService service = new InProcessWalService(wal, backends.resilience(),
-        () -> backends.names().stream().map(backends.monitor()::report).toList());
+        () -> backends.names().stream().map(backends.monitor()::report).toList(),
+        threshold -> PerformanceFigures.collect(backends, wal, threshold));
     WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant(), ownerPolicy);
     OwnerSocketServer server;
     try {
