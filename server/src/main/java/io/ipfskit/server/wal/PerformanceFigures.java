@@ -30,8 +30,10 @@ final class PerformanceFigures {
 
   static PerformanceReport.Sources collect(BackendRegistry registry, WriteAheadLog wal, Duration leakThreshold) {
     List<PoolStats> pools = new ArrayList<>();
+    List<CacheStats> caches = new ArrayList<>();
     for (String name : BackendRegistry.builtInFactories().keySet()) {
       registry.find(name).flatMap(StorageBackend::poolStats).ifPresent(pools::add);
+      registry.find(name).map(StorageBackend::cacheStats).ifPresent(caches::addAll); // the S3 head answers
     }
     double walAppendP99 = -1;
     try {
@@ -47,8 +49,7 @@ final class PerformanceFigures {
       retries.put(name, layer.retryFigures(name));
       health.put(name, registry.health(name));
     }
-    List<CacheStats> caches = new ArrayList<>();
-    layer.contentCache().ifPresent(c -> caches.add(c.stats()));
+    layer.contentCache().ifPresent(c -> caches.add(0, c.stats()));
     Leases.Stats leases = null;
     List<LeaseInfo> leaks = List.of();
     Optional<Leases> registered = layer.leases();

@@ -156,6 +156,7 @@ public final class SharedWal implements AutoCloseable {
     io.ipfskit.core.storage.HealthThresholds health = io.ipfskit.core.storage.HealthThresholds.from(kit.settings());
     io.ipfskit.core.storage.PoolConfig pool = kit.pool();
     io.ipfskit.core.resilience.ContentCacheConfig cache = kit.contentCache();
+    io.ipfskit.core.storage.s3.HeadCacheConfig s3Head = kit.s3HeadCache();
     // A new layer each time ownership is taken: breakers, the read cache and the lease registry live in the
     // owning process only (closing its registry releases every lease and says what it released).
     RegistryFactory registries = new RegistryFactory() {
@@ -164,7 +165,7 @@ public final class SharedWal implements AutoCloseable {
         return BackendRegistry.open(backends, secrets, health,
             io.ipfskit.core.resilience.Resilience.create(resilience,
                 cache.enabled() ? io.ipfskit.core.resilience.ContentCache.create(cache) : null,
-                new io.ipfskit.core.resilience.Leases(Clock.systemUTC())), pool);
+                new io.ipfskit.core.resilience.Leases(Clock.systemUTC())), pool, s3Head);
       }
 
       @Override
