@@ -94,12 +94,16 @@ class KitHomePerformanceTest {
     }
   }
 
+  /** An s3 backend on an endpoint where nothing listens (it opens without contacting it), head answers bounded. */
+  private static Map<String, String> s3WithHeadCache(int maxEntries) {
+    return Map.of("IPFS_KIT_S3_BUCKET", "kit-bucket", "IPFS_KIT_S3_ENDPOINT", "http://127.0.0.1:9",
+        "IPFS_KIT_S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "IPFS_KIT_S3_SECRET_KEY_REF", "00112233AABBCCDD",
+        "IPFS_KIT_CACHE_S3_HEAD_MAX_ENTRIES", Integer.toString(maxEntries));
+  }
+
   @Test
   void performanceSources_s3Configured_listsItsHeadAnswerCacheAfterTheReadCache() throws Exception {
-    // nothing listens on the endpoint: the backend opens without contacting it, and nothing here asks it
-    try (KitHome kit = open(Map.of("IPFS_KIT_S3_BUCKET", "kit-bucket", "IPFS_KIT_S3_ENDPOINT", "http://127.0.0.1:9",
-        "IPFS_KIT_S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "IPFS_KIT_S3_SECRET_KEY_REF", "00112233AABBCCDD",
-        "IPFS_KIT_CACHE_S3_HEAD_MAX_ENTRIES", "50"))) {
+    try (KitHome kit = open(s3WithHeadCache(50))) {
       kit.wal();
       PerformanceReport.Sources s = kit.performanceSources(Duration.ofMinutes(5));
       assertEquals(java.util.List.of("content", "s3_head"), s.caches().stream().map(CacheStats::cache).toList());
@@ -109,9 +113,7 @@ class KitHomePerformanceTest {
 
   @Test
   void performanceSources_s3HeadCacheOff_notListed() throws Exception {
-    try (KitHome kit = open(Map.of("IPFS_KIT_S3_BUCKET", "kit-bucket", "IPFS_KIT_S3_ENDPOINT", "http://127.0.0.1:9",
-        "IPFS_KIT_S3_ACCESS_KEY_ID", "AKIAEXAMPLE", "IPFS_KIT_S3_SECRET_KEY_REF", "00112233AABBCCDD",
-        "IPFS_KIT_CACHE_S3_HEAD_MAX_ENTRIES", "0"))) {
+    try (KitHome kit = open(s3WithHeadCache(0))) {
       kit.wal();
       assertEquals(java.util.List.of("content"),
           kit.performanceSources(Duration.ofMinutes(5)).caches().stream().map(CacheStats::cache).toList());
