@@ -111,6 +111,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.addAll(io.ipfskit.core.storage.HealthThresholds.SETTINGS);
     all.addAll(io.ipfskit.core.storage.PoolConfig.SETTINGS);
     all.addAll(io.ipfskit.core.resilience.ContentCacheConfig.SETTINGS);
+    all.addAll(io.ipfskit.core.storage.s3.HeadCacheConfig.SETTINGS);
     return List.copyOf(all);
   }
 
@@ -205,6 +206,11 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     return io.ipfskit.core.resilience.ContentCacheConfig.from(settings);
   }
 
+  /** The s3 backend's head answer cache ({@code IPFS_KIT_CACHE_S3_HEAD_*}), checked by {@link #load} already. */
+  public io.ipfskit.core.storage.s3.HeadCacheConfig s3HeadCache() {
+    return io.ipfskit.core.storage.s3.HeadCacheConfig.from(settings);
+  }
+
   private static KitConfig parse(Path home, Path fileRead, Settings settings, List<String> warnings) {
     settings.get(CONTENT_MAX_BYTES, DEFAULT_CONTENT_MAX_BYTES); // fail fast on a bad value
     io.ipfskit.core.resilience.ResilienceConfig.from(settings); // fail fast on a bad breaker/ramp/retry value
@@ -212,6 +218,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     io.ipfskit.core.storage.HealthThresholds.from(settings); // and the health thresholds
     io.ipfskit.core.storage.PoolConfig.from(settings); // and the connection pools
     io.ipfskit.core.resilience.ContentCacheConfig.from(settings); // and the read cache
+    io.ipfskit.core.storage.s3.HeadCacheConfig.from(settings); // and the S3 head answer cache
     VaultConfig vault = VaultConfig.from(home, settings);
     WalConfig wal = WalConfig.from(home, settings);
     BackendsConfig backends = BackendsConfig.embedded(home)

@@ -202,51 +202,21 @@ public final class KitHome implements AutoCloseable {
    * owner keeps running it) and other backends are not readable from here.
    */
   /**
-   * The figures of the performance report this process can see now, without joining the WAL for
-   * it: when it owns the WAL (and so runs the backends), their breakers, retries, pools, health, the
-   * read cache and the lease registry (open streams and pooled connections, leaks older than {@code
-   * leakThreshold} with the borrower's stack), and the WAL's append p99; otherwise all empty.
+   * The figures of the performance report, without joining the WAL for it: those of the process
+   * owning the WAL, which runs the backends (their breakers, retries, pools, health, the read cache
+   * and the lease registry: open streams and pooled connections, leaks older than {@code
+   * leakThreshold} with the borrower's stack; and the WAL's append p99). This process answers
+   * itself when it is the owner, else asks the owner over the owner socket as {@code backend_health}
+   * does; before this process has joined the WAL, all empty.
+   *
+   * @throws WalCallException when the owner cannot be asked (it does not answer and the log cannot be taken over)
    */
   public io.ipfskit.core.resilience.PerformanceReport.Sources performanceSources(java.time.Duration leakThreshold) {
-    java.util.List<io.ipfskit.core.storage.PoolStats> pools = new java.util.ArrayList<>();
-    double walAppendP99 = -1;
     SharedWal w = walIfJoined;
-    if (w != null && w.isOwner()) {
-      for (String name : io.ipfskit.core.storage.BackendRegistry.builtInFactories().keySet()) {
-        w.ownedBackend(name).flatMap(io.ipfskit.core.storage.StorageBackend::poolStats).ifPresent(pools::add);
-      }
-      try {
-        walAppendP99 = w.service().metrics().appendLatencyP99Micros();
-      } catch (RuntimeException e) {
-        LoggerFactory.getLogger(KitHome.class).debug("performance report without WAL figures: {}", e.getMessage());
-      }
+    if (w == null) {
+      return io.ipfskit.core.resilience.PerformanceReport.Sources.none();
     }
-    java.util.List<io.ipfskit.core.resilience.BreakerStatus> breakers = java.util.List.of();
-    io.ipfskit.core.resilience.ResilienceConfig.Breaker breakerConfig = null;
-    java.util.Map<String, io.ipfskit.core.resilience.Resilience.RetryFigures> retries = new java.util.TreeMap<>();
-    java.util.Map<String, io.ipfskit.core.storage.CheckedHealth> health = new java.util.TreeMap<>();
-    java.util.Optional<io.ipfskit.core.storage.BackendRegistry> registry =
-        w == null ? java.util.Optional.empty() : w.ownedRegistry();
-    java.util.List<io.ipfskit.core.resilience.CacheStats> caches = new java.util.ArrayList<>();
-    io.ipfskit.core.resilience.Leases.Stats leases = null;
-    java.util.List<io.ipfskit.core.resilience.LeaseInfo> leaks = java.util.List.of();
-    if (registry.isPresent()) { // breakers, retries, health, cache and leases live in the process owning the WAL
-      io.ipfskit.core.resilience.Resilience layer = registry.get().resilience();
-      breakers = layer.breakers();
-      breakerConfig = layer.config().breaker();
-      for (String name : registry.get().names()) {
-        retries.put(name, layer.retryFigures(name));
-        health.put(name, registry.get().health(name));
-      }
-      layer.contentCache().ifPresent(c -> caches.add(c.stats()));
-      java.util.Optional<io.ipfskit.core.resilience.Leases> registered = layer.leases();
-      if (registered.isPresent()) {
-        leases = registered.get().stats();
-        leaks = registered.get().leaks(leakThreshold);
-      }
-    }
-    return new io.ipfskit.core.resilience.PerformanceReport.Sources(breakers, breakerConfig, retries,
-        pools, caches, health, walAppendP99, leases, leaks);
+    return w.service().performance(leakThreshold);
   }
 
   public io.ipfskit.server.content.ContentReader contentReader() {

@@ -208,7 +208,8 @@ class KitConfigTest {
         + io.ipfskit.core.resilience.ResilienceConfig.SETTINGS.size()
         + io.ipfskit.core.storage.HealthThresholds.SETTINGS.size()
         + io.ipfskit.core.storage.PoolConfig.SETTINGS.size()
-        + io.ipfskit.core.resilience.ContentCacheConfig.SETTINGS.size(), names.size());
+        + io.ipfskit.core.resilience.ContentCacheConfig.SETTINGS.size()
+        + io.ipfskit.core.storage.s3.HeadCacheConfig.SETTINGS.size(), names.size());
   }
 
   @Test

@@ -8,7 +8,8 @@ import io.ipfskit.core.storage.PoolStats;
  * <ul>
  *   <li>Cache: 60 % hit rate + 20 % low eviction (1 - evictions per cached entry, floored at 0)
  *       + 20 % memory efficiency (the share of the byte bound holding content: a bound far above
- *       what is held is memory planned for nothing).
+ *       what is held is memory planned for nothing). A cache bounded by entries, not bytes ({@code
+ *       maxBytes} 0, e.g. the S3 head answers), is scored on the first two alone, scaled to 100.
  *   <li>Pool: 40 % utilisation (full marks within 60-80 %, falling linearly to 0 at 0 % and 100 %)
  *       + 30 % low wait (1 - acquire-wait p99 / {@link #SLOW_ACQUIRE_MILLIS}, floored at 0; unmeasured
  *       counts as no wait) + 30 % low errors (1 - exhaustions / (acquires + exhaustions)).
@@ -23,6 +24,7 @@ final class EfficiencyScores {
   static double cache(CacheStats s) {
     if (s.hits() + s.misses() == 0) return -1;
     double lowEviction = s.loads() == 0 ? 1 : Math.max(0, 1 - (double) s.evictions() / s.loads());
+    if (s.maxBytes() == 0) return round(100 * (0.6 * s.hitRate() + 0.2 * lowEviction) / 0.8);
     return round(100 * (0.6 * s.hitRate() + 0.2 * lowEviction + 0.2 * s.fill()));
   }
 

@@ -89,14 +89,14 @@ final class PerformanceAdvice {
       if (reads == 0) continue;
       if (c.hitRate() < 0.5 && c.loads() > 0 && c.evictions() > 0.2 * c.loads()) {
         out.add(new Recommendation("cache", c.cache(), "warning", "hit rate " + pct(c.hitRate()) + " with "
-            + c.evictions() + " evictions for " + c.loads() + " entries cached: raise the bound from "
-            + c.maxBytes() + " to " + c.maxBytes() * 2 + " bytes"));
+            + c.evictions() + " evictions for " + c.loads() + " entries cached: " + (c.maxBytes() == 0
+                ? "raise its entry bound" : "raise the bound from " + c.maxBytes() + " to " + c.maxBytes() * 2 + " bytes")));
       }
       if (c.tooLarge() > c.loads() && c.tooLarge() > 0) {
         out.add(new Recommendation("cache", c.cache(), "info", c.tooLarge() + " reads were too large to cache ("
             + c.loads() + " were cached): raise the entry bound if memory allows"));
       }
-      if (reads >= MIN_ACQUIRES && c.fill() < 0.25 && c.evictions() == 0) {
+      if (reads >= MIN_ACQUIRES && c.maxBytes() > 0 && c.fill() < 0.25 && c.evictions() == 0) { // byte-bound only
         out.add(new Recommendation("cache", c.cache(), "info", "the cache holds " + c.weightBytes() + " of "
             + c.maxBytes() + " bytes (" + pct(c.fill()) + ") without evictions: "
             + Math.max(c.weightBytes() * 2, 1L << 20) + " bytes would do"));

@@ -76,6 +76,11 @@ public record PerformanceReport(Instant generatedAt, List<BreakerStatus> breaker
       health = Map.copyOf(health);
       leaks = List.copyOf(leaks);
     }
+
+    /** No figures at all: what a process that runs no backends and sees no WAL has. */
+    public static Sources none() {
+      return new Sources(List.of(), null, Map.of(), List.of(), List.of(), Map.of(), -1, null, List.of());
+    }
   }
 
   public static PerformanceReport build(Sources s, Instant now) {

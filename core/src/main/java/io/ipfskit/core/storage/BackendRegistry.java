@@ -114,6 +114,18 @@ public final class BackendRegistry implements AutoCloseable {
    * @param poolOrNull null: each client's own pool defaults
    */
   public static Map<String, Factory> builtInFactories(SecretLookup secrets, PoolConfig poolOrNull, LeaseTracker leases) {
+    return builtInFactories(secrets, poolOrNull, leases, null);
+  }
+
+  /**
+   * {@link #builtInFactories(SecretLookup, PoolConfig, LeaseTracker)}, the {@code s3} backend keeping
+   * its head answers as {@code s3HeadOrNull} says ({@code IPFS_KIT_CACHE_S3_HEAD_*}; it needs {@code
+   * poolOrNull} set).
+   *
+   * @param s3HeadOrNull null: no head cache
+   */
+  public static Map<String, Factory> builtInFactories(SecretLookup secrets, PoolConfig poolOrNull, LeaseTracker leases,
+      io.ipfskit.core.storage.s3.HeadCacheConfig s3HeadOrNull) {
     requireNonNull(secrets, "secrets");
     requireNonNull(leases, "leases");
     Map<String, Factory> f = new LinkedHashMap<>();
@@ -121,7 +133,8 @@ public final class BackendRegistry implements AutoCloseable {
     f.put("ipfs", c -> c.ipfsConfig().map(ipfs -> poolOrNull == null ? IpfsBackend.open(ipfs)
         : IpfsBackend.open(ipfs, poolOrNull, leases)));
     f.put("s3", c -> c.s3OrNull() == null ? Optional.empty() : Optional.of(poolOrNull == null
-        ? S3Backend.open(c.s3OrNull(), secrets) : S3Backend.open(c.s3OrNull(), secrets, poolOrNull)));
+        ? S3Backend.open(c.s3OrNull(), secrets) : s3HeadOrNull == null ? S3Backend.open(c.s3OrNull(), secrets, poolOrNull)
+        : S3Backend.open(c.s3OrNull(), secrets, poolOrNull, s3HeadOrNull)));
     // Storacha is a backend type this project names but has not built yet (issue 12): listed so health and
     // errors say "not configured" for it, never stood in for by another backend.
     f.put("storacha", c -> Optional.empty());
@@ -185,9 +198,18 @@ public final class BackendRegistry implements AutoCloseable {
    */
   public static BackendRegistry open(BackendsConfig config, SecretLookup secrets, HealthThresholds health,
       Resilience resilience, PoolConfig pool) throws IOException {
+    return open(config, secrets, health, resilience, pool, null);
+  }
+
+  /**
+   * {@link #open(BackendsConfig, SecretLookup, HealthThresholds, Resilience, PoolConfig)}, the {@code s3}
+   * backend keeping its head answers as {@code s3HeadOrNull} says (null: none).
+   */
+  public static BackendRegistry open(BackendsConfig config, SecretLookup secrets, HealthThresholds health,
+      Resilience resilience, PoolConfig pool, io.ipfskit.core.storage.s3.HeadCacheConfig s3HeadOrNull) throws IOException {
     requireNonNull(resilience, "resilience");
-    return open(config, builtInFactories(secrets, requireNonNull(pool, "pool"), resilience.leaseTracker()), health,
-        Clock.systemUTC(), resilience);
+    return open(config, builtInFactories(secrets, requireNonNull(pool, "pool"), resilience.leaseTracker(), s3HeadOrNull),
+        health, Clock.systemUTC(), resilience);
   }
 
   /**

@@ -63,6 +63,11 @@ public abstract class ForwardingBackend implements StorageBackend {
   }
 
   @Override
+  public java.util.List<io.ipfskit.core.resilience.CacheStats> cacheStats() {
+    return delegate.cacheStats();
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

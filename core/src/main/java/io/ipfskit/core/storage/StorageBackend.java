@@ -50,6 +50,14 @@ public interface StorageBackend extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * The figures of the caches the backend keeps itself (the S3 head answers), if any. Wrappers pass
+   * this through. Must answer at once (no call to the backend).
+   */
+  default java.util.List<io.ipfskit.core.resilience.CacheStats> cacheStats() {
+    return java.util.List.of();
+  }
+
   @Override
   default void close() {}
 }

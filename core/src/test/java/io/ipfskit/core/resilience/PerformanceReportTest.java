@@ -1,6 +1,7 @@
 package io.ipfskit.core.resilience;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.CheckedHealth;
@@ -37,6 +38,20 @@ class PerformanceReportTest {
       // 60 % hits (0.6), 10 evictions of 40 cached (0.75), half the bound used (0.5):
       // 60*0.6 + 20*0.75 + 20*0.5 = 61
       assertEquals(61.0, EfficiencyScores.cache(cache(60, 40, 10, 40, 0, 500, 1000)), EXACT);
+    }
+
+    @Test
+    void cache_boundedByEntriesNotBytes_scoredOnHitsAndEvictionsScaledTo100() {
+      // the S3 head answers: no byte bound. 80 % hits, no evictions: (60*0.8 + 20*1) / 0.8 = 85
+      assertEquals(85.0, EfficiencyScores.cache(cache(80, 20, 0, 20, 0, 0, 0)), EXACT);
+    }
+
+    @Test
+    void caches_boundedByEntriesManyEvictions_adviceRaisesTheEntryBoundNoByteAdvice() {
+      List<Recommendation> advice = PerformanceAdvice.caches(List.of(cache(30, 170, 40, 170, 0, 0, 0),
+          cache(500, 0, 0, 0, 0, 0, 0)));
+      assertEquals(1, advice.size(), advice.toString());
+      assertTrue(advice.get(0).advice().endsWith("raise its entry bound"), advice.toString());
     }
 
     @Test

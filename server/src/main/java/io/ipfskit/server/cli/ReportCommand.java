@@ -36,8 +36,8 @@ final class ReportCommand implements Runnable {
   @Command(name = "performance", mixinStandardHelpOptions = true,
       description = {"The performance report: breakers, retries, pools, caches, health, WAL append p99, leases"
           + " and leaks, with efficiency scores and recommendations (what the performance_report tool returns).",
-          "It joins the home's WAL (forwarding to the running server if there is one); pool figures are those of"
-              + " the backends this process runs."})
+          "It joins the home's WAL: when a server already runs it, the figures are that server's (asked over its"
+              + " owner socket), else this process opens the backends and shows its own."})
   static final class Performance implements Callable<Integer> {
     @ParentCommand ReportCommand parent;
     @Spec CommandSpec spec;
@@ -65,7 +65,14 @@ final class ReportCommand implements Runnable {
         } catch (RuntimeException e) {
           spec.commandLine().getErr().println("ipfs-kit report performance: without WAL figures: " + e.getMessage());
         }
-        PerformanceReport report = PerformanceReport.build(home.performanceSources(threshold), Instant.now());
+        PerformanceReport.Sources sources;
+        try {
+          sources = home.performanceSources(threshold);
+        } catch (RuntimeException e) { // the owner went away and the log could not be taken over
+          spec.commandLine().getErr().println("ipfs-kit report performance: without the WAL owner's figures: " + e.getMessage());
+          sources = PerformanceReport.Sources.none();
+        }
+        PerformanceReport report = PerformanceReport.build(sources, Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
           out.println(PerformanceTools.JSON.writer().with(SerializationFeature.INDENT_OUTPUT)

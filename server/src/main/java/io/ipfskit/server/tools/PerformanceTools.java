@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * content with snake_case keys. The figures come from {@link Sources}, which the home collects.
  */
 public final class PerformanceTools implements ToolSet {
-  static final long DEFAULT_LEAK_SECONDS = 300;
-  static final long MAX_LEAK_SECONDS = 7 * 24 * 3600;
+  static final long DEFAULT_LEAK_SECONDS = io.ipfskit.server.wal.WalCalls.DEFAULT_LEAK_SECONDS;
+  static final long MAX_LEAK_SECONDS = io.ipfskit.server.wal.WalCalls.MAX_LEAK_SECONDS;
   /** snake_case keys, as every tool answers. */
   public static final JsonMapper JSON = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

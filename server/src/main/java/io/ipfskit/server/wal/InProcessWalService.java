@@ -25,6 +25,7 @@ final class InProcessWalService implements WalService {
   private final WriteAheadLog wal;
   private final io.ipfskit.core.resilience.Resilience resilience; // null: no breakers (tests without a registry)
   private final java.util.function.Supplier<List<io.ipfskit.core.storage.HealthMonitor.Report>> health;
+  private final java.util.function.Function<Duration, io.ipfskit.core.resilience.PerformanceReport.Sources> performance;
 
   InProcessWalService(WriteAheadLog wal) {
     this(wal, null);
@@ -38,9 +39,22 @@ final class InProcessWalService implements WalService {
   /** @param health the health reports of the log's backends (from the registry's monitor) */
   InProcessWalService(WriteAheadLog wal, io.ipfskit.core.resilience.Resilience resilienceOrNull,
       java.util.function.Supplier<List<io.ipfskit.core.storage.HealthMonitor.Report>> health) {
+    this(wal, resilienceOrNull, health, threshold -> io.ipfskit.core.resilience.PerformanceReport.Sources.none());
+  }
+
+  /** @param performance the performance report's figures for a leak threshold ({@link PerformanceFigures#collect}) */
+  InProcessWalService(WriteAheadLog wal, io.ipfskit.core.resilience.Resilience resilienceOrNull,
+      java.util.function.Supplier<List<io.ipfskit.core.storage.HealthMonitor.Report>> health,
+      java.util.function.Function<Duration, io.ipfskit.core.resilience.PerformanceReport.Sources> performance) {
     this.wal = wal;
     this.resilience = resilienceOrNull;
     this.health = health;
+    this.performance = performance;
+  }
+
+  @Override
+  public io.ipfskit.core.resilience.PerformanceReport.Sources performance(Duration leakThreshold) {
+    return performance.apply(leakThreshold);
   }
 
   @Override

@@ -156,6 +156,7 @@ public final class SharedWal implements AutoCloseable {
     io.ipfskit.core.storage.HealthThresholds health = io.ipfskit.core.storage.HealthThresholds.from(kit.settings());
     io.ipfskit.core.storage.PoolConfig pool = kit.pool();
     io.ipfskit.core.resilience.ContentCacheConfig cache = kit.contentCache();
+    io.ipfskit.core.storage.s3.HeadCacheConfig s3Head = kit.s3HeadCache();
     // A new layer each time ownership is taken: breakers, the read cache and the lease registry live in the
     // owning process only (closing its registry releases every lease and says what it released).
     RegistryFactory registries = new RegistryFactory() {
@@ -164,7 +165,7 @@ public final class SharedWal implements AutoCloseable {
         return BackendRegistry.open(backends, secrets, health,
             io.ipfskit.core.resilience.Resilience.create(resilience,
                 cache.enabled() ? io.ipfskit.core.resilience.ContentCache.create(cache) : null,
-                new io.ipfskit.core.resilience.Leases(Clock.systemUTC())), pool);
+                new io.ipfskit.core.resilience.Leases(Clock.systemUTC())), pool, s3Head);
       }
 
       @Override
@@ -287,6 +288,11 @@ public final class SharedWal implements AutoCloseable {
     }
 
     @Override
+    public io.ipfskit.core.resilience.PerformanceReport.Sources performance(Duration leakThreshold) {
+      return route(WalMethod.PERFORMANCE, true, s -> s.performance(leakThreshold));
+    }
+
+    @Override
     public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String breaker, BreakerAction action) {
       return route(WalMethod.BREAKER_CONTROL, false, s -> s.controlBreaker(breaker, action));
     }
@@ -381,7 +387,8 @@ public final class SharedWal implements AutoCloseable {
     backends.resilience().onTransition(HealthNotices::breakerChanged); // and so does a breaker's transition
     backends.startHealthProbes(); // before anyone can ask: the first round is done when this returns
     InProcessWalService service = new InProcessWalService(wal, backends.resilience(),
-        () -> backends.names().stream().map(backends.monitor()::report).toList());
+        () -> backends.names().stream().map(backends.monitor()::report).toList(),
+        threshold -> PerformanceFigures.collect(backends, wal, threshold));
     WalRequestHandler handler = new WalRequestHandler(service, walDir, clock.instant(), ownerPolicy);
     OwnerSocketServer server;
     try {

@@ -154,6 +154,13 @@ final class SocketWalService implements WalService {
   }
 
   @Override
+  public io.ipfskit.core.resilience.PerformanceReport.Sources performance(Duration leakThreshold) {
+    ObjectNode a = args();
+    a.put(WalCalls.LEAK_THRESHOLD, leakThreshold.toSeconds());
+    return PerformanceJson.readSources(call(WalMethod.PERFORMANCE, a));
+  }
+
+  @Override
   public List<io.ipfskit.core.resilience.BreakerStatus> breakers() {
     return BreakerJson.readList(call(WalMethod.BREAKERS, args()));
   }

@@ -51,6 +51,10 @@ public final class WalCalls {
   static final int MAX_BREAKER_LENGTH = 256;
   /** The longest a caller may block in one {@code wait}. */
   public static final double MAX_WAIT_SECONDS = 300;
+  /** The {@code performance} argument (the {@code performance_report} tool input): leases held longer are leaks. */
+  static final String LEAK_THRESHOLD = "leak_threshold_seconds";
+  public static final int DEFAULT_LEAK_SECONDS = 300;
+  public static final int MAX_LEAK_SECONDS = 7 * 24 * 3600;
   public static final double DEFAULT_WAIT_SECONDS = 60;
   public static final int DEFAULT_LIST_LIMIT = 100;
   public static final int MAX_AGE_DAYS = 36_500;
@@ -105,6 +109,7 @@ public final class WalCalls {
       case CONFIG -> List.of("set");
       case BREAKERS -> List.of("breaker");
       case BREAKER_CONTROL -> List.of("action", "breaker");
+      case PERFORMANCE -> List.of(LEAK_THRESHOLD);
       case STATUS, METRICS, HEALTH, BACKEND_HEALTH, PING -> List.of();
     };
   }
@@ -204,6 +209,8 @@ public final class WalCalls {
         yield BreakerJson.controlled(action, wal.controlBreaker(name, action));
       }
       case BACKEND_HEALTH -> HealthJson.list(wal.backendHealth());
+      case PERFORMANCE -> PerformanceJson.sources(wal.performance(Duration.ofSeconds(
+          args.integer(LEAK_THRESHOLD, DEFAULT_LEAK_SECONDS, 0, MAX_LEAK_SECONDS))));
       case PING -> throw new InvalidOperationException("method", "ping is answered by the owner socket only");
     };
   }

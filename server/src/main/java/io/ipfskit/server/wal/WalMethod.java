@@ -27,6 +27,11 @@ public enum WalMethod {
   BREAKER_CONTROL(false, Duration.ofSeconds(30)),
   /** The owner's backend health reports (every configured backend, with history). */
   BACKEND_HEALTH(true, Duration.ofSeconds(30)),
+  /**
+   * The figures of the owner's performance report (breakers, retries, pools, caches, health, WAL
+   * append p99, leases and leaks older than {@code leak_threshold_seconds}).
+   */
+  PERFORMANCE(true, Duration.ofSeconds(30)),
   /** Who owns the log: {@code pid}, {@code wal_dir}, {@code owner_since}. */
   PING(true, Duration.ofSeconds(5));
 

@@ -84,6 +84,14 @@ public interface WalService {
    */
   java.util.List<io.ipfskit.core.storage.HealthMonitor.Report> backendHealth();
 
+  /**
+   * The performance report's figures: what the backends the log runs on, their resilience layer
+   * (breakers, retry budgets, pools, read cache, leases) and the log itself show now; leases held
+   * longer than {@code leakThreshold} are leaks. They live in the process that owns the log; another
+   * process asks it.
+   */
+  io.ipfskit.core.resilience.PerformanceReport.Sources performance(java.time.Duration leakThreshold);
+
   /** Changes live-updatable keys ({@link WalConfig#LIVE_KEYS}); returns the configuration after the change. */
   WalConfig updateConfig(Map<String, String> changes);
 }

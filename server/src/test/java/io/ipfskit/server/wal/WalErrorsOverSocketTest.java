@@ -56,6 +56,7 @@ class WalErrorsOverSocketTest {
     @Override public WalConfig updateConfig(Map<String, String> changes) { return fail(); }
     @Override public List<io.ipfskit.core.resilience.BreakerStatus> breakers() { return fail(); }
     @Override public List<io.ipfskit.core.storage.HealthMonitor.Report> backendHealth() { return fail(); }
+    @Override public io.ipfskit.core.resilience.PerformanceReport.Sources performance(Duration t) { return fail(); }
     @Override public io.ipfskit.core.resilience.BreakerStatus controlBreaker(String b, BreakerAction a) { return fail(); }
   };
 

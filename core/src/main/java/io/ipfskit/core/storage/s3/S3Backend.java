@@ -90,9 +90,11 @@ public final class S3Backend implements StorageBackend {
   private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final Duration acquireTimeoutOrNull; // null: the SDK's default
   private final int maxConnections; // of IPFS_KIT_POOL_MAX_CONNECTIONS; 0 when the SDK's default
+  private final HeadCache headCache; // null: every head asks S3
 
   private S3Backend(S3Config config, S3Client s3, VaultCredentials vaultCredentials, PoolMetrics poolMetrics,
-      io.ipfskit.core.storage.PoolConfig poolOrNull) {
+      io.ipfskit.core.storage.PoolConfig poolOrNull, HeadCache headCacheOrNull) {
+    this.headCache = headCacheOrNull;
     this.acquireTimeoutOrNull = poolOrNull == null ? null : poolOrNull.acquireTimeout();
     this.maxConnections = poolOrNull == null ? 0 : poolOrNull.maxConnections();
     this.config = config;
@@ -108,6 +110,12 @@ public final class S3Backend implements StorageBackend {
   @Override
   public java.util.Optional<io.ipfskit.core.storage.PoolStats> poolStats() {
     return java.util.Optional.of(poolMetrics.stats());
+  }
+
+  /** The head answer cache's figures ({@code s3_head}), when head answers are cached. */
+  @Override
+  public List<io.ipfskit.core.resilience.CacheStats> cacheStats() {
+    return headCache == null ? List.of() : List.of(headCache.stats());
   }
 
   /**
@@ -127,13 +135,33 @@ public final class S3Backend implements StorageBackend {
     return open(config, secrets, requireNonNull(pool, "pool"), Clock.systemUTC());
   }
 
+  /**
+   * {@link #open(S3Config, SecretLookup, io.ipfskit.core.storage.PoolConfig)} with {@code head} answers
+   * (also the existence checks of {@code pin}/{@code unpin}) kept as {@code headCache} says ({@code
+   * IPFS_KIT_CACHE_S3_HEAD_*}; see {@link HeadCache}), and listed by {@link #cacheStats()}.
+   */
+  public static S3Backend open(S3Config config, SecretLookup secrets, io.ipfskit.core.storage.PoolConfig pool,
+      HeadCacheConfig headCache) throws IOException {
+    requireNonNull(headCache, "headCache");
+    return open(config, secrets, requireNonNull(pool, "pool"), Clock.systemUTC(),
+        headCache.enabled() ? new HeadCache(headCache, System::nanoTime) : null);
+  }
+
   static S3Backend open(S3Config config, SecretLookup secrets, Clock clock) throws IOException {
     return open(config, secrets, null, clock);
   }
 
-  /** @param poolOrNull the pool settings, or null for the SDK's defaults */
   static S3Backend open(S3Config config, SecretLookup secrets, io.ipfskit.core.storage.PoolConfig poolOrNull,
       Clock clock) throws IOException {
+    return open(config, secrets, poolOrNull, clock, null);
+  }
+
+  /**
+   * @param poolOrNull the pool settings, or null for the SDK's defaults
+   * @param headCacheOrNull where head answers are kept, or null to ask S3 each time
+   */
+  static S3Backend open(S3Config config, SecretLookup secrets, io.ipfskit.core.storage.PoolConfig poolOrNull,
+      Clock clock, HeadCache headCacheOrNull) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(secrets, "secrets");
     requireNonNull(clock, "clock");
@@ -165,7 +193,7 @@ public final class S3Backend implements StorageBackend {
           .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
-    return new S3Backend(config, b.build(), vault, poolMetrics, poolOrNull);
+    return new S3Backend(config, b.build(), vault, poolMetrics, poolOrNull, headCacheOrNull);
   }
 
   @Override
@@ -296,14 +324,23 @@ public final class S3Backend implements StorageBackend {
       }
     } catch (SdkException e) {
       throw failure(e, "delete object " + key, null);
+    } finally {
+      if (headCache != null) headCache.forget(key); // gone, or maybe gone: ask again next time
     }
   }
 
-  /** The object size of {@code cid}'s content, or empty when there is no such object (HEAD object). */
+  /**
+   * The object size of {@code cid}'s content, or empty when there is no such object (HEAD object;
+   * an existing object's answer from the head cache when there is one).
+   */
   public Optional<Long> head(String cid) throws StorageException {
     String c = canonical(cid);
     checkCredentials();
     String key = config.key(c);
+    return headCache == null ? headObject(key, c) : headCache.size(key, () -> headObject(key, c));
+  }
+
+  private Optional<Long> headObject(String key, String c) throws StorageException {
     try {
       HeadObjectResponse h;
       try (InFlight f = inFlight()) {
