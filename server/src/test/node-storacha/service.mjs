@@ -59,7 +59,7 @@ const log = (...m) => console.error('[storacha-service]', ...m)
 const loopbackHttp = {
   ...http,
   createServer: (...a) => {
-    const s = http.createServer(...a)
+    const s = keepAlive(http.createServer(...a))
     const listen = s.listen.bind(s)
     s.listen = (...l) => (typeof l[0] === 'function' ? listen(0, '127.0.0.1', l[0]) : listen(...l))
     return s
@@ -83,13 +83,13 @@ const provisioned = await provisionProvider({
 })
 if (provisioned.out.error) throw new Error('provisioning the space failed: ' + provisioned.out.error.message)
 
-const server = http.createServer((req, res) => {
+const server = keepAlive(http.createServer((req, res) => {
   route(req, res).catch((err) => {
     log('request failed', req.method, req.url, err?.stack ?? err)
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
     res.end(String(err?.message ?? err))
   })
-})
+}))
 server.listen(args.port, '127.0.0.1', () => {
   const url = `http://127.0.0.1:${server.address().port}`
   process.stdout.write(JSON.stringify({
@@ -190,6 +190,16 @@ async function createContext(id) {
   const { storefront: { filecoinSubmitQueue, pieceOfferQueue } } = FilecoinTest.getQueueImplementations(new Map())
   const { storefront: { pieceStore, receiptStore, taskStore } } = FilecoinTest.getStoreImplementations()
   const externalServices = await getExternalServiceImplementations({ ...options, serviceID: id })
+  // The indexing and claims stubs authorise the service with a delegation made without an
+  // expiration, i.e. dag-ucan's default of 30 s: fine for a unit test, not for a service that runs
+  // for minutes (index/add then fails "Unauthorized" 30 s after start). Re-issue it without expiry.
+  for (const stub of [externalServices.indexingService, externalServices.claimsService]) {
+    const conf = stub.invocationConfig
+    const lasting = await delegate({
+      issuer: conf.audience, audience: conf.issuer, capabilities: conf.proofs[0].capabilities, expiration: Infinity,
+    })
+    conf.proofs.splice(0, conf.proofs.length, lasting)
+  }
   const ctx = {
     id,
     signer: id,
@@ -282,6 +292,17 @@ function text(res, status, body) {
 function json(res, status, value) {
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify(value))
+}
+
+/**
+ * Idle keep-alive connections kept 60 s, like the load balancers in front of the real service
+ * (Node's default is 5 s). With 5 s, a client whose event loop is busy hashing a large file
+ * (the bridge) reuses a socket the server has just closed: "other side closed".
+ */
+function keepAlive(s) {
+  s.keepAliveTimeout = 60_000
+  s.headersTimeout = 65_000
+  return s
 }
 
 function parseArgs(argv) {

@@ -54,6 +54,17 @@ public final class NodeScripts {
     return installed(src);
   }
 
+  /**
+   * The same for a Node program folder anywhere ({@code src/test/node-storacha}, or the Storacha
+   * bridge under core's resources): its {@code package.json} installed once per content into the
+   * cache, its {@code .mjs} files copied next to {@code node_modules}.
+   */
+  public static synchronized Path installedFolder(Path src) throws IOException, InterruptedException {
+    if (!Files.isRegularFile(src.resolve("package.json")))
+      throw new IllegalStateException("expected a package.json in " + src);
+    return installed(src);
+  }
+
   private static Path installed(Path src) throws IOException, InterruptedException {
     byte[] pkg = Files.readAllBytes(src.resolve("package.json"));
     Path dir = Path.of(System.getProperty("user.home"), ".cache", "ipfs-kit", "node", sha256(pkg).substring(0, 16));
@@ -67,7 +78,7 @@ public final class NodeScripts {
             .directory(dir.toFile()).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), UTF_8);
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0)
-          throw new IllegalStateException("npm install of the MCP TypeScript SDK in " + dir + " failed: " + log);
+          throw new IllegalStateException("npm install of " + src.resolve("package.json") + " in " + dir + " failed: " + log);
         Files.writeString(marker, "ok\n");
       }
       try (var files = Files.list(src)) {
