@@ -61,8 +61,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       true}. The check pages through {@code upload/list}, so it costs one call per 100 uploads.
  *   <li>{@link #list}: {@code upload/list}, paged.
  *   <li>{@link #health}: the bridge's {@code health}, a real {@code upload/list} of size 1. While the
- *       bridge's npm dependencies install (first use only), health is UNHEALTHY saying so, and the
- *       install runs in the background instead of blocking the probe.
+ *       bridge is installed (npm, first use only) and started, health is UNHEALTHY saying so, and
+ *       that runs in the background instead of blocking the probe.
  * </ul>
  *
  * <p><b>Secrets.</b> The agent key and the delegation proof are read from the vault ({@code
@@ -98,7 +98,8 @@ public final class StorachaBackend implements StorageBackend {
   private final SecretLookup secrets;
   private final BridgeProcess bridge;
   private final GatewayReader gateway;
-  private CompletableFuture<Path> install; // guarded by this; null = not started or failed
+  private CompletableFuture<Path> install; // guarded by this; null = not started, or failed and reported
+  private CompletableFuture<Void> warmedUp; // guarded by this; set with install
 
   private StorachaBackend(StorachaConfig config, SecretLookup secrets) {
     this.config = config;
@@ -250,15 +251,23 @@ public final class StorachaBackend implements StorageBackend {
   public BackendHealth health() {
     try {
       synchronized (this) {
-        if (install == null) install = startInstall();
-        if (!install.isDone())
-          return BackendHealth.unhealthy("storacha: installing the bridge's npm dependencies (first use)");
+        if (install == null) startInstall();
+        if (install.isCompletedExceptionally()) {
+          CompletableFuture<Path> failed = install;
+          install = null; // the next probe or call tries again
+          failed.join();
+        }
+        if (!warmedUp.isDone())
+          return BackendHealth.unhealthy("storacha: starting the bridge (its first use installs its npm dependencies)");
       }
       bridge.call("health", BridgeProcess.JSON.createObjectNode(), config.timeout(), service(), null);
       return BackendHealth.healthy("storacha space " + config.space() + " at " + config.endpoint() + " answers"
           + " upload/list");
     } catch (StorageException e) {
       return BackendHealth.unhealthy(e.getMessage());
+    } catch (java.util.concurrent.CompletionException e) {
+      return BackendHealth.unhealthy(e.getCause() instanceof StorageException se ? se.getMessage()
+          : "storacha: installing the bridge failed: " + StorachaErrors.scrub(String.valueOf(e.getCause())));
     } catch (RuntimeException e) {
       return BackendHealth.unhealthy("storacha: health probe failed: " + StorachaErrors.scrub(e.toString()));
     }
@@ -295,26 +304,43 @@ public final class StorachaBackend implements StorageBackend {
     if (find(cid).isEmpty()) throw new ContentNotFoundException(NAME, cid);
   }
 
-  private synchronized CompletableFuture<Path> startInstall() {
-    CompletableFuture<Path> f = new CompletableFuture<>();
+  /**
+   * Installs the bridge on a daemon thread ({@link #install} completes with the folder), then starts
+   * it with one {@code health} call whose outcome does not matter here ({@link #warmedUp} completes
+   * after it), so the first health probe does not pay for spawning Node. The two are separate because
+   * a call that starts the bridge waits for the folder while holding the bridge's start lock, which
+   * the warm-up call needs too.
+   */
+  private void startInstall() {
+    CompletableFuture<Path> folder = new CompletableFuture<>();
+    CompletableFuture<Void> warm = new CompletableFuture<>();
+    install = folder;
+    warmedUp = warm;
     Thread t = new Thread(() -> {
       try {
-        f.complete(BridgeInstall.ensure(config.bridgeCacheDirectory(), config.nodeExecutable(),
+        folder.complete(BridgeInstall.ensure(config.bridgeCacheDirectory(), config.nodeExecutable(),
             BridgeInstall.shippedFiles()));
       } catch (StorageException | RuntimeException e) {
-        f.completeExceptionally(e);
+        folder.completeExceptionally(e);
+        warm.complete(null);
+        return;
       }
+      try {
+        bridge.call("health", BridgeProcess.JSON.createObjectNode(), config.timeout(), service(), null);
+      } catch (StorageException | RuntimeException e) {
+        LOG.debug("storacha bridge warm-up: {}", e.getMessage());
+      }
+      warm.complete(null);
     }, "storacha-bridge-install");
     t.setDaemon(true);
     t.start();
-    return f;
   }
 
   /** The installed bridge folder, installing it (or waiting for the install in progress) first. */
   private Path installedFolder() throws StorageException {
     CompletableFuture<Path> f;
     synchronized (this) {
-      if (install == null || install.isCompletedExceptionally()) install = startInstall();
+      if (install == null || install.isCompletedExceptionally()) startInstall();
       f = install;
     }
     try {
