@@ -56,7 +56,7 @@ const inFlight = new Set()
 
 // Keep stdout for the protocol: anything a library logs goes to stderr.
 console.log = console.info = console.debug = (...a) => console.error(...a)
-console.warn = (...a) => console.error(...a.map((x) => (x instanceof Error ? x.name + ': ' + scrub(x.message) : x)))
+console.warn = (...a) => console.error(...a.map((x) => (x instanceof Error ? x.name + ': ' + scrub(x.message || x.reason || '') : x)))
 process.on('uncaughtException', (e) => log('uncaught: ' + describe(e)))
 process.on('unhandledRejection', (e) => log('unhandled rejection: ' + describe(e)))
 process.stdout.on('error', () => process.exit(0))
@@ -82,7 +82,12 @@ lines.on('line', (line) => {
   }
   const job = handle(req)
     .then((answer) => send({ id, ok: true, ...answer }))
-    .catch((err) => send(classify(id, err)))
+    .catch((err) => {
+      const answer = classify(id, err)
+      log(`${String(req.op).slice(0, 20)} #${id} failed: ${answer.kind} ${answer.code}: ${answer.message}` +
+        (answer.kind === 'invalid' ? '' : '\n' + chain(err).map((e) => e?.stack ?? String(e)).join('\ncaused by: ')))
+      send(answer)
+    })
     .finally(() => inFlight.delete(job))
   inFlight.add(job)
 })
@@ -318,7 +323,8 @@ function failure(id, kind, code, message) {
 function describe(err) {
   const parts = []
   for (const e of chain(err)) {
-    const m = typeof e === 'object' ? (e.message ?? (e.name ? String(e.name) : '')) : String(e)
+    // ucanto/storacha errors often keep their text in `reason` and leave `message` empty
+    const m = typeof e === 'object' ? (e.message || e.reason || (e.name ? String(e.name) : '')) : String(e)
     if (m && !parts.includes(m)) parts.push(m)
   }
   return oneLine(parts.join(': ') || 'unknown error')
