@@ -60,7 +60,7 @@ const log = (...m) => console.error('[storacha-service]', ...m)
  * The test helpers start their storage nodes (and indexing/claims stubs) with
  * http.createServer(handler).listen(cb): keep them on loopback, and have each answer say
  * "Connection: close" — the storage node destroys the socket after every answer, and a client that
- * reused that socket for its next PUT failed with "other side closed".
+ * reused that socket for its next PUT failed with "other side closed" — and let it finish writing.
  */
 const loopbackHttp = {
   ...http,
@@ -70,6 +70,11 @@ const loopbackHttp = {
       const handler = a[i]
       a[i] = (req, res) => {
         res.setHeader('connection', 'close')
+        // the storage node calls res.destroy() right after res.end(): that cut large GETs short
+        // ("Unexpected end of data" reading a 45 MiB shard); with "Connection: close" Node closes
+        // the socket itself once the answer is out
+        const destroy = res.destroy.bind(res)
+        res.destroy = (err) => (err || !res.writableEnded ? destroy(err) : res)
         return handler(req, res)
       }
     }
