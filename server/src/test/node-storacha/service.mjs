@@ -16,7 +16,8 @@
 // stored receipt as a CAR agent message, what the client polls), GET /ipfs/<root> (the file's bytes
 // exported from the shards the storage nodes received, for roots listed in the space; 404 otherwise),
 // POST /_test/revoke (ucan/revoke of the handed-out proof, issued by the space), GET /_test/uploads
-// (JSON array of the roots currently listed for the space).
+// (JSON array of the roots currently listed for the space), POST /_test/fail?post=503&count=N (the
+// next N POST / answer that status) and ?receipts=N (the next N receipt GETs answer 404, "not yet").
 import http from 'node:http'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -55,10 +56,28 @@ const PROVIDER = 'did:web:test.up.storacha.network'
 const args = parseArgs(process.argv.slice(2))
 const log = (...m) => console.error('[storacha-service]', ...m)
 
-/** The test helpers start their storage nodes with http.createServer(...).listen(cb): keep them on loopback. */
+/**
+ * The test helpers start their storage nodes (and indexing/claims stubs) with
+ * http.createServer(handler).listen(cb): keep them on loopback, and have each answer say
+ * "Connection: close" — the storage node destroys the socket after every answer, and a client that
+ * reused that socket for its next PUT failed with "other side closed" — and let it finish writing.
+ */
 const loopbackHttp = {
   ...http,
   createServer: (...a) => {
+    const i = a.findIndex((x) => typeof x === 'function')
+    if (i >= 0) {
+      const handler = a[i]
+      a[i] = (req, res) => {
+        res.setHeader('connection', 'close')
+        // the storage node calls res.destroy() right after res.end(): that cut large GETs short
+        // ("Unexpected end of data" reading a 45 MiB shard); with "Connection: close" Node closes
+        // the socket itself once the answer is out
+        const destroy = res.destroy.bind(res)
+        res.destroy = (err) => (err || !res.writableEnded ? destroy(err) : res)
+        return handler(req, res)
+      }
+    }
     const s = keepAlive(http.createServer(...a))
     const listen = s.listen.bind(s)
     s.listen = (...l) => (typeof l[0] === 'function' ? listen(0, '127.0.0.1', l[0]) : listen(...l))
@@ -83,6 +102,9 @@ const provisioned = await provisionProvider({
 })
 if (provisioned.out.error) throw new Error('provisioning the space failed: ' + provisioned.out.error.message)
 
+/** Failures injected by POST /_test/fail (test-only, beyond the contract's two endpoints). */
+const faults = { post: { status: 503, count: 0 }, receipts: 0 }
+
 const server = keepAlive(http.createServer((req, res) => {
   route(req, res).catch((err) => {
     log('request failed', req.method, req.url, err?.stack ?? err)
@@ -104,12 +126,20 @@ async function route(req, res) {
   const p = url.pathname
   if (req.method === 'POST' && p === '/') {
     const body = await readBody(req)
+    if (faults.post.count > 0) {
+      faults.post.count--
+      return text(res, faults.post.status, 'injected failure (/_test/fail)')
+    }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]))
     const out = await ucanto.request({ headers, body })
     res.writeHead(out.status ?? 200, out.headers)
     return res.end(out.body)
   }
   if (req.method === 'GET' && p.startsWith('/receipt/')) {
+    if (faults.receipts > 0) {
+      faults.receipts--
+      return text(res, 404, 'injected: no receipt yet (/_test/fail)')
+    }
     const task = parseCid(p.slice('/receipt/'.length))
     const found = task ? await context.agentStore.receipts.get(task) : { error: true }
     if (found.error) return text(res, 404, 'no receipt for ' + p.slice('/receipt/'.length))
@@ -127,6 +157,13 @@ async function route(req, res) {
     }).execute(connection)
     if (r.out.error) return text(res, 500, 'revoke failed: ' + r.out.error.message)
     return json(res, 200, { revoked: proof.cid.toString() })
+  }
+  if (req.method === 'POST' && p === '/_test/fail') {
+    // ?post=503&count=N: the next N POST / answer that status; ?receipts=N: the next N receipt GETs answer 404
+    const q = url.searchParams
+    faults.post = { status: Number(q.get('post') ?? 503), count: Number(q.get('count') ?? (q.has('post') ? 1 : 0)) }
+    faults.receipts = Number(q.get('receipts') ?? 0)
+    return json(res, 200, faults)
   }
   if (req.method === 'GET' && p === '/_test/uploads') {
     return json(res, 200, (await listUploads()).map((u) => u.root.toString()))

@@ -155,6 +155,27 @@ class StorachaBridgeIT {
   }
 
   @Test
+  void operations_service5xxOrReceiptNeverArrives_transientThenWork() throws Exception {
+    try (StorachaService own = StorachaService.start(); Bridge bridge = Bridge.start(tmp)) {
+      bridge.init(own);
+      own.failNext(503, 1);
+      JsonNode health = bridge.call(bridge.request("health"));
+      assertEquals("transient", health.get("kind").asString(), health.toString());
+      assertEquals("HTTP503", health.get("code").asString(), health.toString());
+      assertTrue(bridge.ok("health").get("ok").asBoolean(), "the next call goes through");
+
+      own.withholdReceipts(1000); // the client polls a few times with backoff, then gives up
+      JsonNode add = bridge.call(bridge.request("add").put("path", file("late", bytes(2000, 8))));
+      assertEquals("transient", add.get("kind").asString(), add.toString());
+      assertEquals("ReceiptTimeout", add.get("code").asString(), add.toString());
+      own.withholdReceipts(0);
+      JsonNode again = bridge.ok("add", "path", file("late", bytes(2000, 8)));
+      assertEquals(List.of(root(again)), own.uploads(), "the retried add is listed once");
+      bridge.assertLogHasNoSecret(own);
+    }
+  }
+
+  @Test
   void operations_serviceStoppedThenRestartedOnSamePortAndState_transientThenWorkWithSameProof() throws Exception {
     Path state = tmp.resolve("state");
     int port = ChildProcess.freePort();
@@ -350,7 +371,7 @@ class StorachaBridgeIT {
         else req.put((String) fields[i], String.valueOf(fields[i + 1]));
       }
       JsonNode answer = call(req);
-      assertTrue(answer.get("ok").asBoolean(), op + " failed: " + answer);
+      if (!answer.get("ok").asBoolean()) throw new AssertionError(op + " failed: " + answer + "\nbridge stderr: " + tail(stderr()));
       return answer;
     }
 
@@ -359,6 +380,10 @@ class StorachaBridgeIT {
       assertTrue(answer.get("ok").asBoolean(), "init failed: " + answer);
       assertEquals(s.space(), answer.get("space").asString());
       assertTrue(answer.get("agent").asString().startsWith("did:key:z6Mk"), answer.toString());
+    }
+
+    private static String tail(String s) {
+      return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
     }
 
     String stderr() throws IOException {

@@ -125,10 +125,24 @@ public final class StorachaService implements AutoCloseable {
 
   /** Revokes {@link #proof()} on the service (a {@code ucan/revoke} issued by the space). */
   public void revoke() throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/_test/revoke"))
+    postTest("/_test/revoke");
+  }
+
+  /** The next {@code count} {@code POST /} (UCAN invocations) answer HTTP {@code status} (test-only {@code /_test/fail}). */
+  public void failNext(int status, int count) throws IOException, InterruptedException {
+    postTest("/_test/fail?post=" + status + "&count=" + count);
+  }
+
+  /** The next {@code count} {@code GET /receipt/...} answer 404, "no receipt yet" ({@code 0}: receipts flow again). */
+  public void withholdReceipts(int count) throws IOException, InterruptedException {
+    postTest("/_test/fail?receipts=" + count);
+  }
+
+  private void postTest(String pathAndQuery) throws IOException, InterruptedException {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
         .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) throw new IllegalStateException("revoke answered " + r.statusCode() + ": " + r.body());
+    if (r.statusCode() != 200) throw new IllegalStateException(pathAndQuery + " answered " + r.statusCode() + ": " + r.body());
   }
 
   /** The upload roots the service lists for the space right now, oldest first. */

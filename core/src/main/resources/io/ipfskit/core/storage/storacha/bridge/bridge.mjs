@@ -17,6 +17,8 @@ import { withMaxChunkSize } from '@ipld/unixfs/file/chunker/fixed'
 import { withWidth } from '@ipld/unixfs/file/layout/balanced'
 import * as raw from 'multiformats/codecs/raw'
 import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
+import * as PieceHasher from 'fr32-sha2-256-trunc254-padded-binary-tree-multihash'
 
 const CLIENT_VERSION = JSON.parse(
   fs.readFileSync(new URL('./node_modules/@storacha/client/package.json', import.meta.url), 'utf8')).version
@@ -32,6 +34,27 @@ const UNIXFS = UnixFS.configure({
   chunker: withMaxChunkSize(262_144),
   fileLayout: withWidth(174),
 })
+
+/**
+ * The Filecoin piece hash (for filecoin/offer) in WebAssembly, as the official `storacha` CLI
+ * passes it: the client's default (JavaScript, @web3-storage/data-segment) gives the same digest
+ * but took 19 s for 10 MiB here against 1.4 s.
+ */
+const PIECE_HASHER = {
+  code: PieceHasher.code,
+  name: 'fr32-sha2-256-trunc254-padded-binary-tree-multihash',
+  digest(input) {
+    const hasher = PieceHasher.create()
+    try {
+      hasher.write(input)
+      const bytes = new Uint8Array(hasher.multihashByteLength())
+      hasher.digestInto(bytes, 0, true)
+      return Digest.decode(bytes)
+    } finally {
+      hasher.free()
+    }
+  },
+}
 
 /** Errno-like codes of a request that never got an answer: worth retrying. */
 const NETWORK_CODES = new Set([
@@ -56,7 +79,7 @@ const inFlight = new Set()
 
 // Keep stdout for the protocol: anything a library logs goes to stderr.
 console.log = console.info = console.debug = (...a) => console.error(...a)
-console.warn = (...a) => console.error(...a.map((x) => (x instanceof Error ? x.name + ': ' + scrub(x.message) : x)))
+console.warn = (...a) => console.error(...a.map((x) => (x instanceof Error ? x.name + ': ' + scrub(x.message || x.reason || '') : x)))
 process.on('uncaughtException', (e) => log('uncaught: ' + describe(e)))
 process.on('unhandledRejection', (e) => log('unhandled rejection: ' + describe(e)))
 process.stdout.on('error', () => process.exit(0))
@@ -82,7 +105,12 @@ lines.on('line', (line) => {
   }
   const job = handle(req)
     .then((answer) => send({ id, ok: true, ...answer }))
-    .catch((err) => send(classify(id, err)))
+    .catch((err) => {
+      const answer = classify(id, err)
+      log(`${String(req.op).slice(0, 20)} #${id} failed: ${answer.kind} ${answer.code}: ${answer.message}` +
+        (answer.kind === 'invalid' ? '' : '\n' + chain(err).map((e) => e?.stack ?? String(e)).join('\ncaused by: ')))
+      send(answer)
+    })
     .finally(() => inFlight.delete(job))
   inFlight.add(job)
 })
@@ -187,6 +215,7 @@ async function add({ client }, req) {
   const shards = []
   const root = await client.uploadFile(blob, {
     settings: UNIXFS,
+    pieceHasher: PIECE_HASHER,
     onShardStored: (meta) => shards.push(meta.cid.toString()),
   })
   return { root: root.toString(), shards, size: stat.size }
@@ -318,7 +347,8 @@ function failure(id, kind, code, message) {
 function describe(err) {
   const parts = []
   for (const e of chain(err)) {
-    const m = typeof e === 'object' ? (e.message ?? (e.name ? String(e.name) : '')) : String(e)
+    // ucanto/storacha errors often keep their text in `reason` and leave `message` empty
+    const m = typeof e === 'object' ? (e.message || e.reason || (e.name ? String(e.name) : '')) : String(e)
     if (m && !parts.includes(m)) parts.push(m)
   }
   return oneLine(parts.join(': ') || 'unknown error')
