@@ -12,9 +12,7 @@ import io.ipfskit.server.testing.ChildProcess;
 import io.ipfskit.server.testing.StdioClient;
 import io.ipfskit.server.testing.StorachaService;
 import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,21 +84,7 @@ class StorachaWalToolsIT {
 
   /** {@code ipfs-kit secrets store --service storacha}, the value on stdin; returns the printed secret_id. */
   static String storeSecret(Path home, String value) throws Exception {
-    ProcessBuilder b = new ProcessBuilder(StdioClient.javaExecutable(), "-jar", StdioClient.jar().toString(),
-        "secrets", "store", "--service", "storacha", "--type", "private_key");
-    b.environment().keySet().removeIf(k -> k.startsWith("IPFS_KIT_"));
-    b.environment().put("IPFS_KIT_HOME", home.toString());
-    Path out = Files.createTempFile(dir, "store", ".out");
-    b.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process p = b.start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write((value + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "secrets store finished");
-    assertEquals(0, p.exitValue(), "secrets store exit code");
-    String id = Files.readString(out).strip();
-    assertTrue(id.matches("[0-9a-f]{16}"), id);
-    return id;
+    return S3ServerIT.storeSecret(home, "storacha", "private_key", value);
   }
 
   private String queue(String type, Map<String, Object> params) throws Exception {

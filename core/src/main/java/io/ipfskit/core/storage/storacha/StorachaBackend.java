@@ -11,6 +11,7 @@ import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.BackendUnavailableException;
 import io.ipfskit.core.storage.Cid;
 import io.ipfskit.core.storage.ContentCid;
+import io.ipfskit.core.storage.ContentSpool;
 import io.ipfskit.core.storage.ContentNotFoundException;
 import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.storage.StorageErrorClass;
@@ -20,11 +21,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +39,14 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link BridgeInstall}); reads come from an IPFS gateway. The one public entry of this package.
  *
  * <ul>
- *   <li>{@link #add} spools the stream to a private temp file (the bridge reads files by path), asks
+ *   <li>{@link #add} spools the stream to a private temp file ({@link ContentSpool}: the bridge reads
+ *       files by path; the CID the local store gives the bytes is computed on the way), asks
  *       the bridge to upload it ({@code space/blob/add} → PUT → {@code ucan/conclude} → {@code
  *       blob/accept} → {@code filecoin/offer} → {@code space/index/add} → {@code upload/add}, all done by
  *       the client) and returns the upload's root CID. The bridge builds the UnixFS DAG with ipfs-kit's
  *       settings (256 KiB chunks, raw leaves, CIDv1, balanced, 174 links), so the root equals the CID
- *       the local store and IPFS give the same bytes. {@link StoredContent#location()} is the space DID.
+ *       the local store and IPFS give the same bytes (checked: a different root fails the add). {@link StoredContent#location()}
+ *       is the space DID.
  *   <li>{@link #get} streams {@code GET <gateway>/ipfs/<cid>} to the caller ({@link GatewayReader}:
  *       HttpClient 5, connect and between-bytes timeouts, redirects followed) and checks on the way
  *       that the bytes give that CID ({@link ContentCid}); a gateway answering other bytes fails the
@@ -76,8 +75,6 @@ public final class StorachaBackend implements StorageBackend {
   private static final Logger LOG = LoggerFactory.getLogger(StorachaBackend.class);
   static final String NAME = "storacha";
   static final int PIN_LIST_PAGE = 100;
-  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-  private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
   /** One upload of the space, as {@code upload/list} shows it. */
   public record Upload(String root, List<String> shards, String insertedAt, String updatedAt) {
@@ -116,7 +113,7 @@ public final class StorachaBackend implements StorageBackend {
   public static StorachaBackend open(StorachaConfig config, SecretLookup secrets) throws IOException {
     requireNonNull(config, "config");
     requireNonNull(secrets, "secrets");
-    prepareSpool(config.spoolDirectory());
+    ContentSpool.prepare(config.spoolDirectory(), NAME);
     return new StorachaBackend(config, secrets);
   }
 
@@ -133,24 +130,22 @@ public final class StorachaBackend implements StorageBackend {
   @Override
   public StoredContent add(InputStream content) throws StorageException {
     requireNonNull(content, "content");
-    Path file = spool(content);
-    try {
-      long size = Files.size(file);
+    try (ContentSpool spool = ContentSpool.write(config.spoolDirectory(), NAME, content)) {
+      StoredContent computed = spool.computed();
       ObjectNode f = BridgeProcess.JSON.createObjectNode();
-      f.put("path", file.toString());
-      JsonNode a = bridge.call("add", f, config.addTimeout(size), service(), null);
+      f.put("path", spool.file().toString());
+      JsonNode a = bridge.call("add", f, config.addTimeout(computed.size()), service(), null);
       String root = Cid.canonical(a.path("root").asString("")).orElseThrow(() -> StorachaErrors.bridgeFailure("add",
           "the bridge answered no valid root CID", null));
-      if (a.has("size") && a.path("size").asLong(-1) != size)
+      if (a.has("size") && a.path("size").asLong(-1) != computed.size())
         throw StorachaErrors.bridgeFailure("add", "the bridge uploaded " + a.path("size").asLong(-1)
-            + " bytes of a " + size + "-byte file", null);
-      return new StoredContent(root, size, config.space(), true);
-    } catch (IOException e) {
-      if (e instanceof StorageException se) throw se;
-      throw new StorageException("storacha add: cannot read the spool file " + file + ": " + e,
-          StorageErrorClass.TRANSIENT, e);
-    } finally {
-      deleteQuietly(file);
+            + " bytes of a " + computed.size() + "-byte file", null);
+      if (!root.equals(computed.cid()))
+        throw new StorageException("storacha add: the bridge uploaded a DAG with root " + root + ", not the "
+            + computed.cid() + " the local store gives these bytes (256 KiB chunks, raw leaves, CIDv1, 174 links);"
+            + " gets could not verify it, so the add fails (the bridge's UnixFS settings changed?)",
+            StorageErrorClass.PERMANENT);
+      return new StoredContent(root, computed.size(), config.space(), true);
     }
   }
 
@@ -382,64 +377,6 @@ public final class StorachaBackend implements StorageBackend {
   private static String canonical(String cid) throws StorageException {
     return Cid.canonical(cid).orElseThrow(() -> new StorageException("cid " + Cid.ACCEPTED_RULE,
         StorageErrorClass.PERMANENT));
-  }
-
-  /** Creates {@code dir} (0700) if needed and deletes the spool files an interrupted add left in it. */
-  private static void prepareSpool(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      if (POSIX)
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      else Files.createDirectories(dir);
-    }
-    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "add-*.spool")) {
-      for (Path p : leftovers) {
-        LOG.warn("Deleting the spool file {} an interrupted storacha add left behind", p);
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  /** Copies the content to a new 0600 spool file: reading it failing is PERMANENT, writing the file TRANSIENT. */
-  private Path spool(InputStream content) throws StorageException {
-    Path dir = config.spoolDirectory();
-    Path file;
-    try {
-      file = POSIX ? Files.createTempFile(dir, "add-", ".spool",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-          : Files.createTempFile(dir, "add-", ".spool");
-    } catch (IOException e) {
-      throw new StorageException("storacha backend cannot create a spool file in " + dir + ": " + e,
-          StorageErrorClass.TRANSIENT, e);
-    }
-    try (OutputStream out = Files.newOutputStream(file)) {
-      byte[] buf = new byte[COPY_BUFFER_BYTES];
-      while (true) {
-        int n;
-        try {
-          n = content.read(buf);
-        } catch (IOException e) {
-          deleteQuietly(file);
-          throw new StorageException("reading the content to add failed: " + e, StorageErrorClass.PERMANENT, e);
-        }
-        if (n < 0) break;
-        out.write(buf, 0, n);
-      }
-    } catch (StorageException e) {
-      throw e;
-    } catch (IOException e) {
-      deleteQuietly(file);
-      throw new StorageException("storacha backend could not spool the content to " + file + ": " + e,
-          StorageErrorClass.TRANSIENT, e);
-    }
-    return file;
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      LOG.warn("could not delete the spool file {}: {}", file, e.toString());
-    }
   }
 
   /** Thrown by {@link Verified} when the caller's stream (not the gateway) fails. */

@@ -1,9 +1,5 @@
-package io.ipfskit.core.storage.s3;
+package io.ipfskit.core.storage;
 
-import io.ipfskit.core.storage.ContentCid;
-import io.ipfskit.core.storage.StorageErrorClass;
-import io.ipfskit.core.storage.StorageException;
-import io.ipfskit.core.storage.StoredContent;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One add's content on local disk: the stream copied to a private temp file ({@code add-*.spool},
+ * One add's content on local disk, for backends that upload from a file (S3, Storacha): the stream copied to a private temp file ({@code add-*.spool},
  * 0600, in a 0700 directory) while its CID is computed, so the upload can be sized, split into
  * parts and re-read by the SDK without holding the content in memory. {@link #close()} deletes the
  * file; {@link #prepare} deletes the files a crash left.
@@ -28,20 +24,24 @@ import org.slf4j.LoggerFactory;
  * the add limit stays visible to the write-ahead log); creating or writing the spool file is
  * {@code TRANSIENT} (disk full passes).
  */
-final class Spool implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+public final class ContentSpool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ContentSpool.class);
   private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private final Path file;
   private final StoredContent computed;
 
-  private Spool(Path file, StoredContent computed) {
+  private ContentSpool(Path file, StoredContent computed) {
     this.file = file;
     this.computed = computed;
   }
 
-  /** Creates {@code dir} (0700) if needed and deletes the spool files an interrupted add left in it. */
-  static void prepare(Path dir) throws IOException {
+  /**
+   * Creates {@code dir} (0700) if needed and deletes the spool files an interrupted add left in it.
+   *
+   * @param backend the backend's name, for the log
+   */
+  public static void prepare(Path dir, String backend) throws IOException {
     if (!Files.isDirectory(dir)) {
       if (POSIX)
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -49,29 +49,34 @@ final class Spool implements AutoCloseable {
     }
     try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "add-*.spool")) {
       for (Path p : leftovers) {
-        LOG.warn("Deleting the spool file {} an interrupted s3 add left behind", p);
+        LOG.warn("Deleting the spool file {} an interrupted {} add left behind", p, backend);
         Files.deleteIfExists(p);
       }
     }
   }
 
-  /** Copies {@code content} (to its end; the caller closes it) into a new spool file in {@code dir}. */
-  static Spool write(Path dir, InputStream content) throws StorageException {
+  /**
+   * Copies {@code content} (to its end; the caller closes it) into a new spool file in {@code dir},
+   * computing its CID on the way.
+   *
+   * @param backend the backend's name, for messages
+   */
+  public static ContentSpool write(Path dir, String backend, InputStream content) throws StorageException {
     Path file;
     try {
       file = POSIX ? Files.createTempFile(dir, "add-", ".spool",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
           : Files.createTempFile(dir, "add-", ".spool");
     } catch (IOException e) {
-      throw new StorageException("s3 backend cannot create a spool file in " + dir + ": " + e,
+      throw new StorageException(backend + " backend cannot create a spool file in " + dir + ": " + e,
           StorageErrorClass.TRANSIENT, e);
     }
     try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
       StoredContent computed = ContentCid.of(new Tee(content, out));
-      return new Spool(file, computed);
+      return new ContentSpool(file, computed);
     } catch (SpoolWriteException e) {
       delete(file);
-      throw new StorageException("s3 backend could not spool the content to " + file + ": " + e.getCause(),
+      throw new StorageException(backend + " backend could not spool the content to " + file + ": " + e.getCause(),
           StorageErrorClass.TRANSIENT, e.getCause());
     } catch (IOException e) {
       delete(file);
@@ -82,12 +87,13 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  Path file() {
+  /** The spool file (0600); deleted by {@link #close()}. */
+  public Path file() {
     return file;
   }
 
   /** The content's CID and size; no location. */
-  StoredContent computed() {
+  public StoredContent computed() {
     return computed;
   }
 
