@@ -1,9 +1,8 @@
 package io.ipfskit.core.storage;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -72,9 +71,9 @@ public final class ContentSpool implements AutoCloseable {
           StorageErrorClass.TRANSIENT, e);
     }
     try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      StoredContent computed = ContentCid.of(new Tee(content, out));
+      StoredContent computed = ContentCid.of(new TeeInputStream(content, Channels.newOutputStream(out)));
       return new ContentSpool(file, computed);
-    } catch (SpoolWriteException e) {
+    } catch (TeeInputStream.CopyFailure e) {
       delete(file);
       throw new StorageException(backend + " backend could not spool the content to " + file + ": " + e.getCause(),
           StorageErrorClass.TRANSIENT, e.getCause());
@@ -107,56 +106,6 @@ public final class ContentSpool implements AutoCloseable {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       LOG.warn("could not delete the spool file {}: {}", file, e.toString());
-    }
-  }
-
-  /** Thrown by {@link Tee} when the spool file (not the content) fails. */
-  private static final class SpoolWriteException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    SpoolWriteException(IOException cause) {
-      super(cause);
-    }
-  }
-
-  /** Passes the content through, writing every byte read to the spool file as well. */
-  private static final class Tee extends FilterInputStream {
-    private final FileChannel spool;
-
-    Tee(InputStream in, FileChannel spool) {
-      super(in);
-      this.spool = spool;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        try {
-          ByteBuffer buf = ByteBuffer.wrap(b, off, n);
-          while (buf.hasRemaining()) spool.write(buf);
-        } catch (IOException e) {
-          throw new SpoolWriteException(e);
-        }
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      throw new IOException("skipping would leave a hole in the spool file");
-    }
-
-    @Override
-    public void close() {
-      // the caller owns the content stream; the spool channel is closed by Spool.write
     }
   }
 }

@@ -17,7 +17,7 @@ import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
 import io.ipfskit.core.storage.StoredContent;
-import java.io.FilterInputStream;
+import io.ipfskit.core.storage.TeeInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -154,14 +154,14 @@ public final class StorachaBackend implements StorageBackend {
     String c = canonical(cid);
     requireNonNull(out, "out");
     gateway.read(c, in -> {
-      Verified v = new Verified(in, out);
+      TeeInputStream v = new TeeInputStream(in, out);
       String got;
       try {
         got = ContentCid.of(v).cid();
         if (v.read() != -1)
           throw new StorageException("storacha get of " + c + ": the gateway " + config.gateway()
               + " answered more bytes than the content of that CID", StorageErrorClass.PERMANENT);
-      } catch (SinkFailure e) {
+      } catch (TeeInputStream.CopyFailure e) {
         throw new StorageException("storacha get of " + c + ": writing the content failed: " + e.getCause(),
             StorageErrorClass.TRANSIENT, e.getCause());
       }
@@ -377,49 +377,5 @@ public final class StorachaBackend implements StorageBackend {
   private static String canonical(String cid) throws StorageException {
     return Cid.canonical(cid).orElseThrow(() -> new StorageException("cid " + Cid.ACCEPTED_RULE,
         StorageErrorClass.PERMANENT));
-  }
-
-  /** Thrown by {@link Verified} when the caller's stream (not the gateway) fails. */
-  private static final class SinkFailure extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    SinkFailure(IOException cause) {
-      super(cause);
-    }
-  }
-
-  /** Passes the gateway's bytes through to the caller's stream as {@link ContentCid} reads them. */
-  private static final class Verified extends FilterInputStream {
-    private final OutputStream out;
-
-    Verified(InputStream in, OutputStream out) {
-      super(in);
-      this.out = out;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        try {
-          out.write(b, off, n);
-        } catch (IOException e) {
-          throw new SinkFailure(e);
-        }
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      throw new IOException("skipping would leave bytes unchecked");
-    }
   }
 }
