@@ -77,6 +77,11 @@ class StorachaBridgeIT {
       assertEquals(ContentCid.of(new ByteArrayInputStream(big)).cid(), b.get("root").asString());
       assertEquals(3, a.get("size").asLong());
       assertEquals(big.length, b.get("size").asLong());
+      JsonNode empty = bridge.ok("add", "path", file("empty", new byte[0]));
+      assertEquals(ContentCid.of(new ByteArrayInputStream(new byte[0])).cid(), root(empty));
+      assertEquals("bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", root(empty), "the empty raw leaf");
+      assertEquals(0, empty.get("size").asLong());
+      assertTrue(bridge.ok("remove", "root", root(empty)).get("removed").asBoolean());
       assertEquals(1, a.get("shards").size());
       assertTrue(a.get("shards").get(0).asString().startsWith("bag"), "a shard is a CAR CID: " + a);
 
