@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Puts the bridge ({@code bridge.mjs} + its {@code package.json}, shipped as resources of this
  * package's {@code bridge/} folder) where Node can run it: {@code <cache>/storacha-bridge/<hash>/},
  * where {@code <hash>} is the SHA-256 of the shipped files, so a new version of the bridge gets a new
- * folder and an old one is never half-updated. The first use runs {@code npm install --omit=dev
- * --no-audit --no-fund} there; a marker file written after a successful install says it is done.
+ * folder and an old one is never half-updated. The first use runs {@code npm ci --omit=dev --no-audit
+ * --no-fund} there ({@code npm install} when no {@code package-lock.json} is shipped); a marker file written after a successful install says it is done.
  *
  * <p>Concurrency: the whole check-copy-install runs under an exclusive {@link FileLock} on
  * {@code <hash>.lock} (several ipfs-kit processes may share the cache), and under this class's
@@ -94,7 +94,7 @@ final class BridgeInstall {
           Files.move(tmp, dir.resolve(f.getKey()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         LOG.info("installing the storacha bridge's npm dependencies into {} (first use; may take a minute)", dir);
-        npmInstall(npm(node), dir);
+        npmInstall(npm(node), dir, files.containsKey("package-lock.json"));
         Files.writeString(dir.resolve(MARKER), "installed\n", UTF_8);
         return dir;
       }
@@ -136,10 +136,12 @@ final class BridgeInstall {
     return "npm";
   }
 
-  private static void npmInstall(String npm, Path dir) throws StorageException {
+  /** {@code npm ci} when the bridge ships its lock file (the exact tested tree), else {@code npm install}. */
+  private static void npmInstall(String npm, Path dir, boolean locked) throws StorageException {
     Run r;
     try {
-      r = run(List.of(npm, "install", "--omit=dev", "--no-audit", "--no-fund", "--loglevel=error"), dir, NPM_TIMEOUT);
+      r = run(List.of(npm, locked ? "ci" : "install", "--omit=dev", "--no-audit", "--no-fund", "--loglevel=error"),
+          dir, NPM_TIMEOUT);
     } catch (IOException e) {
       throw new StorageException("storacha bridge: npm ('" + npm + "') cannot be run to install the bridge's"
           + " dependencies: " + e.getMessage() + "; install npm (it comes with Node.js) next to IPFS_KIT_STORACHA_NODE"
