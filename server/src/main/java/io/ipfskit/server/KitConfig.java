@@ -106,6 +106,7 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     all.add(CONTENT_MAX_BYTES);
     all.addAll(IpfsConfig.SETTINGS);
     all.addAll(S3Config.SETTINGS);
+    all.addAll(io.ipfskit.core.storage.storacha.StorachaConfig.SETTINGS);
     all.addAll(io.ipfskit.server.http.HttpConfig.SETTINGS);
     all.addAll(io.ipfskit.core.resilience.ResilienceConfig.SETTINGS);
     all.addAll(io.ipfskit.core.storage.HealthThresholds.SETTINGS);
@@ -223,7 +224,8 @@ public record KitConfig(Path home, Path configFileOrNull, Settings settings, Vau
     WalConfig wal = WalConfig.from(home, settings);
     BackendsConfig backends = BackendsConfig.embedded(home)
         .withIpfs(IpfsConfig.from(settings).orElse(null))
-        .withS3(S3Config.from(home, settings).orElse(null));
+        .withS3(S3Config.from(home, settings).orElse(null))
+        .withStoracha(io.ipfskit.core.storage.storacha.StorachaConfig.from(home, settings).orElse(null));
     return new KitConfig(home, fileRead, settings, vault, wal, backends, allowedRoots(home, settings), warnings);
   }
 

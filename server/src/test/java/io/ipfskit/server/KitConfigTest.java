@@ -204,7 +204,8 @@ class KitConfigTest {
     }
     // + CONTENT_MAX_BYTES, MAX_MESSAGE_BYTES, the ipfs and s3 backends', the HTTP server's and the resilience layer's settings
     assertEquals(1 + 1 + 1 + 5 + WalConfig.KEYS.size() + 2 + io.ipfskit.core.storage.ipfs.IpfsConfig.SETTINGS.size()
-        + S3Config.SETTINGS.size() + io.ipfskit.server.http.HttpConfig.SETTINGS.size()
+        + S3Config.SETTINGS.size() + io.ipfskit.core.storage.storacha.StorachaConfig.SETTINGS.size()
+        + io.ipfskit.server.http.HttpConfig.SETTINGS.size()
         + io.ipfskit.core.resilience.ResilienceConfig.SETTINGS.size()
         + io.ipfskit.core.storage.HealthThresholds.SETTINGS.size()
         + io.ipfskit.core.storage.PoolConfig.SETTINGS.size()
@@ -223,6 +224,28 @@ class KitConfigTest {
     assertEquals("my-bucket", s3.bucket());
     assertEquals("0123456789abcdef", s3.secretKeyRefOrNull().value());
     assertTrue(s3.pathStyle());
+  }
+
+  @Test
+  void load_storachaSpaceAndRefs_configuresTheStorachaSectionOfTheBackends() throws IOException {
+    Path home = home();
+    assertEquals(null, load(home, Map.of()).backends().storachaOrNull(), "nothing set: storacha off");
+    String space = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
+    KitConfig config = load(home, Map.of("IPFS_KIT_STORACHA_SPACE", space, "IPFS_KIT_STORACHA_KEY_REF",
+        "0123456789abcdef", "IPFS_KIT_STORACHA_PROOF_REF", "fedcba9876543210", "IPFS_KIT_STORACHA_GATEWAY",
+        "http://127.0.0.1:8080"));
+    io.ipfskit.core.storage.storacha.StorachaConfig c = config.backends().storachaOrNull();
+    assertEquals(space, c.space());
+    assertEquals("fedcba9876543210", c.proofRef().value());
+    assertEquals("http://127.0.0.1:8080", c.gateway().toString());
+    assertEquals(home.resolve("spool/storacha"), c.spoolDirectory());
+  }
+
+  @Test
+  void load_storachaSpaceWithoutRefs_startErrorNamingTheMissingKey() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(home(), Map.of("IPFS_KIT_STORACHA_SPACE",
+        "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")));
+    assertEquals("IPFS_KIT_STORACHA_KEY_REF", e.key());
   }
 
   @Test

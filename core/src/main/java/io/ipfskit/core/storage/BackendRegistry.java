@@ -7,6 +7,7 @@ import io.ipfskit.core.resilience.ResilienceConfig;
 import io.ipfskit.core.secrets.SecretLookup;
 import io.ipfskit.core.storage.ipfs.IpfsBackend;
 import io.ipfskit.core.storage.s3.S3Backend;
+import io.ipfskit.core.storage.storacha.StorachaBackend;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * for backends. Whoever needs a backend asks the registry by name ({@link #get}, {@link #find}); the
  * write-ahead log receives {@link #backends()}; nothing else constructs a backend.
  *
- * <p><b>Factories.</b> Each backend type ({@code local}, {@code s3}; {@code ipfs}, {@code
- * storacha} later) has one {@link Factory}: it reads its own section of {@link BackendsConfig} and
+ * <p><b>Factories.</b> Each backend type ({@code local}, {@code ipfs}, {@code s3}, {@code
+ * storacha}) has one {@link Factory}: it reads its own section of {@link BackendsConfig} and
  * opens the backend, or answers empty when that section is absent. A type whose factory answers
  * empty is listed by {@link #notConfigured()}; a name with no backend is reported as not configured
  * by {@link #get} and {@link #health} &mdash; never replaced by a stand-in.
@@ -135,9 +136,8 @@ public final class BackendRegistry implements AutoCloseable {
     f.put("s3", c -> c.s3OrNull() == null ? Optional.empty() : Optional.of(poolOrNull == null
         ? S3Backend.open(c.s3OrNull(), secrets) : s3HeadOrNull == null ? S3Backend.open(c.s3OrNull(), secrets, poolOrNull)
         : S3Backend.open(c.s3OrNull(), secrets, poolOrNull, s3HeadOrNull)));
-    // Storacha is a backend type this project names but has not built yet (issue 12): listed so health and
-    // errors say "not configured" for it, never stood in for by another backend.
-    f.put("storacha", c -> Optional.empty());
+    f.put("storacha", c -> c.storachaOrNull() == null ? Optional.empty()
+        : Optional.of(StorachaBackend.open(c.storachaOrNull(), secrets)));
     return Collections.unmodifiableMap(f);
   }
 

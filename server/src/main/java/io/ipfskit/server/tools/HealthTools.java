@@ -30,13 +30,12 @@ import java.util.function.Supplier;
  * The {@code backend_health} tool: each backend's state from the {@link HealthMonitor} of the
  * process that runs the backends (the WAL's owner), with its recent history; another process asks
  * the owner over the owner socket ({@link #overWal}), as the breaker tools do. Backend types this
- * build knows but that are not configured (and {@code storacha}, which it does not run yet) are
- * listed as {@code not_configured}, never as healthy.
+ * build knows but that are not configured are listed as {@code not_configured}, never as healthy.
  */
 public final class HealthTools implements ToolSet {
   static final String NAME = "backend_health";
   /** Backend types this build names but cannot run yet (the registry lists them as not configured). */
-  static final List<String> PLANNED_TYPES = List.of("storacha");
+  static final List<String> PLANNED_TYPES = List.of(); // storacha was one until its backend was built (issue 12)
   static final String NOT_CONFIGURED = "not_configured";
   static final List<String> STATES = List.of("healthy", "degraded", "unhealthy", "unknown", NOT_CONFIGURED);
 

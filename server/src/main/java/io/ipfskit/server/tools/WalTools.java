@@ -132,8 +132,8 @@ public final class WalTools implements ToolSet {
           input(
               "operation_type", enumOf(OPERATION_TYPES, "What to do"),
               "backend", optional(withDefault(string("Which storage backend runs it: local (the embedded block store), ipfs"
-                  + " (the IPFS node of IPFS_KIT_IPFS_API) or s3 (the bucket of IPFS_KIT_S3_BUCKET); storacha is not available in"
-                  + " this version; a backend that is not configured is refused with the list of configured ones", 1, 64),
+                  + " (the IPFS node of IPFS_KIT_IPFS_API), s3 (the bucket of IPFS_KIT_S3_BUCKET) or storacha (the space of"
+                  + " IPFS_KIT_STORACHA_SPACE); a backend that is not configured is refused with the list of configured ones", 1, 64),
                   "local")),
               "params", optional(params()),
               "priority", optional(withDefault(integer("1 (lowest) to 10 (highest); due operations run highest first", 1, 10), 5))),

@@ -80,11 +80,19 @@ class S3ServerIT {
 
   /** {@code ipfs-kit secrets store --service s3}, the value on stdin; returns the printed secret_id. */
   static String storeSecret(Path home, String value) throws Exception {
+    return storeSecret(home, "s3", "api_key", value);
+  }
+
+  /**
+   * {@code ipfs-kit secrets store --service <service> --type <type>}, the value on stdin, as README tells an
+   * operator; returns the printed secret_id. The output goes to a file next to {@code home}.
+   */
+  static String storeSecret(Path home, String service, String type, String value) throws Exception {
     ProcessBuilder b = new ProcessBuilder(StdioClient.javaExecutable(), "-jar", StdioClient.jar().toString(),
-        "secrets", "store", "--service", "s3", "--type", "api_key");
+        "secrets", "store", "--service", service, "--type", type);
     b.environment().keySet().removeIf(k -> k.startsWith("IPFS_KIT_"));
     b.environment().put("IPFS_KIT_HOME", home.toString());
-    Path out = Files.createTempFile(dir, "store", ".out");
+    Path out = Files.createTempFile(home.toAbsolutePath().getParent(), "store", ".out");
     b.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
     Process p = b.start();
     try (OutputStream in = p.getOutputStream()) {

@@ -54,20 +54,41 @@ public final class NodeScripts {
     return installed(src);
   }
 
+  /**
+   * The same for a Node program folder anywhere ({@code src/test/node-storacha}, or the Storacha
+   * bridge under core's resources): its {@code package.json} (and {@code package-lock.json}, if there
+   * is one: then {@code npm ci}) installed once per content into the cache, its {@code .mjs} files
+   * copied next to {@code node_modules}.
+   */
+  public static synchronized Path installedFolder(Path src) throws IOException, InterruptedException {
+    if (!Files.isRegularFile(src.resolve("package.json")))
+      throw new IllegalStateException("expected a package.json in " + src);
+    return installed(src, true);
+  }
+
   private static Path installed(Path src) throws IOException, InterruptedException {
+    return installed(src, false); // these folders keep `npm install` of package.json alone
+  }
+
+  private static Path installed(Path src, boolean useLock) throws IOException, InterruptedException {
     byte[] pkg = Files.readAllBytes(src.resolve("package.json"));
-    Path dir = Path.of(System.getProperty("user.home"), ".cache", "ipfs-kit", "node", sha256(pkg).substring(0, 16));
+    // a package-lock.json next to it pins the whole tree: part of the cache key, installed with `npm ci`
+    Path lockFile = src.resolve("package-lock.json");
+    byte[] lock = useLock && Files.isRegularFile(lockFile) ? Files.readAllBytes(lockFile) : null;
+    String key = lock == null ? sha256(pkg) : sha256((sha256(pkg) + sha256(lock)).getBytes(UTF_8));
+    Path dir = Path.of(System.getProperty("user.home"), ".cache", "ipfs-kit", "node", key.substring(0, 16));
     Files.createDirectories(dir);
     try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = ch.lock()) {
       Path marker = dir.resolve("node_modules/.ipfs-kit-installed");
       if (!Files.exists(marker)) {
         Files.write(dir.resolve("package.json"), pkg);
-        Process p = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
+        if (lock != null) Files.write(dir.resolve("package-lock.json"), lock);
+        Process p = new ProcessBuilder("npm", lock == null ? "install" : "ci", "--no-audit", "--no-fund", "--loglevel=error")
             .directory(dir.toFile()).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), UTF_8);
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0)
-          throw new IllegalStateException("npm install of the MCP TypeScript SDK in " + dir + " failed: " + log);
+          throw new IllegalStateException("npm install of " + src.resolve("package.json") + " in " + dir + " failed: " + log);
         Files.writeString(marker, "ok\n");
       }
       try (var files = Files.list(src)) {

@@ -72,7 +72,8 @@ class HealthToolsTest {
     assertEquals(T0.toString(), local.get("checked_at"));
     assertEquals(1, ((List<?>) local.get("history")).size());
     assertEquals("not_configured", rows.get(1).get("state"));
-    assertEquals("not configured: this build has no storacha backend yet", rows.get(3).get("reason"));
+    assertEquals("not configured: its settings are absent (see the README's backend sections)",
+        rows.get(3).get("reason"));
     assertEquals(true, ((Map<?, ?>) result.structuredContent()).get("all_healthy"));
   }
 

@@ -6,6 +6,7 @@ import io.ipfskit.core.secrets.SecretLookup;
 import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.Cid;
 import io.ipfskit.core.storage.ContentCid;
+import io.ipfskit.core.storage.ContentSpool;
 import io.ipfskit.core.storage.StorageBackend;
 import io.ipfskit.core.storage.StorageErrorClass;
 import io.ipfskit.core.storage.StorageException;
@@ -43,7 +44,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The {@code s3} backend: content in one S3 bucket (AWS, or any S3-compatible server with an
  * endpoint override and path-style requests), one object per content, addressed by CID.
  *
- * <p><b>Same CID as local and IPFS.</b> {@link #add} spools the stream ({@link Spool}) to a private
+ * <p><b>Same CID as local and IPFS.</b> {@link #add} spools the stream ({@link ContentSpool}) to a private
  * temp file in {@link S3Config#spoolDirectory()} while {@link ContentCid} computes the CID the local block store
  * and {@code ipfs add --cid-version=1 --raw-leaves} give those bytes (no block is stored), then
  * uploads the file as the object {@code <prefix><cid>} and deletes it. The object holds the plain
@@ -165,7 +166,7 @@ public final class S3Backend implements StorageBackend {
     requireNonNull(config, "config");
     requireNonNull(secrets, "secrets");
     requireNonNull(clock, "clock");
-    Spool.prepare(config.spoolDirectory());
+    ContentSpool.prepare(config.spoolDirectory(), NAME);
     VaultCredentials vault = config.accessKeyIdOrNull() == null ? null
         : new VaultCredentials(config.accessKeyIdOrNull(), config.secretKeyRefOrNull(), secrets, clock);
     AwsCredentialsProvider credentials = vault != null ? vault : DefaultCredentialsProvider.builder().build();
@@ -210,7 +211,7 @@ public final class S3Backend implements StorageBackend {
   public StoredContent add(InputStream content) throws StorageException {
     requireNonNull(content, "content");
     checkCredentials();
-    try (Spool spool = Spool.write(config.spoolDirectory(), content)) {
+    try (ContentSpool spool = ContentSpool.write(config.spoolDirectory(), NAME, content)) {
       StoredContent computed = spool.computed();
       String key = config.key(computed.cid());
       try (InFlight f = inFlight()) {

@@ -1,4 +1,4 @@
-package io.ipfskit.core.storage.s3;
+package io.ipfskit.core.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipfskit.core.storage.ContentCid;
-import io.ipfskit.core.storage.StorageErrorClass;
-import io.ipfskit.core.storage.StorageException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SpoolTest {
+class ContentSpoolTest {
   @TempDir Path dir;
 
   @Test
@@ -28,7 +25,7 @@ class SpoolTest {
     byte[] content = new byte[600_000];
     new Random(1).nextBytes(content);
     Path file;
-    try (Spool spool = Spool.write(dir, new ByteArrayInputStream(content))) {
+    try (ContentSpool spool = ContentSpool.write(dir, "s3", new ByteArrayInputStream(content))) {
       file = spool.file();
       assertArrayEquals(content, Files.readAllBytes(file));
       assertEquals(ContentCid.of(new ByteArrayInputStream(content)).cid(), spool.computed().cid());
@@ -59,7 +56,7 @@ class SpoolTest {
         return n;
       }
     };
-    StorageException e = assertThrows(StorageException.class, () -> Spool.write(dir, failing));
+    StorageException e = assertThrows(StorageException.class, () -> ContentSpool.write(dir, "s3", failing));
     assertEquals(StorageErrorClass.PERMANENT, e.errorClass());
     assertSame(broken, e.getCause());
     try (var files = Files.list(dir)) {
@@ -71,23 +68,11 @@ class SpoolTest {
   void prepare_leftoverSpoolFiles_areDeletedOthersKept() throws Exception {
     Files.writeString(dir.resolve("add-123.spool"), "left by a crash");
     Files.writeString(dir.resolve("notes.txt"), "not ours");
-    Spool.prepare(dir);
+    ContentSpool.prepare(dir, "s3");
     assertFalse(Files.exists(dir.resolve("add-123.spool")));
     assertTrue(Files.exists(dir.resolve("notes.txt")));
     Path fresh = dir.resolve("new/spool");
-    Spool.prepare(fresh);
+    ContentSpool.prepare(fresh, "s3");
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
-  }
-
-  @Test
-  void fileSlice_openedTwice_givesTheSameSliceEachTime() throws Exception {
-    byte[] content = new byte[1000];
-    new Random(2).nextBytes(content);
-    Path file = Files.write(dir.resolve("f"), content);
-    try (FileSlice slice = new FileSlice(file, 100, 250)) {
-      byte[] expected = java.util.Arrays.copyOfRange(content, 100, 350);
-      assertArrayEquals(expected, slice.newStream().readAllBytes());
-      assertArrayEquals(expected, slice.newStream().readAllBytes(), "the SDK may read a part twice (sign, send)");
-    }
   }
 }
