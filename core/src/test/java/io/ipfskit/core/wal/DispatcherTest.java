@@ -280,18 +280,22 @@ class DispatcherTest {
     assertEquals(io.ipfskit.core.storage.BackendHealth.Status.HEALTHY, monitor.current("local").status());
   }
 
-  /** 7 of 10 calls answered, never 2 failures in a row (below the 80 % floor, under the limit of 2 in a row). */
-  private void intermittentCalls() {
+  /**
+   * A dispatcher watching {@link #monitor}, after a healthy probe and 10 calls of which 7 answered, never 2
+   * failures in a row (below the 80 % floor, under the limit of 2 in a row).
+   */
+  private Dispatcher intermittentlyFailing() {
+    Dispatcher d = dispatcher(false);
+    d.watchHealth(monitor);
+    monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.healthy("writable"), Duration.ofMillis(1));
     for (int i = 0; i < 10; i++)
       monitor.recordCall("local", Duration.ofMillis(1), i % 3 == 1 ? "BackendUnavailable" : null);
+    return d;
   }
 
   @Test
   void workers_intermittentFailuresWhileProbesPass_degradedAndNotPaused() throws Exception {
-    Dispatcher d = dispatcher(false);
-    d.watchHealth(monitor);
-    monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.healthy("writable"), Duration.ofMillis(1));
-    intermittentCalls();
+    Dispatcher d = intermittentlyFailing();
     assertEquals(io.ipfskit.core.storage.BackendHealth.Status.DEGRADED, monitor.current("local").status());
     Entry a = journal.add("a", 5, NOW);
     Entry b = journal.add("b", 5, NOW);
@@ -305,10 +309,7 @@ class DispatcherTest {
 
   @Test
   void workers_intermittentFailuresAndAFailedProbe_pausedUntilTheNextHealthyProbe() throws Exception {
-    Dispatcher d = dispatcher(false);
-    d.watchHealth(monitor);
-    monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.healthy("writable"), Duration.ofMillis(1));
-    intermittentCalls();
+    Dispatcher d = intermittentlyFailing();
     monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.unhealthy("write probe failed"),
         Duration.ofMillis(1));
     assertTrue(monitor.pausesQueue("local"));
