@@ -28,7 +28,9 @@ import java.util.function.Predicate;
  * <p>Recovery: a backend that is recovering (UNHEALTHY in the monitor, or its circuit breaker OPEN:
  * the {@code recovering} test) is probed every {@code recoveryInterval} instead of every {@code
  * interval}, since its first healthy probe is what resumes its queue and half-opens its breaker; a
- * healthy backend still costs one probe per {@code interval}.
+ * healthy backend still costs one probe per {@code interval}. A backend can start recovering between
+ * rounds (its breaker opens on failed calls), so the prober looks again at least every {@code
+ * recoveryInterval}; a look with nothing due probes nothing.
  */
 final class HealthCache {
   private final Map<String, StorageBackend> backends;
@@ -85,7 +87,9 @@ final class HealthCache {
    * recovery interval for a recovering backend, else the interval.
    *
    * @param nowNanos the current {@link System#nanoTime()} reading (any monotonic ticker)
-   * @return nanoseconds until the next probe is due; the interval when there is no backend
+   * @return nanoseconds until the next probe may be due: at most the recovery interval, since a backend
+   *     may start recovering (its breaker opens, its calls fail) between rounds without telling the
+   *     prober; a round with nothing due probes nothing
    */
   synchronized long probeDue(long nowNanos) {
     long next = intervalNanos;
@@ -99,12 +103,11 @@ final class HealthCache {
         Duration latency = Duration.ofNanos(Math.max(0, System.nanoTime() - t0));
         monitor.recordProbe(e.getKey(), probed, latency); // tells the listeners of a change
         probedAtNanos.put(e.getKey(), nowNanos);
-        if (isRecovering(e.getKey())) next = Math.min(next, recoveryNanos);
       } else {
         next = Math.min(next, due - age);
       }
     }
-    return next;
+    return Math.min(next, recoveryNanos);
   }
 
   private boolean isRecovering(String name) {

@@ -159,12 +159,27 @@ class HealthCacheTest {
     assertEquals(2, ipfs.probes.get());
     assertEquals(1, local.probes.get(), "the healthy one waits its full interval");
     ipfs.answer = () -> BackendHealth.healthy("back");
-    assertEquals(INTERVAL_NANOS - 2 * second, c.probeDue(2 * second), "healthy again: local's 15 s is next");
+    assertEquals(second, c.probeDue(2 * second), "the prober still looks every recovery interval");
     assertEquals(3, ipfs.probes.get());
     assertEquals(BackendHealth.Status.HEALTHY, c.health("ipfs").status());
-    // Back to the normal interval (local is due at 15 s, ipfs at 2 s + 15 s).
-    assertEquals(INTERVAL_NANOS - 3 * second, c.probeDue(3 * second));
+    // Back to the normal interval: looking at 3 s probes nothing (local is due at 15 s, ipfs at 2 s + 15 s).
+    assertEquals(second, c.probeDue(3 * second));
     assertEquals(3, ipfs.probes.get());
+    assertEquals(1, local.probes.get());
+  }
+
+  @Test
+  void probeDue_breakerOpensBetweenRounds_probedAtTheNextLookNotAfterTheInterval() {
+    java.util.Set<String> open = new java.util.HashSet<>();
+    HealthCache c = recoveringCache(open);
+    long second = TimeUnit.SECONDS.toNanos(1);
+    assertEquals(second, c.probeDue(0), "all healthy: the prober looks again in the recovery interval");
+    assertEquals(second, c.probeDue(5 * second));
+    assertEquals(1, ipfs.probes.get(), "nothing due at 5 s");
+    open.add("ipfs"); // failed calls opened the breaker; nobody told the prober
+    c.probeDue(6 * second);
+    assertEquals(2, ipfs.probes.get(), "probed at the first look after the breaker opened");
+    assertEquals(1, local.probes.get());
   }
 
   @Test
@@ -176,7 +191,7 @@ class HealthCacheTest {
     c.probeDue(second);
     assertEquals(2, ipfs.probes.get());
     open.clear(); // the healthy probe half-opened it, its calls closed it
-    assertEquals(INTERVAL_NANOS - 2 * second, c.probeDue(2 * second), "local's 15 s is next, ipfs's at 16 s");
+    assertEquals(second, c.probeDue(2 * second));
     assertEquals(2, ipfs.probes.get());
     assertEquals(1, local.probes.get());
   }
