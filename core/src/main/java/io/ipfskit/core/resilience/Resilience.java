@@ -219,6 +219,16 @@ public final class Resilience {
   }
 
   /**
+   * Whether {@code backend}'s breaker is OPEN now (refusing calls until its open wait passes or a
+   * healthy probe half-opens it); false for a backend never wrapped and for a breaker forced open by an
+   * operator (a probe does not move that one). The registry probes such a backend more often.
+   */
+  public boolean breakerOpen(String backend) {
+    Breaker b = backendBreakers.get(requireNonNull(backend, "backend"));
+    return b != null && b.state() == BreakerState.OPEN;
+  }
+
+  /**
    * Counts one first attempt against {@code backend} for its retry budget (a call that is not a
    * retry). The write-ahead log calls it when an operation runs for the first time.
    */

@@ -169,14 +169,14 @@ public record ResilienceConfig(
       10_000, "transitions", 100, "state transitions kept per breaker");
 
   public static final Setting<RampStrategy> RAMP_STRATEGY = Setting.choice("IPFS_KIT_RAMP_STRATEGY",
-      choices(RampStrategy.values()), "linear", "how admitted traffic grows after a breaker closes: none, linear,"
+      choices(RampStrategy.values()), "exponential", "how admitted traffic grows after a breaker closes: none, linear,"
           + " exponential, step");
   public static final Setting<Double> RAMP_INITIAL_RATE = decimal("IPFS_KIT_RAMP_INITIAL_RATE", "over 0 and at most 1",
       0.1, false, 1, "share of calls admitted when the ramp starts");
-  public static final Setting<Double> RAMP_INCREMENT = decimal("IPFS_KIT_RAMP_INCREMENT", "over 0 and at most 10", 0.2,
+  public static final Setting<Double> RAMP_INCREMENT = decimal("IPFS_KIT_RAMP_INCREMENT", "over 0 and at most 10", 1.0,
       false, 10, "growth per interval (exponential: factor minus 1)");
   public static final Setting<Duration> RAMP_INTERVAL = Setting.seconds("IPFS_KIT_RAMP_INTERVAL", Duration.ofMillis(1),
-      Duration.ofHours(1), Duration.ofSeconds(5), "one ramp step");
+      Duration.ofHours(1), Duration.ofSeconds(1), "one ramp step");
   public static final Setting<Integer> RAMP_SUCCESS_THRESHOLD = Setting.integer("IPFS_KIT_RAMP_SUCCESS_THRESHOLD", 0,
       1_000_000, "calls", 20, "successes needed, besides reaching 100 %, to finish the ramp");
   public static final Setting<Integer> RAMP_FAILURE_THRESHOLD = Setting.integer("IPFS_KIT_RAMP_FAILURE_THRESHOLD", 1,
@@ -184,7 +184,7 @@ public record ResilienceConfig(
   public static final Setting<Duration> RAMP_MAX_RECOVERY_TIME = Setting.seconds("IPFS_KIT_RAMP_MAX_RECOVERY_TIME",
       Duration.ofMillis(1), Duration.ofDays(1), Duration.ofMinutes(2), "the ramp ends after this long");
   public static final Setting<Duration> RAMP_COOLDOWN = Setting.seconds("IPFS_KIT_RAMP_COOLDOWN", Duration.ZERO,
-      Duration.ofHours(1), Duration.ofSeconds(5), "time at the initial rate after a (re)start, shorter than MAX_RECOVERY_TIME");
+      Duration.ofHours(1), Duration.ofSeconds(1), "time at the initial rate after a (re)start, shorter than MAX_RECOVERY_TIME");
 
   public static final Setting<Double> RETRY_BUDGET_RATIO = decimal("IPFS_KIT_RETRY_BUDGET_RATIO", "from 0 to 10", 0.2,
       true, 10, "retries may add at most this share of the calls in the window");

@@ -83,8 +83,10 @@ public final class BackendRegistry implements AutoCloseable {
     this.resilience = resilience;
     this.backends = backends;
     this.notConfigured = notConfigured;
-    this.healthCache = new HealthCache(backends, health.probeInterval(),
-        new HealthMonitor(backends.keySet(), health, clock));
+    // An unhealthy backend, or one whose breaker is open, is probed every recovery interval: its first
+    // healthy probe resumes its queue and half-opens the breaker.
+    this.healthCache = new HealthCache(backends, health.probeInterval(), health.recoveryProbeInterval(),
+        resilience::breakerOpen, new HealthMonitor(backends.keySet(), health, clock));
     // A healthy probe half-opens the backend's open breaker: recovery follows evidence, not the open wait.
     healthCache.monitor().onHealthyProbe(resilience::healthyProbe);
   }

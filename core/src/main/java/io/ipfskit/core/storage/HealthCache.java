@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The last health probe of each backend, refreshed on its own schedule so that readers ({@code
@@ -23,10 +24,19 @@ import java.util.Map;
  * so never waits for a probe in progress (it sees the previous result until the new one is stored). A probe that throws is recorded as UNHEALTHY naming the exception type, never
  * propagated. A status change is told by the monitor to the {@link HealthChangeListener} (if set) on
  * the probing thread, after the new result is visible (so changes arrive in order).
+ *
+ * <p>Recovery: a backend that is recovering (UNHEALTHY in the monitor, or its circuit breaker OPEN:
+ * the {@code recovering} test) is probed every {@code recoveryInterval} instead of every {@code
+ * interval}, since its first healthy probe is what resumes its queue and half-opens its breaker; a
+ * healthy backend still costs one probe per {@code interval}. A backend can start recovering between
+ * rounds (its breaker opens on failed calls), so the prober looks again at least every {@code
+ * recoveryInterval}; a look with nothing due probes nothing.
  */
 final class HealthCache {
   private final Map<String, StorageBackend> backends;
   private final long intervalNanos;
+  private final long recoveryNanos;
+  private final Predicate<String> recovering;
   private final HealthMonitor monitor;
   /** Guarded by {@code this}: nanoTime of each backend's last probe; absent before the first. */
   private final Map<String, Long> probedAtNanos = new HashMap<>();
@@ -45,38 +55,68 @@ final class HealthCache {
    *     listeners; it watches every backend in {@code backends}
    */
   HealthCache(Map<String, StorageBackend> backends, Duration interval, HealthMonitor monitor) {
+    this(backends, interval, interval, b -> false, monitor);
+  }
+
+  /**
+   * @param recoveryInterval how old the probe of a recovering backend may get (> 0, at most {@code interval})
+   * @param recovering whether a backend is recovering besides being UNHEALTHY in {@code monitor} (the
+   *     registry: its breaker is OPEN); asked once per backend per round, must not block
+   */
+  HealthCache(Map<String, StorageBackend> backends, Duration interval, Duration recoveryInterval,
+      Predicate<String> recovering, HealthMonitor monitor) {
     requireNonNull(backends, "backends");
     requireNonNull(interval, "interval");
+    requireNonNull(recoveryInterval, "recoveryInterval");
+    requireNonNull(recovering, "recovering");
     requireNonNull(monitor, "monitor");
     if (interval.isNegative() || interval.isZero())
       throw new IllegalArgumentException("health probe interval must be > 0, but was " + interval);
+    if (recoveryInterval.isNegative() || recoveryInterval.isZero() || recoveryInterval.compareTo(interval) > 0)
+      throw new IllegalArgumentException("health recovery probe interval must be > 0 and at most the probe interval ("
+          + interval + "), but was " + recoveryInterval);
     this.backends = backends;
     this.intervalNanos = interval.toNanos();
+    this.recoveryNanos = recoveryInterval.toNanos();
+    this.recovering = recovering;
     this.monitor = monitor;
   }
 
   /**
-   * Probes each backend whose last probe is older than the interval (or that was never probed).
+   * Probes each backend whose last probe is older than its interval (or that was never probed): the
+   * recovery interval for a recovering backend, else the interval.
    *
    * @param nowNanos the current {@link System#nanoTime()} reading (any monotonic ticker)
-   * @return nanoseconds until the next probe is due; the interval when there is no backend
+   * @return nanoseconds until the next probe may be due: at most the recovery interval, since a backend
+   *     may start recovering (its breaker opens, its calls fail) between rounds without telling the
+   *     prober; a round with nothing due probes nothing
    */
   synchronized long probeDue(long nowNanos) {
     long next = intervalNanos;
     for (Map.Entry<String, StorageBackend> e : backends.entrySet()) {
       Long at = probedAtNanos.get(e.getKey());
       long age = at == null ? Long.MAX_VALUE : nowNanos - at;
-      if (age >= intervalNanos) {
+      long due = isRecovering(e.getKey()) ? recoveryNanos : intervalNanos;
+      if (age >= due) {
         long t0 = System.nanoTime();
         BackendHealth probed = probe(e.getKey(), e.getValue());
         Duration latency = Duration.ofNanos(Math.max(0, System.nanoTime() - t0));
         monitor.recordProbe(e.getKey(), probed, latency); // tells the listeners of a change
         probedAtNanos.put(e.getKey(), nowNanos);
       } else {
-        next = Math.min(next, intervalNanos - age);
+        next = Math.min(next, due - age);
       }
     }
-    return next;
+    return Math.min(next, recoveryNanos);
+  }
+
+  private boolean isRecovering(String name) {
+    if (monitor.unhealthy(name)) return true;
+    try {
+      return recovering.test(name);
+    } catch (RuntimeException e) {
+      return false; // a broken test only loses the faster probing
+    }
   }
 
   /** Sets the one listener told of status changes (null: none); see {@link HealthChangeListener}. */

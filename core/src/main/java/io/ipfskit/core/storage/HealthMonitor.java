@@ -26,10 +26,12 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@code UNKNOWN}: never probed and no call in the window;
  *   <li>{@code UNHEALTHY}: the last probe failed; or {@link HealthThresholds#maxConsecutiveErrors}
- *       calls failed in a row with no healthy probe since; or, with at least {@link
+ *       calls failed in a row with no healthy probe since; or, before any probe, with at least {@link
  *       HealthThresholds#minCalls} calls in the window, their success rate is below {@link
  *       HealthThresholds#degradedPercent};
- *   <li>{@code DEGRADED}: that success rate is below {@link HealthThresholds#healthyPercent}; or the
+ *   <li>{@code DEGRADED}: that success rate is below {@link HealthThresholds#healthyPercent} (also
+ *       below the degraded percent when the last probe passed: a backend that answers its probe and
+ *       most calls fails intermittently, which retries ride out, so its queue keeps running); or the
  *       probe said degraded; or the last probe or a call in the window took longer than {@link
  *       HealthThresholds#maxResponseTime};
  *   <li>{@code HEALTHY} otherwise.
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * A healthy probe ends an outage: it clears the count of errors in a row, and when the backend was
  * unhealthy it also forgets the window's calls (they were made before it came back), so a paused
  * queue resumes on the first healthy probe instead of waiting for the window to pass.
+ *
+ * <p>The queue pauses ({@link #pausesQueue}) only when both sources agree the backend is down: calls
+ * failed {@link HealthThresholds#maxConsecutiveErrors} times in a row (it does not answer), or the
+ * last probe failed while the calls' success rate is below the degraded percent. A low success rate
+ * with passing probes is DEGRADED and does not pause.
  *
  * <p>History: every probe and every change of state adds an entry (time, state, reason, latency);
  * each backend keeps the last {@link HealthThresholds#historySize}.
@@ -136,7 +143,8 @@ public final class HealthMonitor {
    * Whether {@code backend}'s queue should pause: it is UNHEALTHY and its real calls say so ({@link
    * HealthThresholds#maxConsecutiveErrors} in a row, or a success rate below the degraded percent).
    * A failed probe alone does not pause: it may be a misconfiguration (a wrong secret) that a call
-   * reports at once as a permanent error, which the operation should then show. Never blocks.
+   * reports at once as a permanent error, which the operation should then show. Nor does a low
+   * success rate while probes pass (that is DEGRADED, see the class comment). Never blocks.
    */
   public boolean pausesQueue(String backend) {
     return unhealthy(backend) && callsFailing.contains(backend);
@@ -247,8 +255,12 @@ public final class HealthMonitor {
       double percent = 100.0 * ok / n;
       String rate = String.format(Locale.ROOT, "success rate %.1f%% of %d calls in the last %ds", percent, n,
           thresholds.window().toSeconds());
-      if (percent < thresholds.degradedPercent())
-        return BackendHealth.unhealthy(rate + " is below " + thresholds.degradedPercent() + "%");
+      if (percent < thresholds.degradedPercent()) {
+        // The last probe cannot have failed here (that returned above): passing probes make it intermittent.
+        if (t.probe == null) return BackendHealth.unhealthy(rate + " is below " + thresholds.degradedPercent() + "%");
+        return new BackendHealth(Status.DEGRADED, rate + " is below " + thresholds.degradedPercent()
+            + "%, but the last health probe passed: intermittent failures");
+      }
       if (percent < thresholds.healthyPercent())
         return new BackendHealth(Status.DEGRADED, rate + " is below " + thresholds.healthyPercent() + "%");
     }

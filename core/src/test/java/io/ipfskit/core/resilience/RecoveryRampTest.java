@@ -25,6 +25,14 @@ class RecoveryRampTest {
     assertEquals(want, r.rate(seconds * S), 1e-12);
   }
 
+  @ParameterizedTest(name = "default ramp at {0} ms: {1}")
+  @CsvSource({"0, 0.1", "999, 0.1", "1999, 0.1", "2000, 0.2", "3000, 0.4", "4000, 0.8", "4999, 0.8", "5000, 1.0"})
+  void rate_defaults_doublesEachSecondAfterOneSecondCooldownFullAtFive(long millis, double want) {
+    RecoveryRamp r = new RecoveryRamp(ResilienceConfig.defaults().ramp());
+    r.start(0);
+    assertEquals(want, r.rate(millis * 1_000_000L), 1e-12);
+  }
+
   @Test
   void admit_quarterRate_admitsExactlyAQuarterPlusTheFirstCall() {
     RecoveryRamp r = new RecoveryRamp(Configs.ramp(RampStrategy.STEP));

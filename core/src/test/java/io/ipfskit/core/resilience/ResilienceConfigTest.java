@@ -24,7 +24,9 @@ class ResilienceConfigTest {
     ResilienceConfig c = ResilienceConfig.defaults();
     for (OperationClass k : OperationClass.values()) assertEquals(RetryPolicy.referenceDefault(k), c.retry().get(k));
     assertEquals(50, c.breaker().failureRateThreshold());
-    assertEquals(RampStrategy.LINEAR, c.ramp().strategy());
+    // Exponential from 10 %, doubling each 1 s after a 1 s cooldown: 100 % about 5 s after the breaker closes.
+    assertEquals(new ResilienceConfig.Ramp(RampStrategy.EXPONENTIAL, 0.1, 1.0, java.time.Duration.ofSeconds(1), 20, 3,
+        java.time.Duration.ofMinutes(2), java.time.Duration.ofSeconds(1)), c.ramp());
   }
 
   @Test

@@ -141,6 +141,70 @@ class HealthCacheTest {
     assertEquals("checkedAt may be null only for status UNKNOWN, but status was HEALTHY", e.getMessage());
   }
 
+  private HealthCache recoveringCache(java.util.Set<String> breakerOpen) {
+    Map<String, StorageBackend> m = new LinkedHashMap<>();
+    m.put("local", local);
+    m.put("ipfs", ipfs);
+    HealthMonitor monitor = new HealthMonitor(m.keySet(), HealthThresholds.defaults(), Clock.fixed(T0, ZoneOffset.UTC));
+    return new HealthCache(m, INTERVAL, Duration.ofSeconds(1), breakerOpen::contains, monitor);
+  }
+
+  @Test
+  void probeDue_unhealthyBackend_probedEveryRecoveryIntervalOthersEveryInterval() {
+    HealthCache c = recoveringCache(java.util.Set.of());
+    ipfs.answer = () -> BackendHealth.unhealthy("connection refused");
+    long second = TimeUnit.SECONDS.toNanos(1);
+    assertEquals(second, c.probeDue(0), "the unhealthy backend is due again in the recovery interval");
+    assertEquals(second, c.probeDue(second));
+    assertEquals(2, ipfs.probes.get());
+    assertEquals(1, local.probes.get(), "the healthy one waits its full interval");
+    ipfs.answer = () -> BackendHealth.healthy("back");
+    assertEquals(second, c.probeDue(2 * second), "the prober still looks every recovery interval");
+    assertEquals(3, ipfs.probes.get());
+    assertEquals(BackendHealth.Status.HEALTHY, c.health("ipfs").status());
+    // Back to the normal interval: looking at 3 s probes nothing (local is due at 15 s, ipfs at 2 s + 15 s).
+    assertEquals(second, c.probeDue(3 * second));
+    assertEquals(3, ipfs.probes.get());
+    assertEquals(1, local.probes.get());
+  }
+
+  @Test
+  void probeDue_breakerOpensBetweenRounds_probedAtTheNextLookNotAfterTheInterval() {
+    java.util.Set<String> open = new java.util.HashSet<>();
+    HealthCache c = recoveringCache(open);
+    long second = TimeUnit.SECONDS.toNanos(1);
+    assertEquals(second, c.probeDue(0), "all healthy: the prober looks again in the recovery interval");
+    assertEquals(second, c.probeDue(5 * second));
+    assertEquals(1, ipfs.probes.get(), "nothing due at 5 s");
+    open.add("ipfs"); // failed calls opened the breaker; nobody told the prober
+    c.probeDue(6 * second);
+    assertEquals(2, ipfs.probes.get(), "probed at the first look after the breaker opened");
+    assertEquals(1, local.probes.get());
+  }
+
+  @Test
+  void probeDue_breakerOpenWhileProbesPass_probedEveryRecoveryInterval() {
+    java.util.Set<String> open = new java.util.HashSet<>(java.util.Set.of("ipfs"));
+    HealthCache c = recoveringCache(open);
+    long second = TimeUnit.SECONDS.toNanos(1);
+    assertEquals(second, c.probeDue(0));
+    c.probeDue(second);
+    assertEquals(2, ipfs.probes.get());
+    open.clear(); // the healthy probe half-opened it, its calls closed it
+    assertEquals(second, c.probeDue(2 * second));
+    assertEquals(2, ipfs.probes.get());
+    assertEquals(1, local.probes.get());
+  }
+
+  @Test
+  void new_recoveryIntervalLongerThanInterval_rejectedNamingTheRule() {
+    var e = assertThrows(IllegalArgumentException.class, () -> new HealthCache(Map.of(), Duration.ofSeconds(1),
+        Duration.ofSeconds(2), b -> false, new HealthMonitor(java.util.List.of(), HealthThresholds.defaults(),
+            Clock.systemUTC())));
+    assertEquals("health recovery probe interval must be > 0 and at most the probe interval (PT1S), but was PT2S",
+        e.getMessage());
+  }
+
   /** A clock the test moves. */
   static final class TestClock extends Clock {
     volatile Instant now = T0;

@@ -164,12 +164,52 @@ class HealthMonitorTest {
   }
 
   @Test
-  void recordCall_successRateBelowDegraded_isUnhealthy() {
+  void recordCall_successRateBelowDegradedWhileProbesPass_isDegradedAndDoesNotPause() {
     monitor.recordProbe("ipfs", BackendHealth.healthy("up"), FAST);
-    for (int i = 0; i < 3; i++) calls(3, 1); // 9 of 12 = 75 %, never 3 errors in a row
+    for (int i = 0; i < 3; i++) calls(2, 1); // never 3 errors in a row
+    calls(1, 0); // 7 of 10 = 70 %
+    assertEquals(Status.DEGRADED, monitor.current("ipfs").status());
+    assertFalse(monitor.unhealthy("ipfs"));
+    assertFalse(monitor.pausesQueue("ipfs"), "intermittent failures that retries ride out do not pause the queue");
+    assertEquals("success rate 70.0% of 10 calls in the last 60s is below 80%, but the last health probe passed: "
+        + "intermittent failures", monitor.current("ipfs").health().detail());
+    assertEquals(List.of("ipfs:HEALTHY->DEGRADED"), changes);
+  }
+
+  @Test
+  void recordCall_successRateBelowDegradedAndProbeFails_isUnhealthyAndPausesUntilAHealthyProbe() {
+    monitor.recordProbe("ipfs", BackendHealth.healthy("up"), FAST);
+    for (int i = 0; i < 3; i++) calls(3, 1);
+    clock.advance(Duration.ofSeconds(1));
+    monitor.recordProbe("ipfs", BackendHealth.unhealthy("connection reset"), FAST);
     assertTrue(monitor.unhealthy("ipfs"));
-    assertTrue(monitor.pausesQueue("ipfs"));
+    assertTrue(monitor.pausesQueue("ipfs"), "both the calls and the probe say it fails");
+    clock.advance(Duration.ofSeconds(1));
+    monitor.recordProbe("ipfs", BackendHealth.healthy("up again"), FAST);
+    assertFalse(monitor.pausesQueue("ipfs"), "the first healthy probe resumes the queue");
+    assertEquals(Status.HEALTHY, monitor.current("ipfs").status(), "the outage's calls are forgotten");
+    assertEquals(List.of("ipfs:HEALTHY->DEGRADED", "ipfs:DEGRADED->UNHEALTHY", "ipfs:UNHEALTHY->HEALTHY"), changes);
+  }
+
+  @Test
+  void recordCall_successRateBelowDegradedBeforeAnyProbe_isUnhealthyAndPauses() {
+    for (int i = 0; i < 3; i++) calls(3, 1);
+    assertTrue(monitor.unhealthy("ipfs"));
+    assertTrue(monitor.pausesQueue("ipfs"), "with no probe yet, the calls are the only evidence");
     assertEquals("success rate 75.0% of 12 calls in the last 60s is below 80%", monitor.current("ipfs").health().detail());
+  }
+
+  @Test
+  void recordCall_thirtyPercentEvenlySpreadFailuresWithPassingProbes_neverPauses() {
+    monitor.recordProbe("ipfs", BackendHealth.healthy("up"), FAST);
+    for (int i = 0; i < 30; i++) { // 7 of 10 succeed, never 3 failures in a row: the bench's FAULTS part
+      calls(1, 1);
+      calls(2, 1);
+      calls(4, 1);
+      assertFalse(monitor.pausesQueue("ipfs"), "round " + i);
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertEquals(Status.DEGRADED, monitor.current("ipfs").status());
   }
 
   @Test
@@ -257,6 +297,31 @@ class HealthMonitorTest {
     assertEquals(95, d.healthyPercent());
     assertEquals(80, d.degradedPercent());
     assertEquals(Duration.ofSeconds(15), d.probeInterval());
+    assertEquals(Duration.ofSeconds(1), d.recoveryProbeInterval());
+  }
+
+  @Test
+  void thresholds_intervalShorterThanDefaultRecovery_recoveryFollowsIt() {
+    HealthThresholds t = HealthThresholds.from(Settings.of(Map.of("IPFS_KIT_HEALTH_INTERVAL", "0.5"),
+        SettingSource.environment()));
+    assertEquals(Duration.ofMillis(500), t.recoveryProbeInterval());
+    assertEquals(Duration.ofMillis(200), HealthThresholds.from(Settings.of(Map.of("IPFS_KIT_HEALTH_INTERVAL", "0.5",
+        "IPFS_KIT_HEALTH_RECOVERY_INTERVAL", "0.2"), SettingSource.environment())).recoveryProbeInterval());
+  }
+
+  @Test
+  void thresholds_recoveryLongerThanInterval_refusedNamingBoth() {
+    var e = assertThrows(ConfigException.class, () -> HealthThresholds.from(Settings.of(
+        Map.of("IPFS_KIT_HEALTH_INTERVAL", "2", "IPFS_KIT_HEALTH_RECOVERY_INTERVAL", "3"), SettingSource.environment())));
+    assertEquals("IPFS_KIT_HEALTH_RECOVERY_INTERVAL", e.key());
+    assertEquals("must be at most IPFS_KIT_HEALTH_INTERVAL (2000 ms), but was 3000 ms", e.rule());
+  }
+
+  @Test
+  void thresholds_recoveryBelowItsMinimum_configErrorNamesTheKey() {
+    var e = assertThrows(ConfigException.class, () -> HealthThresholds.from(Settings.of(
+        Map.of("IPFS_KIT_HEALTH_RECOVERY_INTERVAL", "0.05"), SettingSource.environment())));
+    assertEquals("IPFS_KIT_HEALTH_RECOVERY_INTERVAL", e.key());
   }
 
   @Test

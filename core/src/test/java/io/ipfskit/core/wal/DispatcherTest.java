@@ -280,6 +280,50 @@ class DispatcherTest {
     assertEquals(io.ipfskit.core.storage.BackendHealth.Status.HEALTHY, monitor.current("local").status());
   }
 
+  /**
+   * A dispatcher watching {@link #monitor}, after a healthy probe and 10 calls of which 7 answered, never 2
+   * failures in a row (below the 80 % floor, under the limit of 2 in a row).
+   */
+  private Dispatcher intermittentlyFailing() {
+    Dispatcher d = dispatcher(false);
+    d.watchHealth(monitor);
+    monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.healthy("writable"), Duration.ofMillis(1));
+    for (int i = 0; i < 10; i++)
+      monitor.recordCall("local", Duration.ofMillis(1), i % 3 == 1 ? "BackendUnavailable" : null);
+    return d;
+  }
+
+  @Test
+  void workers_intermittentFailuresWhileProbesPass_degradedAndNotPaused() throws Exception {
+    Dispatcher d = intermittentlyFailing();
+    assertEquals(io.ipfskit.core.storage.BackendHealth.Status.DEGRADED, monitor.current("local").status());
+    Entry a = journal.add("a", 5, NOW);
+    Entry b = journal.add("b", 5, NOW);
+    d.start(1);
+    enqueue(d, a, b);
+    WalTests.awaitCondition("both completed", () -> List.of(a, b).stream()
+        .allMatch(e -> journal.durable(e).status == OperationStatus.COMPLETED));
+    assertEquals(2, local.calls.get());
+    assertEquals(0, d.healthPausedRounds.sum(), "never paused");
+  }
+
+  @Test
+  void workers_intermittentFailuresAndAFailedProbe_pausedUntilTheNextHealthyProbe() throws Exception {
+    Dispatcher d = intermittentlyFailing();
+    monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.unhealthy("write probe failed"),
+        Duration.ofMillis(1));
+    assertTrue(monitor.pausesQueue("local"));
+    Entry a = journal.add("a", 5, NOW);
+    d.start(1);
+    enqueue(d, a);
+    awaitAnotherPausedRound(d);
+    assertEquals(0, local.calls.get(), "paused: nothing claimed");
+    monitor.recordProbe("local", io.ipfskit.core.storage.BackendHealth.healthy("writable again"), Duration.ofMillis(1));
+    WalTests.awaitCondition("completed after the healthy probe", () -> journal.durable(a).status
+        == OperationStatus.COMPLETED);
+    assertEquals(1, local.calls.get());
+  }
+
   @Test
   void recordOutcome_notFoundIsAnAnswer_unavailableCountsAgainst_hostIoIgnored() {
     Dispatcher d = dispatcher(true);

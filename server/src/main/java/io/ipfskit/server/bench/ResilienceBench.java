@@ -136,11 +136,13 @@ public final class ResilienceBench {
     ResilienceConfig.Breaker b = layer.breaker();
     ResilienceConfig.Ramp r = layer.ramp();
     out.printf(Locale.ROOT, "Layer: breaker %s window %d, minimum %d calls, opens at %d %% failures or %d %% slow"
-            + " (>= %s), open %s, %d half-open probes; ramp %s from %.0f %% by %.0f %% every %s, %d successes to"
-            + " finish; health probe every %s; WAL retries: %s (every side alike)%n%n",
+            + " (>= %s), open %s, %d half-open probes; ramp %s from %.0f %% by %.0f %% every %s after a %s cooldown,"
+            + " %d successes to finish; health probe every %s (every %s while unhealthy or the breaker is open);"
+            + " WAL retries: %s (every side alike)%n%n",
         b.windowType(), b.windowSize(), b.minimumCalls(), b.failureRateThreshold(), b.slowCallRateThreshold(),
         human(b.slowCallDuration()), human(b.waitInOpen()), b.halfOpenProbes(), r.strategy(), r.initialRate() * 100,
-        r.increment() * 100, human(r.interval()), r.successThreshold(), human(health.probeInterval()), WAL_RETRY);
+        r.increment() * 100, human(r.interval()), human(r.cooldown()), r.successThreshold(),
+        human(health.probeInterval()), human(health.recoveryProbeInterval()), WAL_RETRY);
     if (parts.contains(Part.OVERHEAD)) overhead(api, layer, health, profile, scratch.resolve("overhead"), out);
     if (parts.contains(Part.OUTAGE)) outage(api, layer, health, profile, scratch.resolve("outage"), out);
     if (parts.contains(Part.FAULTS)) faults(api, layer, health, profile, scratch.resolve("faults"), out);
