@@ -207,17 +207,28 @@ public final class KitHome implements AutoCloseable {
    * and the lease registry: open streams and pooled connections, leaks older than {@code
    * leakThreshold} with the borrower's stack; and the WAL's append p99). This process answers
    * itself when it is the owner, else asks the owner over the owner socket as {@code backend_health}
-   * does; before this process has joined the WAL, all empty.
+   * does; before this process has joined the WAL, all empty. The leases of {@link #reportLeasesOf}
+   * (this process's HTTP sessions) are added to the owner's.
    *
    * @throws WalCallException when the owner cannot be asked (it does not answer and the log cannot be taken over)
    */
   public io.ipfskit.core.resilience.PerformanceReport.Sources performanceSources(java.time.Duration leakThreshold) {
     SharedWal w = walIfJoined;
-    if (w == null) {
-      return io.ipfskit.core.resilience.PerformanceReport.Sources.none();
-    }
-    return w.service().performance(leakThreshold);
+    io.ipfskit.core.resilience.PerformanceReport.Sources owner = w == null
+        ? io.ipfskit.core.resilience.PerformanceReport.Sources.none() : w.service().performance(leakThreshold);
+    java.util.function.Supplier<io.ipfskit.core.resilience.Leases> own = ownLeases;
+    return own == null ? owner : owner.withLeasesOf(own.get(), leakThreshold);
   }
+
+  /**
+   * Adds this process's own lease registry (the HTTP server's MCP sessions) to the leases of {@link
+   * #performanceSources}: they are this process's whether or not it owns the WAL.
+   */
+  public void reportLeasesOf(java.util.function.Supplier<io.ipfskit.core.resilience.Leases> leases) {
+    this.ownLeases = java.util.Objects.requireNonNull(leases, "leases");
+  }
+
+  private volatile java.util.function.Supplier<io.ipfskit.core.resilience.Leases> ownLeases;
 
   public io.ipfskit.server.content.ContentReader contentReader() {
     return new io.ipfskit.server.content.ContentReader(this::readableBackend,

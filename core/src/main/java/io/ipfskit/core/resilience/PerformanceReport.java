@@ -77,6 +77,22 @@ public record PerformanceReport(Instant generatedAt, List<BreakerStatus> breaker
       leaks = List.copyOf(leaks);
     }
 
+    /**
+     * These figures with {@code more}'s leases added (another registry of this process, e.g. the HTTP
+     * server's sessions): the counts summed, the older oldest age, and {@code more}'s leases held
+     * longer than {@code leakThreshold} among the leaks, oldest first. Lease ids are per registry.
+     */
+    public Sources withLeasesOf(Leases more, Duration leakThreshold) {
+      requireNonNull(more, "more");
+      Leases.Stats m = more.stats();
+      Leases.Stats l = leases == null ? m : new Leases.Stats(leases.open() + m.open(), leases.acquired() + m.acquired(),
+          leases.released() + m.released(), leases.oldestAge().compareTo(m.oldestAge()) >= 0 ? leases.oldestAge() : m.oldestAge());
+      List<LeaseInfo> all = new ArrayList<>(leaks);
+      all.addAll(more.leaks(leakThreshold));
+      all.sort(java.util.Comparator.comparing(LeaseInfo::acquiredAt));
+      return new Sources(breakers, breakerConfig, retries, pools, caches, health, walAppendP99Micros, l, all);
+    }
+
     /** No figures at all: what a process that runs no backends and sees no WAL has. */
     public static Sources none() {
       return new Sources(List.of(), null, Map.of(), List.of(), List.of(), Map.of(), -1, null, List.of());

@@ -137,7 +137,9 @@ final class ServeCommand implements Callable<Integer> {
     // The web dashboard the build bundled into the jar (dashboard/ on the class path), served at /.
     DashboardFiles.onClassPath().ifPresentOrElse(builder::staticDir,
         () -> context.stderr().println("ipfs-kit: this build has no dashboard (built with -Ddashboard.skip=true); / answers 404"));
-    return builder.build();
+    HttpServer server = builder.build();
+    home.reportLeasesOf(server::sessionLeases); // its MCP sessions join the performance report's leases
+    return server;
   }
 
   /** Starts {@code server}, prints where it is, and stops it (and closes the home) on SIGTERM. */

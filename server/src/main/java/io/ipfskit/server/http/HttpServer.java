@@ -81,6 +81,9 @@ public final class HttpServer implements AutoCloseable {
   private volatile SecurityFilter filter;
   private volatile McpSyncServer mcp;
   private volatile SessionNotices sessions;
+  /** Every MCP session as a lease (owner {@code http}); this process's own registry, whoever owns the WAL. */
+  private final io.ipfskit.core.resilience.Leases leases;
+  private volatile SessionLeases sessionLeases;
   private volatile LongCallProgress progress;
   private volatile int port;
   private boolean closing; // guarded by this
@@ -90,6 +93,7 @@ public final class HttpServer implements AutoCloseable {
 
   private HttpServer(Builder b) {
     this.b = b;
+    this.leases = new io.ipfskit.core.resilience.Leases(b.clock);
     if (b.noAuth) {
       token = Optional.empty();
       tokenGenerated = false;
@@ -159,7 +163,8 @@ public final class HttpServer implements AutoCloseable {
         .build();
     ServerCapabilities.Builder caps = ServerCapabilities.builder().tools(false).logging();
     if (!b.resourceTemplates.isEmpty()) caps.resources(false, false);
-    SessionNotices sessions = new SessionNotices(transport);
+    SessionLeases sessionLeases = new SessionLeases(leases, SessionLeases.liveSessionsOf(transport));
+    SessionNotices sessions = new SessionNotices(transport, sessionLeases);
     LongCallProgress progress = new LongCallProgress(LongCall.progressIntervalMillis());
     McpServer.SyncSpecification<?> spec = McpServer.sync(sessions)
         .serverInfo(b.serverName, b.serverVersion)
@@ -223,6 +228,7 @@ public final class HttpServer implements AutoCloseable {
     this.mcp = mcpServer;
     this.port = bound;
     this.sessions = sessions;
+    this.sessionLeases = sessionLeases;
     this.progress = progress;
     ClientLog.attachLive(sessions.sink()); // events for the client (backend health, breakers) reach every session
     if (!isLoopback(b.bind)) {
@@ -274,6 +280,16 @@ public final class HttpServer implements AutoCloseable {
   int inFlight() {
     SecurityFilter f = filter;
     return f == null ? 0 : f.inFlight();
+  }
+
+  /**
+   * This server's lease registry: each MCP session it holds (owner {@code http}, {@code MCP session
+   * <first 8 characters of its id>}), with its age and the stack that started it; sessions deleted or
+   * swept are released first. The performance report adds it to the WAL owner's leases.
+   */
+  public io.ipfskit.core.resilience.Leases sessionLeases() {
+    SessionLeases s = sessionLeases;
+    return s == null ? leases : s.leases();
   }
 
   /** Where client log events go to the sessions (tests). */
@@ -336,6 +352,7 @@ public final class HttpServer implements AutoCloseable {
         log.debug("closing the MCP sessions: {}", e.toString());
       }
       progress.close();
+      log.info(SessionLeases.releasedMessage(sessionLeases.releaseAll()));
       try {
         jetty.stop();
       } catch (Exception e) {
@@ -565,7 +582,7 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
-    /** The clock of the failed-attempt limiter (tests). */
+    /** The clock of the failed-attempt limiter and of the session leases' ages (tests). */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
       return this;

@@ -34,8 +34,12 @@ final class SessionNotices implements McpStreamableServerTransportProvider {
   private final Map<String, WeakReference<McpStreamableServerSession>> sessions = new ConcurrentHashMap<>();
   private final ClientLog.Sink sink = ClientLog.Sink.onOwnThread("mcp-http-client-log", this::deliver);
 
-  SessionNotices(McpStreamableServerTransportProvider transport) {
+  private final SessionLeases leases;
+
+  /** {@code leases}: where each session started is registered as a lease. */
+  SessionNotices(McpStreamableServerTransportProvider transport, SessionLeases leases) {
     this.transport = requireNonNull(transport, "transport");
+    this.leases = requireNonNull(leases, "leases");
   }
 
   /** Forwards events to the sessions (from a thread of its own); attach it to {@link ClientLog}. */
@@ -74,6 +78,7 @@ final class SessionNotices implements McpStreamableServerTransportProvider {
     transport.setSessionFactory(initialize -> {
       McpStreamableServerSession.McpStreamableServerSessionInit init = factory.startSession(initialize);
       sessions.put(init.session().getId(), new WeakReference<>(init.session()));
+      leases.started(init.session().getId());
       return init;
     });
   }
