@@ -149,4 +149,60 @@ class PerformanceReportTest {
       assertEquals(new PerformanceReport.LeaseFigures(0, 0, 0, 0), r.leases());
     }
   }
+
+  @Nested
+  class WithLeasesOf {
+    /** A clock the test moves. */
+    final class Moving extends java.time.Clock {
+      volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now;
+      }
+    }
+
+    @Test
+    void withLeasesOf_twoRegistries_countsSummedOldestKeptLeaksMergedOldestFirst() {
+      Moving clock = new Moving();
+      Leases owner = new Leases(clock);
+      Leases http = new Leases(clock);
+      http.acquire("http", "MCP session aaaaaaaa", () -> {});
+      clock.now = clock.now.plusSeconds(60);
+      owner.acquire("ipfs", "get bafk stream", () -> {}).close();
+      owner.acquire("ipfs", "get bafy stream", () -> {});
+      clock.now = clock.now.plusSeconds(600);
+      PerformanceReport.Sources base = new PerformanceReport.Sources(List.of(), null, Map.of(), List.of(), List.of(),
+          Map.of(), -1, owner.stats(), owner.leaks(Duration.ofMinutes(5)));
+
+      PerformanceReport.Sources merged = base.withLeasesOf(http, Duration.ofMinutes(5));
+
+      assertEquals(new Leases.Stats(2, 3, 1, Duration.ofSeconds(660)), merged.leases());
+      assertEquals(List.of("MCP session aaaaaaaa", "get bafy stream"), merged.leaks().stream().map(LeaseInfo::what).toList());
+    }
+
+    @Test
+    void withLeasesOf_noOwnerRegistry_theOtherRegistryAlone() {
+      Moving clock = new Moving();
+      Leases http = new Leases(clock);
+      http.acquire("http", "MCP session bbbbbbbb", () -> {});
+      clock.now = clock.now.plusSeconds(30);
+
+      PerformanceReport.Sources merged = PerformanceReport.Sources.none().withLeasesOf(http, Duration.ofMinutes(5));
+
+      assertEquals(new Leases.Stats(1, 1, 0, Duration.ofSeconds(30)), merged.leases());
+      assertTrue(merged.leaks().isEmpty());
+      assertEquals(1, PerformanceReport.build(merged, clock.now).leases().open());
+    }
+  }
 }
