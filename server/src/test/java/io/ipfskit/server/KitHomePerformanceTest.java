@@ -136,4 +136,43 @@ class KitHomePerformanceTest {
       assertEquals(0, s.leases().acquired());
     }
   }
+
+  @Test
+  void performanceSources_ownLeasesReported_addedToTheOwnersLeasesAndLeaks() throws Exception {
+    try (KitHome owner = open(Map.of()); KitHome forwarder = open(Map.of())) {
+      BackendRegistry registry = owner.wal().ownedRegistry().orElseThrow();
+      assertFalse(forwarder.wal().isOwner(), "the second process on the home forwards to the first");
+      registry.get("local").add(new ByteArrayInputStream("hello leases".getBytes(UTF_8)));
+      java.util.concurrent.atomic.AtomicReference<Instant> at = new java.util.concurrent.atomic.AtomicReference<>(
+          Instant.parse("2026-01-01T00:00:00Z"));
+      java.time.Clock moved = new java.time.Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return at.get();
+        }
+      };
+      io.ipfskit.core.resilience.Leases sessions = new io.ipfskit.core.resilience.Leases(moved);
+      sessions.acquire("http", "MCP session abcdef01", () -> {});
+      at.set(at.get().plus(Duration.ofMinutes(10)));
+      forwarder.reportLeasesOf(() -> sessions);
+
+      PerformanceReport.Sources there = forwarder.performanceSources(Duration.ofMinutes(5));
+      PerformanceReport.Sources ownerOnly = owner.performanceSources(Duration.ofMinutes(5));
+
+      assertEquals(ownerOnly.leases().acquired() + 1, there.leases().acquired(), "the owner's add and this process's session");
+      assertEquals(ownerOnly.leases().open() + 1, there.leases().open());
+      assertEquals(java.util.List.of("MCP session abcdef01"),
+          there.leaks().stream().map(io.ipfskit.core.resilience.LeaseInfo::what).toList());
+    }
+  }
 }
