@@ -143,31 +143,14 @@ class KitHomePerformanceTest {
       BackendRegistry registry = owner.wal().ownedRegistry().orElseThrow();
       assertFalse(forwarder.wal().isOwner(), "the second process on the home forwards to the first");
       registry.get("local").add(new ByteArrayInputStream("hello leases".getBytes(UTF_8)));
-      java.util.concurrent.atomic.AtomicReference<Instant> at = new java.util.concurrent.atomic.AtomicReference<>(
-          Instant.parse("2026-01-01T00:00:00Z"));
-      java.time.Clock moved = new java.time.Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-          return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return at.get();
-        }
-      };
-      io.ipfskit.core.resilience.Leases sessions = new io.ipfskit.core.resilience.Leases(moved);
+      io.ipfskit.core.resilience.Leases sessions = new io.ipfskit.core.resilience.Leases(java.time.Clock.systemUTC());
       sessions.acquire("http", "MCP session abcdef01", () -> {});
-      at.set(at.get().plus(Duration.ofMinutes(10)));
+      Instant acquired = sessions.open().get(0).acquiredAt();
+      while (!java.time.Clock.systemUTC().instant().isAfter(acquired)) Thread.onSpinWait(); // its age is > 0 now
       forwarder.reportLeasesOf(() -> sessions);
 
-      PerformanceReport.Sources there = forwarder.performanceSources(Duration.ofMinutes(5));
-      PerformanceReport.Sources ownerOnly = owner.performanceSources(Duration.ofMinutes(5));
+      PerformanceReport.Sources there = forwarder.performanceSources(Duration.ZERO); // every lease held is a leak
+      PerformanceReport.Sources ownerOnly = owner.performanceSources(Duration.ZERO);
 
       assertEquals(ownerOnly.leases().acquired() + 1, there.leases().acquired(), "the owner's add and this process's session");
       assertEquals(ownerOnly.leases().open() + 1, there.leases().open());
