@@ -177,6 +177,29 @@ class BridgeProcessTest {
   }
 
   @Test
+  void isWarning_bridgeFailureAndItsStack_warnOtherLinesInfo() {
+    // Lines as bridge.mjs writes them: log() prefixes its own lines; a failure's stack follows unprefixed.
+    String[] lines = {
+        "[storacha-bridge] ready",
+        "[storacha-bridge] add #7 failed: permanent Unauthorized: delegation revoked",
+        "Error: delegation revoked",
+        "    at Object.handle (file:///bridge.mjs:120:11)",
+        "caused by: Unauthorized",
+        "[storacha-bridge] init done for space did:key:zSpace",
+        "some library's console output",
+        "[storacha-bridge] uncaught: TypeError: x is undefined",
+        "[storacha-bridge] unhandled rejection: fetch failed",
+        "[storacha-bridge] list #8 answered 3 uploads (nothing failed: words after the op are not 'failed:')",
+    };
+    boolean[] expected = {false, true, true, true, true, false, false, true, true, false};
+    boolean warn = false;
+    for (int i = 0; i < lines.length; i++) {
+      warn = BridgeProcess.isWarning(warn, lines[i]);
+      assertEquals(expected[i], warn, lines[i]);
+    }
+  }
+
+  @Test
   void stripKitVariables_removesOnlyKitKeys() {
     java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("IPFS_KIT_MASTER_PASSWORD", "pw",
         "PATH", "/bin", "HOME", "/root"));
