@@ -34,7 +34,7 @@ public record HealthThresholds(Duration probeInterval, int healthyPercent, int d
 
   public static final Setting<Duration> INTERVAL = Setting.seconds("IPFS_KIT_HEALTH_INTERVAL", Duration.ofMillis(100),
       Duration.ofHours(1), Duration.ofSeconds(15), "how often each backend's health probe runs (IPFS id/version, "
-          + "S3 head-bucket, local write probe)");
+          + "S3 head-bucket, local write probe, Storacha upload/list through its bridge)");
   public static final Setting<Integer> HEALTHY_PERCENT = Setting.integer("IPFS_KIT_HEALTH_HEALTHY_PERCENT", 1, 100,
       "percent", 95, "success rate of real calls in the window at or above which a backend is healthy");
   public static final Setting<Integer> DEGRADED_PERCENT = Setting.integer("IPFS_KIT_HEALTH_DEGRADED_PERCENT", 0, 100,

@@ -103,9 +103,10 @@ public final class HealthTools implements ToolSet {
   public List<SyncToolSpecification> specifications() {
     return List.of(new ToolDef(NAME, "Backend health",
         "Health of the storage backends (all, or the one named): state healthy / degraded / unhealthy / unknown "
-            + "from periodic probes (IPFS id and version, S3 head-bucket, a local write) and the success rate and "
-            + "response time of real calls, with the reason, when it was checked, the probe latency, the success "
-            + "rate over the window and the recent history. An unhealthy backend's queued operations wait (no calls, "
+            + "from periodic probes (IPFS id and version, S3 head-bucket, a local write, Storacha upload/list of "
+            + "one upload through its bridge) and the success rate and response time of real calls, with the "
+            + "reason, when it was checked, the probe latency, the success rate over the window and the recent "
+            + "history. An unhealthy backend's queued operations wait (no calls, "
             + "no retries spent) until it recovers. Backend types that are not configured are listed as not_configured.",
         input("backend", optional(string("only this backend type, e.g. ipfs, s3, local, storacha", 1, 64))),
         outputSchema(), ToolDef.READ, this::call).specification());

@@ -125,6 +125,44 @@ class HealthToolsTest {
     assertEquals(false, tool.annotations().destructiveHint());
   }
 
+  /**
+   * Storacha configured with an {@code IPFS_KIT_STORACHA_NODE} that does not exist: its probe is
+   * unhealthy naming the setting and the rule, the tool answers (no isError) and keeps answering.
+   */
+  @Test
+  void call_storachaNodeMissing_unhealthyNamingTheSettingToolStillAnswers() throws Exception {
+    io.ipfskit.core.storage.storacha.StorachaConfig storacha = new io.ipfskit.core.storage.storacha.StorachaConfig(
+        java.net.URI.create("http://127.0.0.1:9/"), "did:web:up.storacha.network",
+        "did:key:z6MkrZ1r5XBFZjBU34qyD8fueMbMRkKw17BZaq2ivKFjnz2z",
+        io.ipfskit.core.secrets.SecretId.parse("key", "0123456789abcdef"),
+        io.ipfskit.core.secrets.SecretId.parse("proof", "fedcba9876543210"), java.net.URI.create("http://127.0.0.1:9/"),
+        Duration.ofSeconds(5), home.resolve("no-such-dir/node").toString(), home.resolve("spool/storacha"),
+        home.resolve("cache"));
+    registry = BackendRegistry.open(BackendsConfig.embedded(home).withStoracha(storacha),
+        BackendRegistry.builtInFactories(), HealthThresholds.defaults(), Clock.fixed(T0, ZoneOffset.UTC));
+    BackendRegistry r = registry;
+    HealthTools tools = new HealthTools(() -> Optional.of(r), () -> "no");
+    // The first probe starts the bridge install in the background and says so; probe again (bounded)
+    // until the install's failure is what the probe reports. Probe times are handed in, not waited for.
+    long now = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    r.probeHealthDue(now);
+    while (r.health("storacha").health().detail().contains("starting the bridge") && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+      now += Duration.ofHours(2).toNanos();
+      r.probeHealthDue(now);
+    }
+    for (int round = 0; round < 2; round++) {
+      CallToolResult result = call(tools, Map.of("backend", "storacha"));
+      assertFalse(result.isError());
+      assertSchemaValid(result);
+      Map<String, Object> row = rows(result).get(0);
+      assertEquals("unhealthy", row.get("state"));
+      String reason = (String) row.get("reason");
+      assertTrue(reason.contains("IPFS_KIT_STORACHA_NODE") && reason.contains("Node.js 18 or later"), reason);
+    }
+  }
+
   @Test
   void report_unhealthyProbe_reasonIsTheProbesDetail() throws Exception {
     BackendRegistry r = registry();

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -45,7 +46,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p><b>Death.</b> When stdout ends (the process exited or was killed), the reader fails every
  * pending call TRANSIENT and marks the process dead; the next call starts a new one. stderr lines
- * go to SLF4J ({@link StorachaErrors#scrub scrubbed}). {@link #close()} closes stdin (the bridge
+ * go to SLF4J ({@link StorachaErrors#scrub scrubbed}): the bridge's failure lines and the stack trace
+ * after them at WARN, the rest at INFO ({@link #isWarning}). {@link #close()} closes stdin (the bridge
  * exits on EOF), waits briefly, then destroys the process.
  *
  * <p>Thread-safe: {@code current} is swapped only under {@link #startLock}; writes to stdin are
@@ -151,6 +153,23 @@ final class BridgeProcess implements AutoCloseable {
     }
     LOG.info("storacha bridge started (pid {}): {}", p.pid(), r.readyLine);
     return r;
+  }
+
+  /** How the bridge starts each of its own stderr lines ({@code log()} in bridge.mjs). */
+  static final String LOG_PREFIX = "[storacha-bridge] ";
+  /** The bridge's own lines that report a failure: a failed request, an uncaught error, an unhandled rejection. */
+  private static final Pattern FAILURE_LINE = Pattern.compile(
+      Pattern.quote(LOG_PREFIX) + "(?:\\S{1,20} #\\S+ failed: |uncaught: |unhandled rejection: ).*");
+
+  /**
+   * Whether a bridge stderr line is logged at WARN: a line the bridge starts ({@link #LOG_PREFIX}) is
+   * WARN when it reports a failure, else INFO; any other line continues the bridge line before it (the
+   * stack trace and causes the bridge prints after a failure) and keeps its level.
+   *
+   * @param previousWarn the level of the line before ({@code false} for the first line)
+   */
+  static boolean isWarning(boolean previousWarn, String line) {
+    return line.startsWith(LOG_PREFIX) ? FAILURE_LINE.matcher(line).matches() : previousWarn;
   }
 
   /** Removes every {@code IPFS_KIT_*} variable (e.g. the vault's master password) from a child's environment. */
@@ -278,8 +297,12 @@ final class BridgeProcess implements AutoCloseable {
     private void readLog() {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), UTF_8))) {
         String line;
+        boolean warn = false;
         while ((line = in.readLine()) != null) {
-          if (!line.isBlank()) BRIDGE_LOG.info("[pid {}] {}", process.pid(), StorachaErrors.scrub(line));
+          if (line.isBlank()) continue;
+          warn = isWarning(warn, line);
+          if (warn) BRIDGE_LOG.warn("[pid {}] {}", process.pid(), StorachaErrors.scrub(line));
+          else BRIDGE_LOG.info("[pid {}] {}", process.pid(), StorachaErrors.scrub(line));
         }
       } catch (IOException e) {
         // the process is gone; readAnswers reports it

@@ -177,6 +177,74 @@ class BridgeProcessTest {
   }
 
   @Test
+  void isWarning_bridgeFailureAndItsStack_warnOtherLinesInfo() {
+    // Lines as bridge.mjs writes them: log() prefixes its own lines; a failure's stack follows unprefixed.
+    String[] lines = {
+        "[storacha-bridge] ready",
+        "[storacha-bridge] add #7 failed: permanent Unauthorized: delegation revoked",
+        "Error: delegation revoked",
+        "    at Object.handle (file:///bridge.mjs:120:11)",
+        "caused by: Unauthorized",
+        "[storacha-bridge] init done for space did:key:zSpace",
+        "some library's console output",
+        "[storacha-bridge] uncaught: TypeError: x is undefined",
+        "[storacha-bridge] unhandled rejection: fetch failed",
+        "[storacha-bridge] list #8 answered 3 uploads (nothing failed: words after the op are not 'failed:')",
+    };
+    boolean[] expected = {false, true, true, true, true, false, false, true, true, false};
+    boolean warn = false;
+    for (int i = 0; i < lines.length; i++) {
+      warn = BridgeProcess.isWarning(warn, lines[i]);
+      assertEquals(expected[i], warn, lines[i]);
+    }
+  }
+
+  /** The bridge's stderr as logged (slf4j-simple writes to the current System.err), polled with a bound. */
+  @Test
+  void stderr_failureLine_loggedAtWarnScrubbedOtherLinesInfo() throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        original.write(b);
+        captured.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        original.write(b, off, len);
+        captured.write(b, off, len);
+      }
+    }, true, UTF_8));
+    try {
+      long pid = call("echo", "value", "x").path("pid").asLong();
+      call("log", "text", "[storacha-bridge] add #7 failed: permanent Unauthorized: key " + KEY + "\n"
+          + "Error: revoked\n    at handle (bridge.mjs:1:1)\n[storacha-bridge] list #8 answered");
+      String last = "[pid " + pid + "] [storacha-bridge] list #8 answered";
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      String out = "";
+      while (!out.contains(last) && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        out = captured.toString(UTF_8); // ByteArrayOutputStream is synchronized
+      }
+      java.util.List<String> bridgeLines = out.lines().filter(l -> l.contains("[pid " + pid + "]")).toList();
+      String failed = line(bridgeLines, "add #7 failed");
+      assertTrue(failed.contains(" WARN ") && failed.contains("[redacted]") && !failed.contains(KEY), failed);
+      assertTrue(line(bridgeLines, "at handle (bridge.mjs").contains(" WARN "), bridgeLines.toString());
+      assertTrue(line(bridgeLines, "list #8 answered").contains(" INFO "), bridgeLines.toString());
+      assertTrue(line(bridgeLines, "init #1").contains(" INFO "), bridgeLines.toString());
+    } finally {
+      System.setErr(original);
+    }
+  }
+
+  private static String line(java.util.List<String> lines, String containing) {
+    return lines.stream().filter(l -> l.contains(containing)).findFirst()
+        .orElseThrow(() -> new AssertionError("no logged line with '" + containing + "' in " + lines));
+  }
+
+  @Test
   void stripKitVariables_removesOnlyKitKeys() {
     java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("IPFS_KIT_MASTER_PASSWORD", "pw",
         "PATH", "/bin", "HOME", "/root"));
