@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.ipfskit.core.storage.BackendHealth;
 import io.ipfskit.core.storage.BackendRegistry;
 import io.ipfskit.core.storage.BackendsConfig;
-import io.ipfskit.core.storage.StorageBackend;
-import io.ipfskit.core.storage.StorageException;
-import io.ipfskit.core.storage.StoredContent;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.ipfskit.core.storage.ForwardingBackend;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +41,7 @@ class WalMetricsHealthTest {
       for (int i = 0; i < 50; i++) assertEquals("healthy", wal.metrics().backends().get("local").health());
       assertEquals(1, local.probes.get(), "50 metrics calls, one scheduled probe");
 
-      local.delegate.setOffline(true);
+      local.scripted.setOffline(true);
       registry.probeHealthDue(TimeUnit.SECONDS.toNanos(5)); // not due yet
       assertEquals("healthy", wal.metrics().backends().get("local").health());
       registry.probeHealthDue(INTERVAL.toNanos());
@@ -64,42 +60,13 @@ class WalMetricsHealthTest {
   }
 
   /** Delegates to a {@link ScriptedBackend}, counting health probes. */
-  static final class CountingProbes implements StorageBackend {
-    final ScriptedBackend delegate;
+  static final class CountingProbes extends ForwardingBackend {
+    final ScriptedBackend scripted;
     final AtomicInteger probes = new AtomicInteger();
 
-    CountingProbes(ScriptedBackend delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public StoredContent add(InputStream content) throws StorageException {
-      return delegate.add(content);
-    }
-
-    @Override
-    public void get(String cid, OutputStream out) throws StorageException {
-      delegate.get(cid, out);
-    }
-
-    @Override
-    public void pin(String cid) throws StorageException {
-      delegate.pin(cid);
-    }
-
-    @Override
-    public void unpin(String cid) throws StorageException {
-      delegate.unpin(cid);
-    }
-
-    @Override
-    public void remove(String cid) throws StorageException {
-      delegate.remove(cid);
+    CountingProbes(ScriptedBackend scripted) {
+      super(scripted);
+      this.scripted = scripted;
     }
 
     @Override
